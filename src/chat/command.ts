@@ -1,0 +1,61 @@
+import type { Logger } from 'pino';
+import type { Actor } from '../core/actor.ts';
+import type { CoreDeps } from '../core/deps.ts';
+import type { Form, Reply } from './reply.ts';
+
+export type Platform = 'slack' | 'teams';
+
+/** Everything a handler may use: the domain, who is acting, and where. */
+export interface ChatContext {
+  deps: CoreDeps;
+  log: Logger;
+  actor: Actor;
+  platform: Platform;
+  /** The conversation the request came from, as a target (`slack:C123`), when there is one. */
+  channel: string | null;
+}
+
+/** What a handler asks the adapter to do next. */
+export type Outcome =
+  | { reply: Reply; replace?: boolean }
+  | { form: Form }
+  | { fieldErrors: Record<string, string> }
+  | { done: true };
+
+export const reply = (r: Reply, replace = false): Outcome => ({ reply: r, replace });
+export const openForm = (form: Form): Outcome => ({ form });
+export const done: Outcome = { done: true };
+
+export interface Command<Args = unknown> {
+  name: string;
+  summary: string;
+  /** One line, without the leading `/vendor`, e.g. `posture <vendor>`. */
+  usage: string;
+  examples: string[];
+  /** Turns the words after the subcommand into arguments; throws UserError('bad_arguments'). */
+  parse(words: string[]): Args;
+  run(ctx: ChatContext, args: Args): Promise<Outcome>;
+}
+
+/** A button press, routed by the button's `action` id. */
+export interface ActionHandler {
+  action: string;
+  run(ctx: ChatContext, value: string): Promise<Outcome>;
+}
+
+export type FormValues = Record<string, string | string[] | undefined>;
+
+/** A submitted (or closed) form, routed by the form's `id`. */
+export interface FormHandler {
+  form: string;
+  submit(ctx: ChatContext, values: FormValues, state: string): Promise<Outcome>;
+  /** Called when the person closes the form without submitting (drafts are kept here). */
+  close?(ctx: ChatContext, values: FormValues, state: string): Promise<void>;
+}
+
+export interface Registry {
+  // biome-ignore lint/suspicious/noExplicitAny: each command has its own argument type; parse and run agree per command.
+  commands: Command<any>[];
+  actions: ActionHandler[];
+  forms: FormHandler[];
+}

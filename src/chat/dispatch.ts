@@ -1,0 +1,88 @@
+import { randomUUID } from 'node:crypto';
+import { isUserError, UserError } from '../core/errors.ts';
+import type { ChatContext, FormValues, Outcome, Registry } from './command.ts';
+import { ephemeral } from './reply.ts';
+import { tokenize } from './tokenize.ts';
+
+// The one catch. A UserError becomes a friendly ephemeral message and nothing changed (its
+// transaction rolled back). Anything else is ours: logged with context and a reference, and the
+// person sees a short apology with that reference, never the error text, a stack trace or a secret.
+
+async function guarded(
+  ctx: ChatContext,
+  what: Record<string, unknown>,
+  work: () => Promise<Outcome>,
+): Promise<Outcome> {
+  try {
+    return await work();
+  } catch (error) {
+    if (isUserError(error)) return { reply: ephemeral(error.message) };
+    const ref = randomUUID().slice(0, 8);
+    ctx.log.error({ err: error, ref, actor: ctx.actor.id, platform: ctx.platform, ...what }, 'handler failed');
+    return { reply: ephemeral(`Sorry, something went wrong on our side and nothing was changed. (ref ${ref})`) };
+  }
+}
+
+export function dispatchCommand(registry: Registry, ctx: ChatContext, text: string): Promise<Outcome> {
+  return guarded(ctx, { command: text.split(/\s/, 1)[0] }, async () => {
+    const [first, ...words] = tokenize(text.trim());
+    const name = (first ?? 'help').toLowerCase();
+    const command = registry.commands.find((c) => c.name === name);
+    if (!command) {
+      const help = registry.commands.find((c) => c.name === 'help');
+      if (!help) throw new UserError('bad_arguments', `Unknown command \`${name}\`.`);
+      const outcome = await help.run(ctx, help.parse([]));
+      if ('reply' in outcome) {
+        const text = `I don't know \`${name}\`. Here is what I can do:\n${outcome.reply.text}`;
+        return { reply: { ...outcome.reply, text, visibility: 'ephemeral' } };
+      }
+      return outcome;
+    }
+    let args: unknown;
+    try {
+      args = command.parse(words);
+    } catch (error) {
+      if (isUserError(error) && error.code === 'bad_arguments') {
+        const example = command.examples[0] ? `\nExample: \`${command.examples[0]}\`` : '';
+        throw new UserError('bad_arguments', `${error.message}\nUsage: \`${command.usage}\`${example}`);
+      }
+      throw error;
+    }
+    return command.run(ctx, args);
+  });
+}
+
+export function dispatchAction(registry: Registry, ctx: ChatContext, action: string, value: string): Promise<Outcome> {
+  return guarded(ctx, { action }, async () => {
+    const handler = registry.actions.find((a) => a.action === action);
+    if (!handler) throw new UserError('bad_arguments', 'That button is no longer supported. Try the command again.');
+    return handler.run(ctx, value);
+  });
+}
+
+export function dispatchForm(
+  registry: Registry,
+  ctx: ChatContext,
+  form: string,
+  values: FormValues,
+  state: string,
+): Promise<Outcome> {
+  return guarded(ctx, { form }, async () => {
+    const handler = registry.forms.find((f) => f.form === form);
+    if (!handler) throw new UserError('bad_arguments', 'That form is no longer supported. Try the command again.');
+    return handler.submit(ctx, values, state);
+  });
+}
+
+export async function dispatchFormClosed(
+  registry: Registry,
+  ctx: ChatContext,
+  form: string,
+  values: FormValues,
+  state: string,
+): Promise<void> {
+  await guarded(ctx, { form, closed: true }, async () => {
+    await registry.forms.find((f) => f.form === form)?.close?.(ctx, values, state);
+    return { done: true };
+  });
+}

@@ -1,0 +1,201 @@
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { DEFAULT_POLICY, type Policy } from './core/policy.ts';
+import { DEFAULT_DATABASE_URL } from './store/database.ts';
+
+// The only reader of process.env. Everything else receives a Config.
+
+const optional = z
+  .string()
+  .trim()
+  .optional()
+  .transform((v) => (v ? v : undefined));
+
+const list = z
+  .string()
+  .optional()
+  .transform((v) =>
+    (v ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  );
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  DATABASE_URL: z.string().trim().min(1).default(DEFAULT_DATABASE_URL),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  BOT_TIMEZONE: z
+    .string()
+    .default('UTC')
+    .refine((tz) => isTimeZone(tz), 'is not an IANA time zone such as Europe/Berlin'),
+  BOT_ADMINS: list,
+  POLICY_FILE: optional,
+  SLACK_BOT_TOKEN: optional.refine((v) => !v || v.startsWith('xoxb-'), 'must be a bot token starting with xoxb-'),
+  SLACK_SIGNING_SECRET: optional,
+  SLACK_APP_TOKEN: optional.refine(
+    (v) => !v || v.startsWith('xapp-'),
+    'must be an app-level token starting with xapp-',
+  ),
+  SLACK_API_URL: optional.refine((v) => !v || /^https?:\/\//.test(v), 'must be an http(s) URL'),
+  SLACK_FINDINGS_CHANNEL: optional,
+  SLACK_APPROVALS_CHANNEL: optional,
+  MICROSOFT_APP_ID: optional,
+  MICROSOFT_APP_PASSWORD: optional,
+  MICROSOFT_APP_TENANT_ID: optional,
+  MICROSOFT_APP_TYPE: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('SingleTenant'),
+  TEAMS_ALLOWED_TENANTS: list,
+  TEAMS_FINDINGS_CONVERSATION: optional,
+  TEAMS_APPROVALS_CONVERSATION: optional,
+  TEAMS_ALLOW_ANONYMOUS_DEV: z
+    .enum(['true', 'false', '1', '0', ''])
+    .optional()
+    .transform((v) => v === 'true' || v === '1'),
+  SIGNALS_WEBHOOK_SECRET: optional,
+});
+
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export interface SlackConfig {
+  botToken: string;
+  signingSecret: string;
+  appToken: string | undefined;
+  apiUrl: string | undefined;
+  findingsChannel: string | undefined;
+  approvalsChannel: string | undefined;
+}
+
+export interface TeamsConfig {
+  appId: string;
+  appPassword: string;
+  tenantId: string | undefined;
+  appType: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
+  allowedTenants: string[];
+  allowAnonymousDev: boolean;
+  findingsConversation: string | undefined;
+  approvalsConversation: string | undefined;
+}
+
+export interface Config {
+  port: number;
+  databaseUrl: string;
+  logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+  timeZone: string;
+  admins: string[];
+  policy: Policy;
+  slack: SlackConfig | null;
+  teams: TeamsConfig | null;
+  signalsWebhookSecret: string | undefined;
+}
+
+export class ConfigError extends Error {
+  readonly problems: string[];
+
+  constructor(problems: string[]) {
+    super(`Configuration is not valid:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.problems = problems;
+  }
+}
+
+/** Reads and validates the environment once; every problem is named, one line each. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`));
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+
+  let slack: SlackConfig | null = null;
+  if (e.SLACK_BOT_TOKEN || e.SLACK_SIGNING_SECRET || e.SLACK_APP_TOKEN) {
+    if (!e.SLACK_BOT_TOKEN) problems.push('SLACK_BOT_TOKEN is missing (the bot token, xoxb-…)');
+    if (!e.SLACK_SIGNING_SECRET) problems.push('SLACK_SIGNING_SECRET is missing (Basic Information → Signing Secret)');
+    if (e.SLACK_BOT_TOKEN && e.SLACK_SIGNING_SECRET) {
+      slack = {
+        botToken: e.SLACK_BOT_TOKEN,
+        signingSecret: e.SLACK_SIGNING_SECRET,
+        appToken: e.SLACK_APP_TOKEN,
+        apiUrl: e.SLACK_API_URL,
+        findingsChannel: e.SLACK_FINDINGS_CHANNEL,
+        approvalsChannel: e.SLACK_APPROVALS_CHANNEL,
+      };
+    }
+  }
+
+  let teams: TeamsConfig | null = null;
+  if (e.MICROSOFT_APP_ID || e.MICROSOFT_APP_PASSWORD || e.TEAMS_ALLOW_ANONYMOUS_DEV) {
+    if (e.MICROSOFT_APP_ID && !e.MICROSOFT_APP_PASSWORD && e.MICROSOFT_APP_TYPE !== 'UserAssignedMSI') {
+      problems.push('MICROSOFT_APP_PASSWORD is missing (the client secret of the bot registration)');
+    }
+    if (e.MICROSOFT_APP_TYPE === 'SingleTenant' && e.MICROSOFT_APP_ID && !e.MICROSOFT_APP_TENANT_ID) {
+      problems.push('MICROSOFT_APP_TENANT_ID is missing (required for a SingleTenant bot)');
+    }
+    if (!e.MICROSOFT_APP_ID && !e.TEAMS_ALLOW_ANONYMOUS_DEV) {
+      problems.push('MICROSOFT_APP_ID is missing (set TEAMS_ALLOW_ANONYMOUS_DEV=true only for local development)');
+    }
+    teams = {
+      appId: e.MICROSOFT_APP_ID ?? '',
+      appPassword: e.MICROSOFT_APP_PASSWORD ?? '',
+      tenantId: e.MICROSOFT_APP_TENANT_ID,
+      appType: e.MICROSOFT_APP_TYPE,
+      allowedTenants: e.TEAMS_ALLOWED_TENANTS,
+      allowAnonymousDev: e.TEAMS_ALLOW_ANONYMOUS_DEV,
+      findingsConversation: e.TEAMS_FINDINGS_CONVERSATION,
+      approvalsConversation: e.TEAMS_APPROVALS_CONVERSATION,
+    };
+  }
+
+  let policy = DEFAULT_POLICY;
+  if (e.POLICY_FILE) {
+    try {
+      policy = mergePolicy(DEFAULT_POLICY, parseYaml(readFileSync(e.POLICY_FILE, 'utf8')));
+    } catch (error) {
+      problems.push(`POLICY_FILE ${e.POLICY_FILE} could not be read: ${(error as Error).message}`);
+    }
+  }
+
+  if (problems.length > 0) throw new ConfigError(problems);
+  return {
+    port: e.PORT,
+    databaseUrl: e.DATABASE_URL,
+    logLevel: e.LOG_LEVEL,
+    timeZone: e.BOT_TIMEZONE,
+    admins: e.BOT_ADMINS,
+    policy,
+    slack,
+    teams,
+    signalsWebhookSecret: e.SIGNALS_WEBHOOK_SECRET,
+  };
+}
+
+/** Overrides the defaults key by key; an unknown key or a wrongly typed value is an error, not ignored. */
+export function mergePolicy(base: Policy, override: unknown): Policy {
+  if (override === null || override === undefined) return base;
+  const merge = (a: unknown, b: unknown, path: string): unknown => {
+    if (Array.isArray(a)) {
+      if (!Array.isArray(b) || b.some((n) => typeof n !== 'number'))
+        throw new Error(`${path} must be a list of numbers`);
+      return b;
+    }
+    if (typeof a === 'number') {
+      if (typeof b !== 'number' || b < 0) throw new Error(`${path} must be a non-negative number`);
+      return b;
+    }
+    if (typeof b !== 'object' || b === null) throw new Error(`${path} must be a mapping`);
+    const out: Record<string, unknown> = { ...(a as Record<string, unknown>) };
+    for (const [key, value] of Object.entries(b)) {
+      if (!(key in out)) throw new Error(`${path ? `${path}.` : ''}${key} is not a policy setting`);
+      out[key] = merge(out[key], value, path ? `${path}.${key}` : key);
+    }
+    return out;
+  };
+  return merge(base, override, '') as Policy;
+}

@@ -1,0 +1,17 @@
+import type { Db } from '../store/database.ts';
+import type { Clock } from './clock.ts';
+import type { Policy } from './policy.ts';
+
+/** Where notifications go when a vendor names no channel of its own. Targets are `slack:C123`-style. */
+export interface Routing {
+  findingsChannels: string[];
+  approvalsChannels: string[];
+}
+
+/** What every domain operation needs; built once in main.ts (or a test) and passed down. */
+export interface CoreDeps {
+  db: Db;
+  clock: Clock;
+  policy: Policy;
+  routing: Routing;
+}

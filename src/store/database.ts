@@ -1,0 +1,58 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, type Transaction } from 'kysely';
+import { ImmediateSqliteDialect } from './immediate-sqlite-dialect.ts';
+import type { Database } from './tables.ts';
+
+export type Db = Kysely<Database>;
+export type Tx = Transaction<Database>;
+/** Either the database or an open transaction: data-access functions take this first. */
+export type DbOrTx = Kysely<Database>;
+
+export const DEFAULT_DATABASE_URL = './data/vendor-risk.db';
+
+export interface Store {
+  db: Db;
+  dialect: 'sqlite' | 'postgres';
+  /** The SQLite file path, for backups; null on PostgreSQL. */
+  file: string | null;
+  close(): Promise<void>;
+}
+
+export function sqliteFileFromUrl(url: string): string {
+  if (url === ':memory:') return url;
+  return resolve(url.startsWith('sqlite:') ? url.slice('sqlite:'.length).replace(/^\/\//, '') : url);
+}
+
+/** Opens the store named by DATABASE_URL: a SQLite file (created with its folder) or PostgreSQL. */
+export async function openStore(url: string = DEFAULT_DATABASE_URL): Promise<Store> {
+  if (/^postgres(ql)?:\/\//.test(url)) return openPostgres(url);
+  const file = sqliteFileFromUrl(url);
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  const sqlite = new SqliteDatabase(file);
+  // Durability first: a committed approval must survive power loss (synchronous=FULL under WAL).
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = FULL');
+  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma('foreign_keys = ON');
+  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: sqlite }) });
+  return {
+    db,
+    dialect: 'sqlite',
+    file: file === ':memory:' ? null : file,
+    close: () => db.destroy(),
+  };
+}
+
+async function openPostgres(url: string): Promise<Store> {
+  const [{ PostgresDialect }, pg] = await Promise.all([import('kysely'), import('pg')]);
+  const pool = new pg.default.Pool({ connectionString: url, max: 10 });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return { db, dialect: 'postgres', file: null, close: () => db.destroy() };
+}
+
+/** Runs `work` in one write transaction; on SQLite it holds the write lock from the first statement. */
+export function inTransaction<T>(db: Db, work: (tx: Tx) => Promise<T>): Promise<T> {
+  return db.transaction().execute(work);
+}

@@ -1,0 +1,257 @@
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/**
+ * Row types, one interface per table. Timestamps are ISO-8601 UTC text written from the injected clock;
+ * calendar dates (due dates, expiry) are YYYY-MM-DD text. Lists are JSON text. People are "principals":
+ * `slack:U123`, `teams:<aad object id>`, `cli:<operator>` or `system`.
+ */
+export interface VendorTable {
+  id: Generated<number>;
+  name: string;
+  name_key: string;
+  services: string;
+  data_types: string;
+  criticality: string;
+  tier: string;
+  tier_override_reason: string | null;
+  regulatory_scope: string;
+  owner_id: string | null;
+  channel: string | null;
+  status: string;
+  contract_start: string | null;
+  contract_end: string | null;
+  last_review_on: string | null;
+  next_review_on: string | null;
+  created_at: string;
+  updated_at: string;
+  version: Generated<number>;
+}
+
+export interface VendorAssetTable {
+  id: Generated<number>;
+  vendor_id: number;
+  kind: string;
+  value: string;
+  created_at: string;
+}
+
+export interface EvidenceTable {
+  id: Generated<number>;
+  vendor_id: number;
+  type: string;
+  issued_on: string | null;
+  expires_on: string;
+  url: string | null;
+  recorded_by: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface SignalTable {
+  id: Generated<number>;
+  vendor_id: number;
+  source: string;
+  external_id: string;
+  kind: string;
+  severity: string;
+  summary: string;
+  details: string;
+  observed_at: string;
+  received_at: string;
+  finding_id: number | null;
+}
+
+export interface AssessmentTable {
+  id: Generated<number>;
+  vendor_id: number;
+  status: string;
+  questionnaire_version: string;
+  requested_by: string;
+  requested_at: string;
+  due_on: string;
+  started_at: string | null;
+  submitted_by: string | null;
+  submitted_at: string | null;
+  score: number | null;
+  version: Generated<number>;
+}
+
+export interface AssessmentAnswerTable {
+  assessment_id: number;
+  control_id: string;
+  answer: string;
+  comment: string | null;
+  answered_by: string;
+  answered_at: string;
+}
+
+export interface FindingTable {
+  id: Generated<number>;
+  vendor_id: number;
+  dedupe_key: string;
+  source: string;
+  title: string;
+  detail: string;
+  severity: string;
+  state: string;
+  assignee_id: string | null;
+  opened_at: string;
+  sla_due_on: string;
+  acknowledged_by: string | null;
+  acknowledged_at: string | null;
+  resolved_by: string | null;
+  resolved_at: string | null;
+  resolution: string | null;
+  accepted_until: string | null;
+  reopened_reason: string | null;
+  updated_at: string;
+  version: Generated<number>;
+}
+
+export interface ApprovalRequestTable {
+  id: Generated<number>;
+  finding_id: number;
+  kind: string;
+  requested_action: string;
+  action_until: string | null;
+  reason: string;
+  requested_by: string;
+  requested_at: string;
+  state: string;
+  decided_by: string | null;
+  decided_at: string | null;
+  decision_reason: string | null;
+  version: Generated<number>;
+}
+
+export interface SignatureTable {
+  id: Generated<number>;
+  record_type: string;
+  record_id: number;
+  record_version: number;
+  record_hash: string;
+  signer_id: string;
+  signer_name: string;
+  meaning: string;
+  reason: string | null;
+  signed_at: string;
+}
+
+export interface RoleGrantTable {
+  principal: string;
+  role: string;
+  granted_by: string;
+  granted_at: string;
+}
+
+export interface PersonTable {
+  principal: string;
+  display_name: string;
+  updated_at: string;
+}
+
+export interface SubscriptionTable {
+  id: Generated<number>;
+  channel: string;
+  min_tier: string | null;
+  created_by: string;
+  created_at: string;
+}
+
+export interface PostureSnapshotTable {
+  vendor_id: number;
+  taken_on: string;
+  score: number;
+  grade: string;
+}
+
+export interface AuditLogTable {
+  seq: number;
+  at: string;
+  actor_id: string;
+  actor_name: string;
+  action: string;
+  entity_type: string;
+  entity_id: string;
+  before: string | null;
+  after: string | null;
+  reason: string | null;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface OutboxTable {
+  id: Generated<number>;
+  idempotency_key: string;
+  target: string;
+  template: string;
+  data: string;
+  subject: string | null;
+  late: number;
+  status: string;
+  attempts: number;
+  available_at: string;
+  lease_until: string | null;
+  last_error: string | null;
+  created_at: string;
+  sent_at: string | null;
+}
+
+export interface MessageRefTable {
+  subject: string;
+  target: string;
+  message_id: string;
+  updated_at: string;
+}
+
+export interface FiredTriggerTable {
+  key: string;
+  fired_at: string;
+  late: number;
+}
+
+export interface InboundReceiptTable {
+  key: string;
+  received_at: string;
+}
+
+export interface ConversationRefTable {
+  key: string;
+  reference: string;
+  updated_at: string;
+}
+
+export interface Database {
+  vendors: VendorTable;
+  vendor_assets: VendorAssetTable;
+  evidence: EvidenceTable;
+  signals: SignalTable;
+  assessments: AssessmentTable;
+  assessment_answers: AssessmentAnswerTable;
+  findings: FindingTable;
+  approval_requests: ApprovalRequestTable;
+  signatures: SignatureTable;
+  role_grants: RoleGrantTable;
+  people: PersonTable;
+  subscriptions: SubscriptionTable;
+  posture_snapshots: PostureSnapshotTable;
+  audit_log: AuditLogTable;
+  outbox: OutboxTable;
+  message_refs: MessageRefTable;
+  fired_triggers: FiredTriggerTable;
+  inbound_receipts: InboundReceiptTable;
+  conversation_refs: ConversationRefTable;
+}
+
+export type VendorRow = Selectable<VendorTable>;
+export type NewVendorRow = Insertable<VendorTable>;
+export type VendorUpdate = Updateable<VendorTable>;
+export type EvidenceRow = Selectable<EvidenceTable>;
+export type SignalRow = Selectable<SignalTable>;
+export type AssessmentRow = Selectable<AssessmentTable>;
+export type AssessmentAnswerRow = Selectable<AssessmentAnswerTable>;
+export type FindingRow = Selectable<FindingTable>;
+export type ApprovalRequestRow = Selectable<ApprovalRequestTable>;
+export type SignatureRow = Selectable<SignatureTable>;
+export type AuditLogRow = Selectable<AuditLogTable>;
+export type OutboxRow = Selectable<OutboxTable>;
