@@ -1,0 +1,63 @@
+import { userInfo } from 'node:os';
+import { type Config, loadConfig } from '../config.ts';
+import type { Actor } from '../core/actor.ts';
+import { type Clock, ManualClock, systemClock } from '../core/clock.ts';
+import type { CoreDeps } from '../core/deps.ts';
+import { openStore, type Store } from '../store/database.ts';
+import { migrateToLatest } from '../store/migrate.ts';
+import { type CliIO, UsageError } from './io.ts';
+
+export interface CliContext {
+  config: Config;
+  store: Store;
+  deps: CoreDeps;
+  /** The operator at the terminal: audited as `cli:<login>`. */
+  actor: Actor;
+}
+
+export function cliActor(): Actor {
+  const login = userInfo().username || 'operator';
+  return { id: `cli:${login}`, name: `${login} (CLI)` };
+}
+
+export function parseInstant(text: string | undefined): Clock {
+  if (!text) return systemClock;
+  const at = new Date(text);
+  if (Number.isNaN(at.getTime()))
+    throw new UsageError(`--now "${text}" is not an ISO date-time such as 2027-01-15T09:00:00Z`);
+  return new ManualClock(at);
+}
+
+/** Opens the configured store, brings the schema up to date, runs `work`, and always closes. */
+export async function withStore<T>(
+  io: CliIO,
+  work: (ctx: CliContext) => Promise<T>,
+  clock: Clock = systemClock,
+): Promise<T> {
+  const config = loadConfig(io.env);
+  const store = await openStore(config.databaseUrl);
+  try {
+    await migrateToLatest(store.db);
+    const deps: CoreDeps = {
+      db: store.db,
+      clock,
+      policy: config.policy,
+      routing: routingFrom(config),
+    };
+    return await work({ config, store, deps, actor: cliActor() });
+  } finally {
+    await store.close();
+  }
+}
+
+export function routingFrom(config: Config): CoreDeps['routing'] {
+  const findings = [
+    config.slack?.findingsChannel && `slack:${config.slack.findingsChannel}`,
+    config.teams?.findingsConversation && `teams:conv:${config.teams.findingsConversation}`,
+  ].filter((t): t is string => Boolean(t));
+  const approvals = [
+    config.slack?.approvalsChannel && `slack:${config.slack.approvalsChannel}`,
+    config.teams?.approvalsConversation && `teams:conv:${config.teams.approvalsConversation}`,
+  ].filter((t): t is string => Boolean(t));
+  return { findingsChannels: findings, approvalsChannels: approvals };
+}
