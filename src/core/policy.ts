@@ -7,6 +7,8 @@ import type { Severity, Tier } from './vocabulary.ts';
 export interface Policy {
   /** Months between reassessments, by tier; counted from the last completed review. */
   reassessmentMonths: Record<Tier, number>;
+  /** A vendor added without a completed review gets its first review due this many days after it is added. */
+  initialReviewDays: number;
   /** Days before the due date on which a reminder goes out; 0 is the due day itself. */
   reminderOffsetsDays: number[];
   /** While overdue, remind every this many days. */
@@ -15,6 +17,8 @@ export interface Policy {
   autoEscalateAfterOverdueDays: number;
   /** Days before evidence expiry on which the owner is reminded. */
   evidenceReminderDays: number[];
+  /** Evidence expiring within this many days shows as "expiring" rather than "valid". */
+  evidenceExpiringDays: number;
   /** Days from opening to the SLA due date, by severity. */
   findingSlaDays: Record<Severity, number>;
   /** Days before an SLA due date on which the assignee is reminded. */
@@ -38,10 +42,12 @@ export interface Policy {
 
 export const DEFAULT_POLICY: Policy = {
   reassessmentMonths: { critical: 6, high: 12, medium: 24, low: 36 },
+  initialReviewDays: 30,
   reminderOffsetsDays: [30, 7, 1, 0],
   overdueReminderEveryDays: 7,
   autoEscalateAfterOverdueDays: 14,
   evidenceReminderDays: [30, 7, 1],
+  evidenceExpiringDays: 30,
   findingSlaDays: { critical: 7, high: 30, medium: 90, low: 180 },
   slaReminderDays: 3,
   deductions: {
