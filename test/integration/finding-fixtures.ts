@@ -1,0 +1,105 @@
+import type { Actor } from '../../src/core/actor.ts';
+import { openFinding } from '../../src/core/findings.ts';
+import type { Severity } from '../../src/core/vocabulary.ts';
+import { inTransaction } from '../../src/store/database.ts';
+import type { TestStore } from '../support/store.ts';
+
+// People and vendors for the findings, approvals and assessment tests, written straight to the store
+// so these tests depend only on the schema, not on the vendor-inventory code.
+
+export const dana: Actor = { id: 'slack:UDANA', name: 'Dana Analyst' };
+export const pat: Actor = { id: 'slack:UPAT', name: 'Pat Approver' };
+export const quinn: Actor = { id: 'slack:UQUINN', name: 'Quinn Approver' };
+export const olive: Actor = { id: 'slack:UOLIVE', name: 'Olive Owner' };
+export const vic: Actor = { id: 'slack:UVIC', name: 'Vic Viewer' };
+export const sam: Actor = { id: 'slack:USAM', name: 'Sam Engineer' };
+
+export async function grantRoles(store: TestStore): Promise<void> {
+  const at = store.clock.now().toISOString();
+  const grants: [Actor, string][] = [
+    [dana, 'analyst'],
+    [pat, 'approver'],
+    [quinn, 'approver'],
+    [dana, 'approver'],
+  ];
+  await store.db
+    .insertInto('role_grants')
+    .values(grants.map(([a, role]) => ({ principal: a.id, role, granted_by: 'cli:setup', granted_at: at })))
+    .execute();
+}
+
+export interface VendorSeed {
+  name?: string;
+  tier?: string;
+  owner?: Actor | null;
+  channel?: string | null;
+  nextReviewOn?: string | null;
+}
+
+export async function insertVendor(store: TestStore, seed: VendorSeed = {}): Promise<number> {
+  const at = store.clock.now().toISOString();
+  const name = seed.name ?? 'Acme Health Cloud';
+  const row = await store.db
+    .insertInto('vendors')
+    .values({
+      name,
+      name_key: name.toLowerCase(),
+      services: 'EHR hosting',
+      data_types: '["PHI"]',
+      criticality: 'high',
+      tier: seed.tier ?? 'critical',
+      regulatory_scope: '["HIPAA"]',
+      owner_id: seed.owner === undefined ? olive.id : (seed.owner?.id ?? null),
+      channel: seed.channel ?? null,
+      status: 'active',
+      next_review_on: seed.nextReviewOn ?? null,
+      created_at: at,
+      updated_at: at,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+export async function openTestFinding(
+  store: TestStore,
+  vendorId: number,
+  key = 'signal:scanner:1',
+  severity: Severity = 'high',
+) {
+  const { finding } = await inTransaction(store.db, (tx) =>
+    openFinding(tx, store.deps, dana, {
+      vendorId,
+      dedupeKey: key,
+      source: 'signal',
+      title: 'Publicly reachable Elasticsearch without authentication',
+      detail: 'es.acme.example:9200 answers unauthenticated queries.',
+      severity,
+    }),
+  );
+  return finding;
+}
+
+export function outbox(store: TestStore) {
+  return store.db.selectFrom('outbox').selectAll().orderBy('id').execute();
+}
+
+export async function counts(store: TestStore) {
+  const n = async (table: 'audit_log' | 'outbox' | 'signatures' | 'approval_requests') =>
+    (
+      await store.db
+        .selectFrom(table)
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n;
+  return {
+    audit: await n('audit_log'),
+    outbox: await n('outbox'),
+    signatures: await n('signatures'),
+    requests: await n('approval_requests'),
+  };
+}
+
+export function historyTexts(rows: { template: string; data: string }[]): string[] {
+  return rows.filter((r) => r.template === 'finding-history').map((r) => JSON.parse(r.data).text as string);
+}
