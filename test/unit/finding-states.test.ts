@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { tierAdmitted } from '../../src/core/finding-routing.ts';
+import {
+  availableActions,
+  canTransition,
+  isFinal,
+  nextState,
+  stateAfterRejection,
+  statesAllowing,
+} from '../../src/core/finding-states.ts';
+import { FINDING_STATES } from '../../src/core/vocabulary.ts';
+
+describe('finding state machine', () => {
+  it('walks the happy path open -> acknowledged -> assigned -> escalation pending -> escalated -> resolved', () => {
+    expect(nextState('open', 'acknowledge')).toBe('acknowledged');
+    expect(nextState('acknowledged', 'assign')).toBe('assigned');
+    expect(nextState('assigned', 'escalate')).toBe('escalation_pending');
+    expect(nextState('escalation_pending', 'approve_escalation')).toBe('escalated');
+    expect(nextState('escalated', 'resolve')).toBe('resolved');
+  });
+
+  it('assigns straight from open and re-assigns; an escalated finding stays escalated when assigned', () => {
+    expect(nextState('open', 'assign')).toBe('assigned');
+    expect(nextState('assigned', 'assign')).toBe('assigned');
+    expect(nextState('escalated', 'assign')).toBe('escalated');
+  });
+
+  it('accepts risk only through an approval, and reopens only an accepted risk', () => {
+    expect(nextState('assigned', 'request_acceptance')).toBe('escalation_pending');
+    expect(nextState('escalation_pending', 'approve_acceptance')).toBe('risk_accepted');
+    expect(nextState('risk_accepted', 'reopen')).toBe('open');
+    expect(statesAllowing('reopen')).toEqual(['risk_accepted']);
+    expect(nextState('open', 'approve_acceptance')).toBeNull();
+  });
+
+  it('resolves from every state but resolved, which nothing leaves', () => {
+    expect(statesAllowing('resolve').sort()).toEqual(FINDING_STATES.filter((s) => s !== 'resolved').sort());
+    expect(isFinal('resolved')).toBe(true);
+    expect(FINDING_STATES.filter(isFinal)).toEqual(['resolved']);
+    for (const action of ['acknowledge', 'assign', 'escalate', 'reopen', 'reject'] as const) {
+      expect(canTransition('resolved', action)).toBe(false);
+    }
+  });
+
+  it('acknowledges only an open finding; asks for approval only before a request is pending', () => {
+    expect(statesAllowing('acknowledge')).toEqual(['open']);
+    expect(statesAllowing('escalate')).toEqual(['open', 'acknowledged', 'assigned']);
+    expect(canTransition('escalation_pending', 'escalate')).toBe(false);
+    expect(canTransition('escalated', 'request_acceptance')).toBe(false);
+  });
+
+  it('rejects only a pending request and sends the finding back where it was', () => {
+    expect(statesAllowing('reject')).toEqual(['escalation_pending']);
+    expect(nextState('escalation_pending', 'reject')).toBeNull();
+    expect(stateAfterRejection({ assignee_id: 'slack:U1', acknowledged_at: null })).toBe('assigned');
+    expect(stateAfterRejection({ assignee_id: null, acknowledged_at: '2026-06-01T09:00:00Z' })).toBe('acknowledged');
+    expect(stateAfterRejection({ assignee_id: null, acknowledged_at: null })).toBe('open');
+  });
+
+  it('shows only the buttons that apply', () => {
+    expect(availableActions('open')).toEqual(['acknowledge', 'assign', 'escalate', 'request_acceptance', 'resolve']);
+    expect(availableActions('acknowledged')).toEqual(['assign', 'escalate', 'request_acceptance', 'resolve']);
+    expect(availableActions('assigned')).toEqual(['assign', 'escalate', 'request_acceptance', 'resolve']);
+    expect(availableActions('escalation_pending')).toEqual(['resolve']);
+    expect(availableActions('escalated')).toEqual(['assign', 'resolve']);
+    expect(availableActions('risk_accepted')).toEqual(['resolve']);
+    expect(availableActions('resolved')).toEqual([]);
+  });
+});
+
+describe('subscription tiers', () => {
+  it('admits the named tier and every riskier one; no minimum admits all', () => {
+    expect(['critical', 'high', 'medium', 'low'].filter((t) => tierAdmitted(t, 'high'))).toEqual(['critical', 'high']);
+    expect(['critical', 'high', 'medium', 'low'].filter((t) => tierAdmitted(t, 'critical'))).toEqual(['critical']);
+    expect(['critical', 'high', 'medium', 'low'].filter((t) => tierAdmitted(t, null))).toHaveLength(4);
+  });
+});
