@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Actor } from '../core/actor.ts';
 import type { CoreDeps } from '../core/deps.ts';
-import type { Form, Reply } from './reply.ts';
+import type { Block, Form, Reply } from './reply.ts';
 
 export type Platform = 'slack' | 'teams';
 
@@ -58,4 +58,6 @@ export interface Registry {
   commands: Command<any>[];
   actions: ActionHandler[];
   forms: FormHandler[];
+  /** The person's own overview (Slack's App Home tab), built when they open it; optional. */
+  home?: (ctx: ChatContext) => Promise<Block[]>;
 }
