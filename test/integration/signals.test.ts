@@ -1,0 +1,134 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Actor } from '../../src/core/actor.ts';
+import { auditCount, auditTrail } from '../../src/core/audit.ts';
+import { grantRole } from '../../src/core/roles.ts';
+import { latestRating, listSignals, recordSignal, type SignalInput } from '../../src/core/signals.ts';
+import { createVendor } from '../../src/core/vendors.ts';
+import { inTransaction } from '../../src/store/database.ts';
+import { createTestStore, type TestStore } from '../support/store.ts';
+
+const analyst: Actor = { id: 'slack:UANALYST', name: 'Dana Analyst' };
+
+describe('monitoring signals', () => {
+  let store: TestStore;
+  let vendorId: number;
+  beforeEach(async () => {
+    store = await createTestStore('2026-06-01T09:00:00.000Z');
+    await inTransaction(store.db, (tx) => grantRole(tx, store.clock, analyst, analyst.id, 'analyst'));
+    const vendor = await createVendor(store.deps, analyst, {
+      name: 'TrialCloud',
+      criticality: 'high',
+      dataTypes: ['PHI'],
+      regulatoryScope: ['HIPAA'],
+    });
+    vendorId = vendor.id;
+  });
+  afterEach(() => store.cleanup());
+
+  const exposed = (): SignalInput => ({
+    vendorId,
+    source: 'attack-surface',
+    externalId: 'evt-42',
+    kind: 'exposed_datastore',
+    severity: 'critical',
+    summary: 'Elasticsearch 7.10 on 203.0.113.7:9200 without authentication',
+    details: { host: '203.0.113.7', port: 9200, service: 'Elasticsearch' },
+    observedAt: '2026-06-01T08:30:00+02:00',
+  });
+
+  const findingsCount = async () =>
+    Number(
+      (
+        await store.db
+          .selectFrom('findings')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+
+  it('opens one critical finding that explains the exposure, and links it from the signal', async () => {
+    const result = await recordSignal(store.deps, analyst, exposed());
+    if (result.duplicate) throw new Error('first copy reported as a duplicate');
+    expect(result.signal).toMatchObject({ observed_at: '2026-06-01T06:30:00.000Z', finding_id: result.finding?.id });
+    expect(result.findingCreated).toBe(true);
+    expect(result.finding).toMatchObject({
+      severity: 'critical',
+      state: 'open',
+      dedupe_key: 'signal:attack-surface:evt-42',
+      title: 'TrialCloud: unauthenticated Elasticsearch open to the internet at 203.0.113.7:9200',
+      sla_due_on: '2026-06-08',
+    });
+    expect(result.finding?.detail).toMatch(/anyone on the internet can read/);
+    expect(result.finding?.detail).toMatch(/1\.6 million clinical-trial records/);
+    expect(result.finding?.detail).toMatch(/HIPAA: a business associate must tell us/);
+    const trail = await auditTrail(store.db, 'signal', result.signal.id);
+    expect(trail.map((a) => a.action)).toEqual(['signal.record']);
+    expect(JSON.parse(trail[0]?.after ?? '{}')).toMatchObject({
+      finding_id: result.finding?.id,
+      kind: 'exposed_datastore',
+    });
+  });
+
+  it('applies the same source and external id once: the repeat changes nothing', async () => {
+    await recordSignal(store.deps, analyst, exposed());
+    const audited = await auditCount(store.db);
+    const outbox = await store.db.selectFrom('outbox').selectAll().execute();
+    const again = await recordSignal(store.deps, analyst, { ...exposed(), severity: 'low', summary: 'resent' });
+    expect(again.duplicate).toBe(true);
+    expect(again.signal.summary).toBe('Elasticsearch 7.10 on 203.0.113.7:9200 without authentication');
+    expect(await auditCount(store.db)).toBe(audited);
+    expect(await findingsCount()).toBe(1);
+    expect(await listSignals(store.db, vendorId)).toHaveLength(1);
+    expect(await store.db.selectFrom('outbox').selectAll().execute()).toEqual(outbox);
+    // Another source may reuse the id: that is a different event.
+    expect((await recordSignal(store.deps, analyst, { ...exposed(), source: 'other-scanner' })).duplicate).toBe(false);
+  });
+
+  it('records low signals and middling ratings without opening findings', async () => {
+    const low = await recordSignal(store.deps, analyst, {
+      ...exposed(),
+      externalId: 'evt-43',
+      kind: 'tls_certificate',
+      severity: 'low',
+      details: { host: 'api.trialcloud.example', issue: 'expires in 20 days' },
+    });
+    expect(low).toMatchObject({ duplicate: false, finding: null });
+    const c = await recordSignal(store.deps, analyst, {
+      ...exposed(),
+      externalId: 'rating-1',
+      kind: 'rating_change',
+      severity: 'high',
+      details: { rating: 'C', previousRating: 'B' },
+    });
+    expect(c).toMatchObject({ duplicate: false, finding: null });
+    expect(await findingsCount()).toBe(0);
+    expect(await latestRating(store.db, vendorId)).toMatchObject({ rating: 'C', source: 'attack-surface' });
+  });
+
+  it('opens a finding when the rating falls to D or F', async () => {
+    const f = await recordSignal(store.deps, analyst, {
+      ...exposed(),
+      externalId: 'rating-2',
+      kind: 'rating_change',
+      severity: 'medium',
+      summary: 'Security rating changed',
+      details: { rating: 'f', previousRating: 'c', provider: 'RatingCo' },
+    });
+    if (f.duplicate) throw new Error('unexpected duplicate');
+    expect(f.finding?.title).toBe('TrialCloud: external security rating fell from C to F');
+    expect(await latestRating(store.db, vendorId)).toMatchObject({ rating: 'F' });
+  });
+
+  it('refuses malformed signals and people without the analyst role, writing nothing', async () => {
+    await expect(recordSignal(store.deps, analyst, { ...exposed(), kind: 'rumour' })).rejects.toThrow(
+      /Signal kind must be one of exposed_datastore/,
+    );
+    await expect(recordSignal(store.deps, analyst, { ...exposed(), observedAt: 'yesterday' })).rejects.toThrow(
+      /observedAt must be an ISO-8601 time/,
+    );
+    await expect(recordSignal(store.deps, { id: 'slack:UX', name: 'X' }, exposed())).rejects.toMatchObject({
+      code: 'forbidden',
+    });
+    expect(await listSignals(store.db, vendorId)).toHaveLength(0);
+  });
+});
