@@ -1,0 +1,103 @@
+import { App, ExpressReceiver } from '@slack/bolt';
+import type { Express } from 'express';
+import type { Logger } from 'pino';
+import type { Registry } from '../chat/command.ts';
+import type { SlackConfig } from '../config.ts';
+import type { CoreDeps } from '../core/deps.ts';
+import { boltLogger } from './bolt-logger.ts';
+import type { SlackEnv } from './context.ts';
+import { PendingForms } from './form-pages.ts';
+import { onAction } from './on-action.ts';
+import { onCommand } from './on-command.ts';
+import { onHomeOpened } from './on-home.ts';
+import { onViewClosed, onViewSubmission } from './on-view.ts';
+import { describeSlackError } from './slack-errors.ts';
+
+export const SLACK_EVENTS_PATH = '/slack/events';
+export const SLACK_COMMAND = '/vendor';
+
+export interface SlackAppOptions {
+  config: SlackConfig;
+  registry: Registry;
+  deps: CoreDeps;
+  log: Logger;
+  /**
+   * HTTP mode mounts `POST /slack/events` on this app. Mount before any body parser: Bolt verifies
+   * the signature over the raw bytes. Without one, the receiver makes its own (`receiver.app`).
+   */
+  expressApp?: Express;
+  /** The slash command, `/vendor` unless the Slack app was set up with another name. */
+  command?: string;
+}
+
+export interface SlackApp {
+  app: App;
+  /** The HTTP receiver; null in Socket Mode. */
+  receiver: ExpressReceiver | null;
+  /** Checks the bot token (auth.test) and, in Socket Mode, connects. Call before serving requests. */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function createSlackApp(options: SlackAppOptions): SlackApp {
+  const { config } = options;
+  const log = options.log.child({ platform: 'slack' });
+  const logger = boltLogger(log);
+  const socketMode = Boolean(config.appToken);
+  // Commands, interactivity and events all arrive at one URL; Bolt checks each signature (401 if
+  // it is missing, wrong or older than five minutes) before any listener runs.
+  const receiver = socketMode
+    ? null
+    : new ExpressReceiver({
+        signingSecret: config.signingSecret,
+        endpoints: SLACK_EVENTS_PATH,
+        logger,
+        processBeforeResponse: false,
+        ...(options.expressApp ? { app: options.expressApp } : {}),
+      });
+  const app = new App({
+    token: config.botToken,
+    logger,
+    // auth.test runs in start(), where a bad token is one clear error instead of a stray rejection.
+    deferInitialization: true,
+    convoStore: false,
+    clientOptions: {
+      ...(config.apiUrl ? { slackApiUrl: config.apiUrl } : {}),
+      // Direct answers are useless after a few seconds (trigger_ids last 3); the notifier owns
+      // patient retries for everything sent later.
+      retryConfig: { retries: 2, factor: 2, minTimeout: 250, maxTimeout: 1000 },
+      timeout: 10_000,
+    },
+    ...(receiver ? { receiver } : { socketMode: true, appToken: config.appToken }),
+  });
+
+  const env: SlackEnv = {
+    registry: options.registry,
+    deps: options.deps,
+    log,
+    forms: new PendingForms(options.deps.clock),
+  };
+  onCommand(app, env, options.command ?? SLACK_COMMAND);
+  onAction(app, env);
+  onViewSubmission(app, env);
+  onViewClosed(app, env);
+  onHomeOpened(app, env);
+  app.error(async (error) => {
+    // Bolt wraps what a listener threw; the original names the real failure.
+    const original = (error as { original?: unknown }).original ?? error;
+    const stack = original instanceof Error ? original.stack : undefined;
+    log.error({ err: describeSlackError(original), stack }, 'Slack listener failed');
+  });
+
+  return {
+    app,
+    receiver,
+    async start() {
+      await app.init();
+      if (socketMode) await app.start();
+    },
+    async stop() {
+      if (socketMode) await app.stop();
+    },
+  };
+}
