@@ -141,3 +141,6 @@ export function expiredAcceptances(db: DbOrTx, today: string): Promise<FindingRo
     .orderBy('id')
     .execute();
 }
+
+// An approver's inbox lives with the approval queries; re-exported so finding views need one import.
+export { pendingApprovalsFor } from './approvals-queries.ts';
