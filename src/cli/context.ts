@@ -43,6 +43,7 @@ export async function withStore<T>(
       clock,
       policy: config.policy,
       routing: routingFrom(config),
+      timeZone: config.timeZone,
     };
     return await work({ config, store, deps, actor: cliActor() });
   } finally {

@@ -1,6 +1,7 @@
 import type { Db } from '../store/database.ts';
 import type { Clock } from './clock.ts';
 import type { Policy } from './policy.ts';
+import type { Questionnaire } from './questionnaire.ts';
 
 /** Where notifications go when a vendor names no channel of its own. Targets are `slack:C123`-style. */
 export interface Routing {
@@ -14,4 +15,8 @@ export interface CoreDeps {
   clock: Clock;
   policy: Policy;
   routing: Routing;
+  /** IANA zone in which calendar dates (due days, expiry days, the digest hour) are reckoned. */
+  timeZone: string;
+  /** The control set reassessments ask; the shipped default when absent. */
+  questionnaire?: Questionnaire;
 }

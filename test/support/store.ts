@@ -26,6 +26,7 @@ export async function createTestStore(now = '2026-06-01T09:00:00.000Z'): Promise
     clock,
     policy: DEFAULT_POLICY,
     routing: { findingsChannels: ['slack:CFINDINGS'], approvalsChannels: ['slack:CAPPROVALS'] },
+    timeZone: 'UTC',
   };
   return {
     ...store,
