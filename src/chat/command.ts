@@ -61,3 +61,29 @@ export interface Registry {
   /** The person's own overview (Slack's App Home tab), built when they open it; optional. */
   home?: (ctx: ChatContext) => Promise<Block[]>;
 }
+
+/** One file in commands/: a subcommand and/or the buttons and forms that belong to it. */
+export interface CommandModule {
+  // biome-ignore lint/suspicious/noExplicitAny: as in Registry.
+  command?: Command<any>;
+  actions?: ActionHandler[];
+  forms?: FormHandler[];
+}
+
+/** Flattens command modules into a Registry; a duplicate name, action or form id is a programming error. */
+export function buildRegistry(modules: CommandModule[], home?: Registry['home']): Registry {
+  const registry: Registry = {
+    commands: modules.flatMap((m) => (m.command ? [m.command] : [])),
+    actions: modules.flatMap((m) => m.actions ?? []),
+    forms: modules.flatMap((m) => m.forms ?? []),
+    home,
+  };
+  const ids = [
+    ...registry.commands.map((c) => `command ${c.name}`),
+    ...registry.actions.map((a) => `action ${a.action}`),
+    ...registry.forms.map((f) => `form ${f.form}`),
+  ];
+  const duplicate = ids.find((id, i) => ids.indexOf(id) !== i);
+  if (duplicate) throw new Error(`${duplicate} is registered twice`);
+  return registry;
+}
