@@ -1,0 +1,117 @@
+import { ActivityTypes, TeamsInfo, type TurnContext } from 'botbuilder';
+import type { Logger } from 'pino';
+import type { ChatContext, Registry } from '../chat/command.ts';
+import { dispatchAction, dispatchCommand, dispatchForm } from '../chat/dispatch.ts';
+import type { CoreDeps } from '../core/deps.ts';
+import { rememberPerson } from '../core/people.ts';
+import { captureReferences, conversationTarget } from './conversation-refs.ts';
+import { FORM_SUBMIT_VERB, readFormValues } from './forms.ts';
+import { actorOf, rememberActor } from './identity.ts';
+import { answerButton, answerForm, replyToMessage } from './outcomes.ts';
+import { claimReceipt, receiptKey } from './receipts.ts';
+import { neutralizeTeamsMentions, type ResolveAccount } from './refs.ts';
+import type { AdaptiveCard } from './render.ts';
+
+// The three kinds of turn the bot serves: a typed command, a click on a card (or a form submitted
+// from one), and the bookkeeping every turn does first (dedupe, conversation references, names).
+
+export interface TurnDeps {
+  deps: CoreDeps;
+  log: Logger;
+  registry: Registry;
+}
+
+const INVOKE_ACK = { statusCode: 200, type: 'application/vnd.microsoft.activity.message' };
+
+/** Runs before every routed turn; false stops the turn (a resend of an activity already applied). */
+export async function beforeTurn(t: TurnDeps, context: TurnContext): Promise<boolean> {
+  const { db, clock } = t.deps;
+  const activity = context.activity;
+  const key = receiptKey(activity);
+  if (key && !(await claimReceipt(db, clock, key))) {
+    t.log.info({ activityId: activity.id, type: activity.type }, 'Teams resent an activity already applied; ignored');
+    if (activity.type === ActivityTypes.Invoke) {
+      await context.sendActivity({
+        type: ActivityTypes.InvokeResponse,
+        value: { status: 200, body: { ...INVOKE_ACK, value: 'Already received.' } },
+      });
+    }
+    return false;
+  }
+  await captureReferences(db, clock, activity);
+  if (activity.type === ActivityTypes.Message || activity.type === ActivityTypes.Invoke) {
+    await rememberActor(db, clock, actorOf(activity));
+  }
+  return true;
+}
+
+function chatContext(t: TurnDeps, context: TurnContext): ChatContext {
+  return {
+    deps: t.deps,
+    log: t.log,
+    actor: actorOf(context.activity),
+    platform: 'teams',
+    channel: conversationTarget(context.activity.conversation.id),
+  };
+}
+
+/** A command typed in a 1:1 chat, or with an @mention in a channel or group chat. */
+export async function onMessage(t: TurnDeps, context: TurnContext): Promise<void> {
+  const { text, people } = await neutralizeTeamsMentions(context.activity, resolveAccount(t, context));
+  for (const person of people) await rememberPerson(t.deps.db, t.deps.clock, person);
+  const ctx = chatContext(t, context);
+  const outcome = await dispatchCommand(t.registry, ctx, withoutVendorWord(text));
+  await replyToMessage(context, t.deps.db, ctx.actor, outcome);
+}
+
+/** `vendor posture "Acme CRO"` and `posture "Acme CRO"` are the same command (Slack's `/vendor …`). */
+export function withoutVendorWord(text: string): string {
+  return text.replace(/^\s*\/?vendor(\s+|$)/i, '');
+}
+
+/** An Action.Execute: a button (verb = action id, data.value) or a form's submit. */
+export async function onAction(
+  t: TurnDeps,
+  context: TurnContext,
+  data: Record<string, unknown>,
+): Promise<AdaptiveCard | string> {
+  const verb = String((context.activity.value as { action?: { verb?: unknown } }).action?.verb ?? '');
+  const ctx = chatContext(t, context);
+  if (verb === FORM_SUBMIT_VERB) {
+    const submission = readFormValues(data);
+    const outcome = await dispatchForm(t.registry, ctx, submission.form, submission.values, submission.state);
+    return answerForm(context, t.deps.db, t.log, outcome, submission.own);
+  }
+  const value = typeof data.value === 'string' ? data.value : '';
+  return answerButton(context, t.deps.db, t.log, await dispatchAction(t.registry, ctx, verb, value));
+}
+
+/** Mention entities from Teams name the `29:` account; role grants need the Entra object id. */
+function resolveAccount(t: TurnDeps, context: TurnContext): ResolveAccount {
+  return async (account) => {
+    try {
+      return (await TeamsInfo.getMember(context, account.id)).aadObjectId ?? null;
+    } catch (error) {
+      t.log.warn({ err: error, account: account.id }, 'could not look up a mentioned Teams member');
+      return null;
+    }
+  };
+}
+
+/** Our own failure outside a handler (the store, the connector): logged; the person gets an apology. */
+export async function onTurnError(t: TurnDeps, context: TurnContext, error: unknown): Promise<void> {
+  t.log.error({ err: error, activityId: context.activity.id, type: context.activity.type }, 'Teams turn failed');
+  const text = 'Sorry, something went wrong on our side. Please try again.';
+  try {
+    if (context.activity.type === ActivityTypes.Invoke) {
+      await context.sendActivity({
+        type: ActivityTypes.InvokeResponse,
+        value: { status: 200, body: { ...INVOKE_ACK, value: text } },
+      });
+    } else if (context.activity.type === ActivityTypes.Message) {
+      await context.sendActivity(text);
+    }
+  } catch (sendError) {
+    t.log.warn({ err: sendError }, 'could not tell the person about the failure');
+  }
+}
