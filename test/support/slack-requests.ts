@@ -1,4 +1,6 @@
 import { createHmac, randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 
 // Requests exactly as Slack sends them: payload shapes from Slack's documentation, signed with
 // v0 HMAC-SHA256 over `v0:<timestamp>:<raw body>`, and the exact content type Bolt parses.
@@ -214,4 +216,35 @@ export async function deliver(url: string, request: SlackRequest): Promise<{ sta
 
 function triggerId(): string {
   return `${Date.now()}.${Math.floor(Math.random() * 1e9)}.${randomUUID().slice(0, 8)}`;
+}
+
+export interface ResponseUrlCatcher {
+  /** A response_url for one request; everything posted to it lands in `posts`. */
+  url(name?: string): string;
+  posts: { path: string; body: Record<string, unknown> }[];
+  close(): Promise<void>;
+}
+
+/** A local listener standing in for Slack's response_url endpoint (Bolt's respond() posts JSON there). */
+export async function startResponseUrlCatcher(): Promise<ResponseUrlCatcher> {
+  const posts: ResponseUrlCatcher['posts'] = [];
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      posts.push({ path: req.url ?? '/', body: JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') });
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url: (name = randomUUID()) => `${base}/commands/${name}`,
+    posts,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
 }

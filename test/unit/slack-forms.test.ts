@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Form, FormField } from '../../src/chat/reply.ts';
 import { fieldErrorsResponse, formPages, readFormValues, readModalMeta, renderModal } from '../../src/slack/forms.ts';
+import { viewProblems } from '../support/slack-web-api-blocks.ts';
 
 type AnyBlock = { type: string; block_id?: string; element?: Record<string, unknown>; optional?: boolean };
 
@@ -63,6 +64,7 @@ describe('renderModal', () => {
     expect(element('answer')).toMatchObject({ type: 'radio_buttons' });
     expect(blocks.find((b) => b.block_id === 'scope')?.optional).toBe(true);
     expect(blocks.find((b) => b.block_id === 'reason')).toMatchObject({ hint: { text: 'Shown to the approver' } });
+    expect(viewProblems(view, 'modal')).toEqual([]);
   });
 
   it('cuts a long title to 24 characters', () => {
@@ -92,6 +94,7 @@ describe('forms over 100 blocks', () => {
     const first = renderModal(big, { key: 'k1' });
     const second = renderModal(big, { page: 1, key: 'k1' });
     expect(first.blocks).toHaveLength(100);
+    expect(viewProblems(first, 'modal')).toEqual([]);
     expect(first.submit?.text).toBe('Next');
     expect(first.title.text.endsWith('(1/2)')).toBe(true);
     expect(first.title.text.length).toBeLessThanOrEqual(24);

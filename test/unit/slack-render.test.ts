@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { type Block, type Button, inChannel, mention } from '../../src/chat/reply.ts';
 import { decodeActionId, decodeOverflowValue } from '../../src/slack/action-ids.ts';
 import { renderHome, renderMessage } from '../../src/slack/render.ts';
+import { messageBlockProblems, viewProblems } from '../support/slack-web-api-blocks.ts';
 
 type AnyBlock = { type: string; [key: string]: unknown };
 const blocksOf = (blocks: Block[]) => renderMessage(inChannel('fallback', blocks)).blocks as unknown as AnyBlock[];
@@ -58,6 +59,7 @@ describe('renderMessage: Block Kit limits', () => {
     expect(blocks[48]).toEqual({ type: 'context', elements: [{ type: 'mrkdwn', text: '…and 11 more' }] });
     expect(blocks[49]?.type).toBe('actions');
     expect(buttonText(elements(blocks[49])[0])).toBe('Next');
+    expect(messageBlockProblems(blocks)).toEqual([]);
   });
 
   it('splits a 5000-character section into sections of at most 3000 without losing text', () => {
@@ -67,6 +69,7 @@ describe('renderMessage: Block Kit limits', () => {
     expect(blocks.length).toBe(2);
     for (const b of blocks) expect(sectionText(b)?.length).toBeLessThanOrEqual(3000);
     expect(blocks.map(sectionText).join(' ')).toBe(words);
+    expect(messageBlockProblems(blocks)).toEqual([]);
   });
 
   it('cuts an 80-character button label to 75 with an ellipsis, and a long header to 150', () => {
@@ -166,5 +169,6 @@ describe('renderHome', () => {
     const view = renderHome(many);
     expect(view.type).toBe('home');
     expect(view.blocks).toHaveLength(100);
+    expect(viewProblems(view, 'home')).toEqual([]);
   });
 });

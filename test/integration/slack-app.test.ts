@@ -1,0 +1,220 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { openForm, type Registry, reply } from '../../src/chat/command.ts';
+import { ephemeral, type Form, inChannel, mention } from '../../src/chat/reply.ts';
+import { createLogger } from '../../src/log.ts';
+import { createSlackApp, type SlackApp } from '../../src/slack/app.ts';
+import { readModalMeta } from '../../src/slack/forms.ts';
+import {
+  appHomeOpened,
+  blockActions,
+  deliver,
+  interaction,
+  type ResponseUrlCatcher,
+  slashCommand,
+  startResponseUrlCatcher,
+  viewClosed,
+  viewSubmission,
+} from '../support/slack-requests.ts';
+import { type SlackWebApi, startSlackWebApi } from '../support/slack-web-api.ts';
+import { createTestStore, type TestStore } from '../support/store.ts';
+
+// The real Bolt ExpressReceiver on loopback HTTP, signed requests in Slack's shapes, and the Web API
+// stand-in behind the real WebClient. The registry is a small one made for this test.
+
+const SECRET = 'test-signing-secret';
+const sign = { secret: SECRET };
+
+const noteForm = (itemId: string): Form => ({
+  id: 'item.note',
+  title: 'Add a note',
+  submitLabel: 'Save note',
+  state: itemId,
+  fields: [{ id: 'note', label: 'Note', kind: 'textarea' }],
+});
+
+function testRegistry() {
+  const calls = { home: 0, closed: [] as string[] };
+  const registry: Registry = {
+    commands: [
+      {
+        name: 'ping',
+        summary: 'Answers',
+        usage: 'ping',
+        examples: [],
+        parse: (words) => words,
+        run: async (ctx, words: string[]) =>
+          reply(
+            inChannel(`pong for **${ctx.actor.name}** ${mention(ctx.actor.id, ctx.actor.name)} ${words.join(' ')}`, [
+              { type: 'text', text: `pong for ${mention(ctx.actor.id, ctx.actor.name)} in ${ctx.channel}` },
+              { type: 'actions', buttons: [{ action: 'item.open', label: 'Add note', value: '7' }] },
+            ]),
+          ),
+      },
+    ],
+    actions: [{ action: 'item.open', run: async (_ctx, value) => openForm(noteForm(value)) }],
+    forms: [
+      {
+        form: 'item.note',
+        submit: async (ctx, values, state) => {
+          const note = String(values.note ?? '');
+          if (note.length < 5) return { fieldErrors: { note: 'Write at least 5 characters.' } };
+          return reply(ephemeral(`Noted on item ${state} by ${ctx.actor.name}: ${note}`));
+        },
+        close: async (_ctx, values, state) => {
+          calls.closed.push(`${state}:${values.note ?? ''}`);
+        },
+      },
+    ],
+    home: async (ctx) => {
+      calls.home += 1;
+      return [
+        { type: 'header', text: 'Your queue' },
+        { type: 'text', text: `Hello **${ctx.actor.name}**` },
+      ];
+    },
+  };
+  return { registry, calls };
+}
+
+describe('Slack app over HTTP', () => {
+  let store: TestStore;
+  let api: SlackWebApi;
+  let responses: ResponseUrlCatcher;
+  let slack: SlackApp;
+  let server: Server;
+  let endpoint: string;
+  let calls: ReturnType<typeof testRegistry>['calls'];
+
+  beforeEach(async () => {
+    store = await createTestStore();
+    api = await startSlackWebApi({
+      channels: ['C1'],
+      users: [{ id: 'U1', name: 'dana', realName: 'Dana Lee', displayName: 'dana' }],
+    });
+    responses = await startResponseUrlCatcher();
+    const test = testRegistry();
+    calls = test.calls;
+    const http = express();
+    slack = createSlackApp({
+      config: {
+        botToken: api.token,
+        signingSecret: SECRET,
+        appToken: undefined,
+        apiUrl: api.url,
+        findingsChannel: undefined,
+        approvalsChannel: undefined,
+      },
+      registry: test.registry,
+      deps: store.deps,
+      log: createLogger('silent'),
+      expressApp: http,
+    });
+    await slack.start();
+    server = http.listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}/slack/events`;
+  });
+
+  afterEach(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+    await slack.stop();
+    await responses.close();
+    await api.close();
+    await store.cleanup();
+  });
+
+  it('answers a command at its response_url, with the printed name from users.info remembered', async () => {
+    const command = slashCommand(
+      { text: 'ping &amp; more', userId: 'U1', channelId: 'C1', responseUrl: responses.url('ping') },
+      sign,
+    );
+    const answer = await deliver(endpoint, command);
+    expect(answer.status).toBe(200);
+    await vi.waitFor(() => expect(responses.posts).toHaveLength(1));
+    const body = responses.posts[0]?.body as { response_type: string; text: string; blocks: { type: string }[] };
+    expect(body.response_type).toBe('in_channel');
+    expect(body.text).toBe('pong for *Dana Lee* <@U1> &amp; more');
+    expect(body.blocks.map((b) => b.type)).toEqual(['section', 'actions']);
+    expect(JSON.stringify(body.blocks[0])).toContain('pong for <@U1> in slack:C1');
+    const person = await store.db
+      .selectFrom('people')
+      .selectAll()
+      .where('principal', '=', 'slack:U1')
+      .executeTakeFirst();
+    expect(person?.display_name).toBe('Dana Lee');
+
+    // Known for a day: the next command does not ask users.info again.
+    await deliver(
+      endpoint,
+      slashCommand({ text: 'ping', userId: 'U1', channelId: 'C1', responseUrl: responses.url() }, sign),
+    );
+    await vi.waitFor(() => expect(responses.posts).toHaveLength(2));
+    expect(api.calls('users.info')).toHaveLength(1);
+  });
+
+  it('opens a modal from a button through views.open, then takes field errors and a valid submission', async () => {
+    const click = blockActions({
+      userId: 'U1',
+      channelId: 'C1',
+      actionId: 'item.open#2',
+      value: '7',
+      responseUrl: responses.url(),
+      triggerId: api.issueTrigger('U1'),
+    });
+    expect((await deliver(endpoint, interaction(click, sign))).status).toBe(200);
+    await vi.waitFor(() => expect(api.lastView('U1')).toBeDefined());
+    const opened = api.lastView('U1')?.view as { callback_id: string; private_metadata: string };
+    expect(opened.callback_id).toBe('item.note');
+    expect(readModalMeta(opened)).toMatchObject({ state: '7', channel: 'slack:C1' });
+
+    const submit = (note: string) =>
+      interaction(
+        viewSubmission('U1', {
+          callbackId: opened.callback_id,
+          privateMetadata: opened.private_metadata,
+          values: { note: { note: { type: 'plain_text_input', value: note } } },
+        }),
+        sign,
+      );
+    const refused = await deliver(endpoint, submit('hi'));
+    expect(refused.status).toBe(200);
+    expect(JSON.parse(refused.body)).toEqual({
+      response_action: 'errors',
+      errors: { note: 'Write at least 5 characters.' },
+    });
+
+    const accepted = await deliver(endpoint, submit('Vendor sent the SOC 2 report'));
+    expect(accepted.status).toBe(200);
+    expect(accepted.body).toBe('');
+    await vi.waitFor(() => expect(api.ephemerals('U1')).toHaveLength(1));
+    expect(api.ephemerals('U1')[0]).toMatchObject({
+      channel: 'C1',
+      text: 'Noted on item 7 by Dana Lee: Vendor sent the SOC 2 report',
+    });
+  });
+
+  it('tells the form handler when a modal is closed without submitting', async () => {
+    const closed = viewClosed('U1', {
+      callbackId: 'item.note',
+      privateMetadata: JSON.stringify({ s: '9' }),
+      values: { note: { note: { type: 'plain_text_input', value: 'half a thought' } } },
+    });
+    expect((await deliver(endpoint, interaction(closed, sign))).status).toBe(200);
+    await vi.waitFor(() => expect(calls.closed).toEqual(['9:half a thought']));
+  });
+
+  it('publishes the Home tab when it is opened', async () => {
+    expect((await deliver(endpoint, appHomeOpened('U1', sign))).status).toBe(200);
+    await vi.waitFor(() => expect(api.homeView('U1')).toBeDefined());
+    const home = api.homeView('U1')?.view as { type: string; blocks: unknown[] };
+    expect(home.type).toBe('home');
+    expect(home.blocks).toEqual([
+      { type: 'header', text: { type: 'plain_text', text: 'Your queue', emoji: true } },
+      { type: 'section', text: { type: 'mrkdwn', text: 'Hello *Dana Lee*' } },
+    ]);
+  });
+});
