@@ -54,7 +54,13 @@ function testRegistry() {
           ),
       },
     ],
-    actions: [{ action: 'item.open', run: async (_ctx, value) => openForm(noteForm(value)) }],
+    actions: [
+      { action: 'item.open', run: async (_ctx, value) => openForm(noteForm(value)) },
+      {
+        action: 'item.done',
+        run: async (ctx, value) => reply(inChannel(`Item ${value} closed by ${ctx.actor.name}`), true),
+      },
+    ],
     forms: [
       {
         form: 'item.note',
@@ -154,6 +160,15 @@ describe('Slack app over HTTP', () => {
     );
     await vi.waitFor(() => expect(responses.posts).toHaveLength(2));
     expect(api.calls('users.info')).toHaveLength(1);
+
+    // A day later the name is looked up again, so a renamed person is signed under the new name.
+    store.clock.advance(25 * 60 * 60 * 1000);
+    await deliver(
+      endpoint,
+      slashCommand({ text: 'ping', userId: 'U1', channelId: 'C1', responseUrl: responses.url() }, sign),
+    );
+    await vi.waitFor(() => expect(responses.posts).toHaveLength(3));
+    expect(api.calls('users.info')).toHaveLength(2);
   });
 
   it('opens a modal from a button through views.open, then takes field errors and a valid submission', async () => {
@@ -194,6 +209,23 @@ describe('Slack app over HTTP', () => {
     expect(api.ephemerals('U1')[0]).toMatchObject({
       channel: 'C1',
       text: 'Noted on item 7 by Dana Lee: Vendor sent the SOC 2 report',
+    });
+  });
+
+  it('replaces the clicked card through its response_url when the handler asks to', async () => {
+    const click = blockActions({
+      userId: 'U1',
+      channelId: 'C1',
+      actionId: 'item.done',
+      value: '7',
+      responseUrl: responses.url(),
+    });
+    expect((await deliver(endpoint, interaction(click, sign))).status).toBe(200);
+    await vi.waitFor(() => expect(responses.posts).toHaveLength(1));
+    expect(responses.posts[0]?.body).toMatchObject({
+      response_type: 'in_channel',
+      replace_original: true,
+      text: 'Item 7 closed by Dana Lee',
     });
   });
 
