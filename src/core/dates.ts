@@ -1,5 +1,5 @@
 import { TZDate, tz } from '@date-fns/tz';
-import { addDays, addMonths, differenceInCalendarDays, format, isValid } from 'date-fns';
+import { addMonths, format, isValid } from 'date-fns';
 import type { Clock } from './clock.ts';
 import { invalidInput } from './errors.ts';
 
@@ -45,8 +45,18 @@ function fromUtcDate(date: Date): string {
   return format(date, 'yyyy-MM-dd');
 }
 
+// Day arithmetic is plain integer math on UTC day numbers: exact, and fast enough for a sweep over
+// every vendor or a posture lookup that runs on each request.
+const DAY_MS = 86_400_000;
+
+function dayNumber(iso: string): number {
+  const m = ISO_DATE.exec(iso);
+  if (!m) throw new Error(`not a calendar date: ${iso}`);
+  return Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) / DAY_MS;
+}
+
 export function addDaysIso(iso: string, days: number): string {
-  return fromUtcDate(addDays(toUtcDate(iso), days));
+  return new Date((dayNumber(iso) + days) * DAY_MS).toISOString().slice(0, 10);
 }
 
 /** Month arithmetic clamps to the month's end: Aug 31 + 6 months is Feb 28 (or 29). */
@@ -56,7 +66,7 @@ export function addMonthsIso(iso: string, months: number): string {
 
 /** Whole days from `from` to `to`: positive when `to` is later. */
 export function daysBetween(from: string, to: string): number {
-  return differenceInCalendarDays(toUtcDate(to), toUtcDate(from));
+  return dayNumber(to) - dayNumber(from);
 }
 
 /** The calendar date (UTC) of an ISO timestamp, for comparing stored instants with due dates. */
