@@ -6,6 +6,7 @@ import { type Registry, reply } from '../../src/chat/command.ts';
 import { ephemeral } from '../../src/chat/reply.ts';
 import { createLogger } from '../../src/log.ts';
 import { createSlackApp, type SlackApp } from '../../src/slack/app.ts';
+import { claimReceipt, pruneReceipts } from '../../src/slack/receipts.ts';
 import {
   appHomeOpened,
   blockActions,
@@ -143,5 +144,15 @@ describe('Slack inbound requests', () => {
     await vi.waitFor(() => expect(responses.posts).toHaveLength(2));
     expect(counts.clicks).toBe(2);
     expect(responses.posts.map((p) => p.body.text)).toEqual(['click 1', 'click 2']);
+  });
+
+  it('forgets receipts once they are older than the cut-off, and only those', async () => {
+    expect(await claimReceipt(store.db, store.clock, 'slack:event:old')).toBe(true);
+    store.clock.advance(2 * 24 * 60 * 60 * 1000);
+    expect(await claimReceipt(store.db, store.clock, 'slack:event:new')).toBe(true);
+    const dayAgo = new Date(store.clock.now().getTime() - 24 * 60 * 60 * 1000);
+    expect(await pruneReceipts(store.db, dayAgo)).toBe(1);
+    expect(await claimReceipt(store.db, store.clock, 'slack:event:new')).toBe(false);
+    expect(await claimReceipt(store.db, store.clock, 'slack:event:old')).toBe(true);
   });
 });
