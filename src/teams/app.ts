@@ -18,6 +18,8 @@ export interface TeamsAppOptions {
   deps: CoreDeps;
   log: Logger;
   registry: Registry;
+  /** When given, POST /api/messages is mounted on it (as `mount` does). */
+  expressApp?: IRouter;
 }
 
 export interface TeamsApp {
@@ -50,14 +52,11 @@ export function createTeamsApp(options: TeamsAppOptions): TeamsApp {
   application.conversationUpdate('membersAdded', async () => {});
   application.error((context, error) => onTurnError(turn, context, error));
   const handle = createEndpoint({ config, adapter, application, log });
-  return {
-    application,
-    adapter,
-    handle,
-    mount(router) {
-      router.post(TEAMS_PATH, express.json({ limit: '1mb' }), handle);
-    },
+  const mount = (router: IRouter) => {
+    router.post(TEAMS_PATH, express.json({ limit: '1mb' }), handle);
   };
+  if (options.expressApp) mount(options.expressApp);
+  return { application, adapter, handle, mount };
 }
 
 function checkConfig(config: TeamsConfig, log: Logger): void {
