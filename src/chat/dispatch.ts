@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { isUserError, UserError } from '../core/errors.ts';
 import type { ChatContext, FormValues, Outcome, Registry } from './command.ts';
-import { ephemeral } from './reply.ts';
+import { type Block, ephemeral } from './reply.ts';
 import { tokenize } from './tokenize.ts';
 
 // The one catch. A UserError becomes a friendly ephemeral message and nothing changed (its
@@ -85,4 +85,19 @@ export async function dispatchFormClosed(
     await registry.forms.find((f) => f.form === form)?.close?.(ctx, values, state);
     return { done: true };
   });
+}
+
+/**
+ * Builds the person's Home overview; on our error it logs with a reference and shows an apology
+ * in place of the overview rather than a blank tab.
+ */
+export async function dispatchHome(registry: Registry, ctx: ChatContext): Promise<Block[] | null> {
+  const home = registry.home;
+  if (!home) return null;
+  let blocks: Block[] = [];
+  const outcome = await guarded(ctx, { home: true }, async () => {
+    blocks = await home(ctx);
+    return { done: true };
+  });
+  return 'reply' in outcome ? [{ type: 'text', text: outcome.reply.text }] : blocks;
 }

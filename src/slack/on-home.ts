@@ -1,4 +1,5 @@
 import type { App } from '@slack/bolt';
+import { dispatchHome } from '../chat/dispatch.ts';
 import { chatContext, firstDelivery, type SlackEnv } from './context.ts';
 import { receiptKeys } from './receipts.ts';
 import { renderHome } from './render.ts';
@@ -6,14 +7,14 @@ import { describeSlackError } from './slack-errors.ts';
 
 /** Opening the App Home tab republishes the person's overview, when the registry has one. */
 export function onHomeOpened(app: App, env: SlackEnv): void {
-  const home = env.registry.home;
-  if (!home) return;
+  if (!env.registry.home) return;
   app.event('app_home_opened', async ({ event, body, client }) => {
     if (event.tab !== 'home') return;
     // Slack retries events it thinks timed out (X-Slack-Retry-Num); the event_id stays the same.
     if (!(await firstDelivery(env, receiptKeys.event(body.event_id)))) return;
     const ctx = await chatContext(env, { client, userId: event.user, channelId: null });
-    const blocks = await home(ctx);
+    const blocks = await dispatchHome(env.registry, ctx);
+    if (!blocks) return;
     try {
       await client.views.publish({ user_id: event.user, view: renderHome(blocks) });
     } catch (error) {
