@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Actor } from '../../src/core/actor.ts';
+import { type Actor, SYSTEM_ACTOR } from '../../src/core/actor.ts';
 import { auditCount, auditTrail } from '../../src/core/audit.ts';
 import { evidenceStatus, listEvidence, listEvidenceDue, recordEvidence } from '../../src/core/evidence.ts';
+import { expiredEvidenceSeverity, openExpiredEvidenceFindingIn } from '../../src/core/evidence-expiry.ts';
 import { grantRole } from '../../src/core/roles.ts';
 import { createVendor } from '../../src/core/vendors.ts';
 import { inTransaction } from '../../src/store/database.ts';
@@ -85,5 +86,51 @@ describe('evidence', () => {
     expect(due.map((e) => [e.vendor_name, e.type, e.expires_on, e.owner_id])).toEqual([
       ['Acme', 'soc2_type2', '2026-06-20', owner.id],
     ]);
+  });
+});
+
+describe('evidence expiry findings', () => {
+  let store: TestStore;
+  beforeEach(async () => {
+    store = await createTestStore('2026-06-01T09:00:00.000Z');
+    await inTransaction(store.db, (tx) => grantRole(tx, store.clock, analyst, analyst.id, 'analyst'));
+  });
+  afterEach(() => store.cleanup());
+
+  it('opens one finding for a lapsed BAA, more severe for a critical vendor, and none once renewed', async () => {
+    const vendor = await createVendor(store.deps, analyst, { name: 'Acme', criticality: 'low', dataTypes: ['PHI'] });
+    const baa = await recordEvidence(store.deps, analyst, {
+      vendorId: vendor.id,
+      type: 'hipaa_baa',
+      expiresOn: '2026-06-01',
+    });
+    const open = () =>
+      inTransaction(store.db, (tx) => openExpiredEvidenceFindingIn(tx, store.deps, SYSTEM_ACTOR, baa.evidence.id));
+    const first = await open();
+    expect(first).toMatchObject({
+      created: true,
+      finding: { title: 'Acme: HIPAA BAA expired on 2026-06-01', severity: 'critical', source: 'evidence_expiry' },
+    });
+    expect(first?.finding.detail).toContain('is itself a HIPAA violation');
+    expect((await open())?.created).toBe(false);
+
+    const pentest = await recordEvidence(store.deps, analyst, {
+      vendorId: vendor.id,
+      type: 'pentest',
+      expiresOn: '2026-05-01',
+    });
+    await recordEvidence(store.deps, analyst, { vendorId: vendor.id, type: 'pentest', expiresOn: '2027-05-01' });
+    expect(
+      await inTransaction(store.db, (tx) =>
+        openExpiredEvidenceFindingIn(tx, store.deps, SYSTEM_ACTOR, pentest.evidence.id),
+      ),
+    ).toBeNull();
+  });
+
+  it('weighs reports below contracts for an ordinary vendor', () => {
+    expect(expiredEvidenceSeverity('soc2_type2', 'medium')).toBe('medium');
+    expect(expiredEvidenceSeverity('soc2_type2', 'critical')).toBe('high');
+    expect(expiredEvidenceSeverity('gdpr_dpa', 'high')).toBe('high');
+    expect(expiredEvidenceSeverity('insurance', 'low')).toBe('low');
   });
 });

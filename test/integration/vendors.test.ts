@@ -184,6 +184,31 @@ describe('vendor inventory', () => {
     expect(page.rows.map((r) => r.name)).toEqual(['Charlie', 'Delta']);
   });
 
+  it('rolls back a whole import when one row is bad', async () => {
+    const rows = [
+      { name: 'Good One', criticality: 'low' },
+      { name: 'Bad One', criticality: 'extreme' },
+    ];
+    await expect(
+      inTransaction(store.db, async (tx) => {
+        for (const row of rows) await upsertVendorIn(tx, store.deps, analyst, row);
+      }),
+    ).rejects.toThrow('Criticality must be one of high, medium, low; “extreme” is not.');
+    expect((await listVendors(store.db)).total).toBe(0);
+    expect(await auditCount(store.db)).toBe(1); // the role grant only
+  });
+
+  it('counts the first review from the local date where the organisation works', async () => {
+    store.clock.set('2026-06-30T23:30:00Z'); // already 1 July in Tokyo
+    const v = await createVendor({ ...store.deps, timeZone: 'Asia/Tokyo' }, analyst, {
+      name: 'Acme',
+      criticality: 'low',
+    });
+    expect(v.next_review_on).toBe('2026-07-31');
+    const utc = await createVendor(store.deps, analyst, { name: 'Globex', criticality: 'low' });
+    expect(utc.next_review_on).toBe('2026-07-30');
+  });
+
   it('upserts idempotently for imports', async () => {
     const row = {
       name: 'Acme',
