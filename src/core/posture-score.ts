@@ -114,7 +114,9 @@ export function postureDrivers(inputs: PostureInputs, policy: Policy): Driver[] 
     drivers.push({
       label: `${plural(inputs.failedControls.length, 'questionnaire control')} not met`,
       points: -Math.round(each.reduce((sum, x) => sum + x.points, 0)),
-      detail: each.map(({ c, points }) => `${c.title} (${c.answer}, weight ${c.weight}): -${points}`).join('; '),
+      detail: each
+        .map(({ c, points }) => `${c.title} (${c.answer}, weight ${c.weight}): -${Math.round(points * 10) / 10}`)
+        .join('; '),
     });
   }
   const rating = inputs.externalRating;
