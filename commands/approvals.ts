@@ -1,0 +1,118 @@
+import { type ChatContext, type Command, type CommandModule, openForm, reply } from '../src/chat/command.ts';
+import { type Block, ephemeral, type Form } from '../src/chat/reply.ts';
+import { decisionLine, pendingApprovalBlocks, requestSummary } from '../src/chat/views/approval-card.ts';
+import { textValue } from '../src/chat/views/finding-forms.ts';
+import { decide } from '../src/core/approvals-decide.ts';
+import { type ApprovalDetail, getApprovalRequest, pendingApprovalsFor } from '../src/core/approvals-queries.ts';
+import { conflict, forbidden, UserError } from '../src/core/errors.ts';
+import { displayName } from '../src/core/people.ts';
+import { listGrants, requirePermission, rolesOf } from '../src/core/roles.ts';
+import { manifestation } from '../src/core/signatures.ts';
+
+// Deciding escalations and risk acceptances. A decision is an electronic signature: Approve sits
+// behind a dialog stating what signing means, Reject asks for a reason, and the core records the
+// printed name, UTC time and meaning bound to the request. The core queues the edits of the approval
+// card and the finding card; the approver hears back privately.
+
+const SHOWN = 20;
+
+function requestIdFrom(value: string): number {
+  const id = Number(value);
+  if (!Number.isInteger(id) || id <= 0)
+    throw new UserError('bad_arguments', 'That button is out of date. Run `approvals` again.');
+  return id;
+}
+
+/** Who may decide, for people who may not: printed names of everyone granted the approver role. */
+async function approverNames(ctx: ChatContext): Promise<string[]> {
+  const grants = (await listGrants(ctx.deps.db)).filter((g) => g.role === 'approver');
+  const names: string[] = [];
+  for (const g of grants) names.push((await displayName(ctx.deps.db, g.principal)) ?? g.principal);
+  return names;
+}
+
+/** The checks a Reject form needs before it opens; the core repeats them when the decision is made. */
+async function decidable(ctx: ChatContext, requestId: number): Promise<ApprovalDetail> {
+  await requirePermission(ctx.deps.db, ctx.actor, 'approval.decide');
+  const request = await getApprovalRequest(ctx.deps.db, requestId);
+  if (request.state !== 'pending') throw conflict(decisionLine(request) ?? 'This request was already decided.');
+  if (request.requested_by === ctx.actor.id) {
+    throw forbidden('You made this request, so another approver must decide it. Nothing was changed.');
+  }
+  return request;
+}
+
+const approvalsCommand: Command<null> = {
+  name: 'approvals',
+  summary: 'Escalations and risk acceptances waiting for your decision',
+  usage: 'approvals',
+  examples: ['approvals'],
+  parse(words) {
+    if (words.length > 0) throw new UserError('bad_arguments', '`approvals` takes no further words.');
+    return null;
+  },
+  async run(ctx) {
+    if (!(await rolesOf(ctx.deps.db, ctx.actor.id)).has('approver')) {
+      const names = await approverNames(ctx);
+      const who =
+        names.length > 0
+          ? `Approvers: ${names.join(', ')}.`
+          : 'Nobody has the approver role yet; an admin can grant it.';
+      return reply(ephemeral(`Only approvers can approve or reject requests. ${who}`));
+    }
+    const pending = await pendingApprovalsFor(ctx.deps.db, ctx.actor.id);
+    if (pending.length === 0)
+      return reply(
+        ephemeral('Nothing is waiting for your decision. Requests you made yourself go to other approvers.'),
+      );
+    const blocks: Block[] = [{ type: 'header', text: `Waiting for your decision (${pending.length})` }];
+    for (const request of pending.slice(0, SHOWN)) blocks.push(...pendingApprovalBlocks(request));
+    if (pending.length > SHOWN)
+      blocks.push({ type: 'context', text: `…and ${pending.length - SHOWN} more, oldest first.` });
+    const lines = pending.map((r) => `${requestSummary(r)} (${r.vendor_name}, finding #${r.finding_id})`);
+    return reply(ephemeral(`Waiting for your decision:\n${lines.join('\n')}`, blocks));
+  },
+};
+
+function rejectForm(request: ApprovalDetail): Form {
+  return {
+    id: 'approval.reject',
+    title: 'Reject request',
+    submitLabel: 'Sign and reject',
+    state: String(request.id),
+    intro:
+      `**${requestSummary(request)}** for finding #${request.finding_id} on ${request.vendor_name}: ${request.finding_title}\n` +
+      "You are signing this rejection electronically. Your name, the UTC time and the meaning 'rejection' are recorded and shown, with your reason.",
+    fields: [{ id: 'reason', label: 'Why reject it?', kind: 'textarea', placeholder: 'The requester reads this' }],
+  };
+}
+
+export const approvals: CommandModule = {
+  command: approvalsCommand,
+  actions: [
+    {
+      action: 'approval.approve',
+      async run(ctx, value) {
+        const { signature } = await decide(ctx.deps, ctx.actor, requestIdFrom(value), { decision: 'approve' });
+        return reply(ephemeral(`Approved. ${manifestation(signature)}. The request and the finding card now show it.`));
+      },
+    },
+    {
+      action: 'approval.reject',
+      run: async (ctx, value) => openForm(rejectForm(await decidable(ctx, requestIdFrom(value)))),
+    },
+  ],
+  forms: [
+    {
+      form: 'approval.reject',
+      async submit(ctx, values, state) {
+        const reason = textValue(values, 'reason');
+        if (!reason) return { fieldErrors: { reason: 'Say why: the requester reads this.' } };
+        const { signature } = await decide(ctx.deps, ctx.actor, requestIdFrom(state), { decision: 'reject', reason });
+        return reply(ephemeral(`Rejected. ${manifestation(signature)}. The request and the finding card now show it.`));
+      },
+    },
+  ],
+};
+
+export default approvals;

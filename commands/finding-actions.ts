@@ -1,0 +1,114 @@
+import { type ChatContext, type CommandModule, type FormHandler, openForm, reply } from '../src/chat/command.ts';
+import { ephemeral, type Form, mention } from '../src/chat/reply.ts';
+import { requestSummary } from '../src/chat/views/approval-card.ts';
+import {
+  acceptForm,
+  assignForm,
+  checkAcceptance,
+  checkEscalation,
+  escalateForm,
+  resolveForm,
+  textValue,
+} from '../src/chat/views/finding-forms.ts';
+import { requestEscalation, requestRiskAcceptance } from '../src/core/approvals.ts';
+import { todayOf } from '../src/core/dates.ts';
+import { UserError } from '../src/core/errors.ts';
+import { type FindingDetail, getFinding } from '../src/core/finding-queries.ts';
+import { canTransition, type FindingAction } from '../src/core/finding-states.ts';
+import { refusal } from '../src/core/finding-text.ts';
+import { vendorOwnerOf } from '../src/core/finding-transition.ts';
+import { acknowledge, assign, resolve } from '../src/core/findings.ts';
+import { displayName } from '../src/core/people.ts';
+import { requirePermission } from '../src/core/roles.ts';
+import type { FindingState } from '../src/core/vocabulary.ts';
+
+// The finding card's buttons and the forms they open. The core changes the finding and queues the
+// card edit and the thread line in the same transaction, so each handler only confirms to the person
+// who clicked. Refusals (no permission, someone got there first) come from the core as UserErrors.
+
+/** A finding id from a button value or form state. */
+export function findingIdFrom(value: string): number {
+  const id = Number(value);
+  if (!Number.isInteger(id) || id <= 0)
+    throw new UserError('bad_arguments', 'That button is out of date. Look the finding up again.');
+  return id;
+}
+
+/**
+ * Checked before a form opens, so nobody fills one in only to be refused; the core checks again on
+ * submit, at the moment of the change.
+ */
+async function findingFor(ctx: ChatContext, value: string, step: FindingAction): Promise<FindingDetail> {
+  const finding = await getFinding(ctx.deps.db, findingIdFrom(value));
+  const owner = await vendorOwnerOf(ctx.deps.db, finding.vendor_id);
+  await requirePermission(ctx.deps.db, ctx.actor, 'finding.triage', owner);
+  if (!canTransition(finding.state as FindingState, step)) throw await refusal(ctx.deps.db, finding, step);
+  return finding;
+}
+
+const opens = (action: string, step: FindingAction, form: (f: FindingDetail) => Form) => ({
+  action,
+  run: async (ctx: ChatContext, value: string) => openForm(form(await findingFor(ctx, value, step))),
+});
+
+const confirm = (text: string) => reply(ephemeral(text));
+
+const assignSubmit: FormHandler = {
+  form: 'finding.assign',
+  async submit(ctx, values, state) {
+    const principal = textValue(values, 'assignee');
+    if (!principal) return { fieldErrors: { assignee: 'Pick the person who will work on it.' } };
+    const name = (await displayName(ctx.deps.db, principal)) ?? principal;
+    const finding = await assign(ctx.deps, ctx.actor, findingIdFrom(state), { id: principal, name });
+    return confirm(`Assigned finding #${finding.id} to ${mention(principal, name)}. They have a direct message.`);
+  },
+};
+
+const escalateSubmit: FormHandler = {
+  form: 'finding.escalate',
+  async submit(ctx, values, state) {
+    const checked = checkEscalation(values, todayOf(ctx.deps));
+    if (!checked.ok) return { fieldErrors: checked.fieldErrors };
+    const { request } = await requestEscalation(ctx.deps, ctx.actor, findingIdFrom(state), checked.input);
+    return confirm(`Asked the approvers: ${requestSummary(request)}. The finding card shows it until someone decides.`);
+  },
+};
+
+const acceptSubmit: FormHandler = {
+  form: 'finding.accept',
+  async submit(ctx, values, state) {
+    const checked = checkAcceptance(values, todayOf(ctx.deps));
+    if (!checked.ok) return { fieldErrors: checked.fieldErrors };
+    const { request } = await requestRiskAcceptance(ctx.deps, ctx.actor, findingIdFrom(state), checked.input);
+    return confirm(`Asked the approvers: ${requestSummary(request)}. The finding card shows it until someone decides.`);
+  },
+};
+
+const resolveSubmit: FormHandler = {
+  form: 'finding.resolve',
+  async submit(ctx, values, state) {
+    const note = textValue(values, 'note');
+    if (!note) return { fieldErrors: { note: 'Say what was done: the note is kept with the finding.' } };
+    const finding = await resolve(ctx.deps, ctx.actor, findingIdFrom(state), { note });
+    return confirm(`Resolved finding #${finding.id}. The card and its thread show your note.`);
+  },
+};
+
+export const findingActions: CommandModule = {
+  actions: [
+    {
+      action: 'finding.ack',
+      async run(ctx, value) {
+        const finding = await acknowledge(ctx.deps, ctx.actor, findingIdFrom(value));
+        return confirm(`Acknowledged finding #${finding.id}. The card now shows it for everyone.`);
+      },
+    },
+    opens('finding.assign', 'assign', assignForm),
+    opens('finding.escalate', 'escalate', escalateForm),
+    opens('finding.resolve', 'resolve', resolveForm),
+    opens('finding.accept', 'request_acceptance', acceptForm),
+  ],
+  forms: [assignSubmit, escalateSubmit, acceptSubmit, resolveSubmit],
+};
+
+export default findingActions;

@@ -1,0 +1,61 @@
+import { getApprovalRequest } from '../../core/approvals-queries.ts';
+import { isUserError } from '../../core/errors.ts';
+import { ACTIVE_STATES } from '../../core/finding-states.ts';
+import type { FindingState } from '../../core/vocabulary.ts';
+import { inChannel } from '../reply.ts';
+import { approvalCard } from '../views/approval-card.ts';
+import { findingCard } from '../views/finding-card.ts';
+import { loadFindingCard } from '../views/finding-card-data.ts';
+import { slaReminder } from '../views/reminders.ts';
+import type { NotificationRenderer } from './types.ts';
+
+// The finding's card, the lines threaded under it, the assignee's DM and the approval card. Each is
+// read fresh at send time: an edit that waited behind a rate limit still shows the latest state.
+
+export const renderFindingCard: NotificationRenderer<'finding-card'> = async ({ deps, data, today }) => {
+  const card = await loadFindingCard(deps.db, data.findingId);
+  return card ? findingCard(card, today) : null;
+};
+
+export const renderFindingHistory: NotificationRenderer<'finding-history'> = async ({ deps, data }) => {
+  const card = await loadFindingCard(deps.db, data.findingId);
+  return card ? inChannel(data.text) : null;
+};
+
+export const renderAssigned: NotificationRenderer<'assigned'> = async ({ deps, data, today }) => {
+  const card = await loadFindingCard(deps.db, data.findingId);
+  if (!card) return null;
+  const f = card.finding;
+  const line = `${data.byName} assigned you finding #${f.id} on ${f.vendor_name}: ${f.title}`;
+  const rendered = findingCard(card, today);
+  return inChannel(`${line}\n${rendered.text}`, [
+    { type: 'text', text: `**${line}**` },
+    { type: 'divider' },
+    ...(rendered.blocks ?? []),
+  ]);
+};
+
+export const renderSlaReminder: NotificationRenderer<'sla-reminder'> = async ({ deps, data, today, late }) => {
+  const card = await loadFindingCard(deps.db, data.findingId);
+  // Nothing to chase once the finding is closed, accepted or given a fresh SLA.
+  if (!card || !ACTIVE_STATES.includes(card.finding.state as FindingState)) return null;
+  if (card.finding.sla_due_on !== data.dueOn) return null;
+  return slaReminder({
+    findingId: card.finding.id,
+    title: card.finding.title,
+    vendorName: card.finding.vendor_name,
+    dueOn: data.dueOn,
+    today,
+    late,
+    card: findingCard(card, today).blocks ?? [],
+  });
+};
+
+export const renderApprovalCard: NotificationRenderer<'approval-card'> = async ({ deps, data }) => {
+  try {
+    return approvalCard(await getApprovalRequest(deps.db, data.requestId));
+  } catch (error) {
+    if (isUserError(error) && error.code === 'not_found') return null;
+    throw error;
+  }
+};

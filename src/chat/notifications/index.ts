@@ -1,0 +1,57 @@
+import { todayOf } from '../../core/dates.ts';
+import type { CoreDeps } from '../../core/deps.ts';
+import type { NotificationTemplate } from '../../core/outbox.ts';
+import type { OutboxRow } from '../../store/tables.ts';
+import type { Reply } from '../reply.ts';
+import {
+  renderApprovalCard,
+  renderAssigned,
+  renderFindingCard,
+  renderFindingHistory,
+  renderSlaReminder,
+} from './findings.ts';
+import {
+  renderDeadLetter,
+  renderEvidenceReminder,
+  renderReassessmentPrompt,
+  renderReviewReminder,
+  renderText,
+} from './reminders.ts';
+import type { NotificationRenderer, NotificationRenderers, RenderInput } from './types.ts';
+
+export type { NotificationRenderer, RenderInput } from './types.ts';
+
+// Every outbox template and the view that draws it. The relay calls the function returned by
+// `renderNotification(deps)` for each row it is about to send (src/delivery/deliver.ts RenderOutbox).
+
+const RENDERERS: NotificationRenderers = {
+  'finding-card': renderFindingCard,
+  'finding-history': renderFindingHistory,
+  'approval-card': renderApprovalCard,
+  assigned: renderAssigned,
+  'review-reminder': renderReviewReminder,
+  'reassessment-prompt': renderReassessmentPrompt,
+  'evidence-reminder': renderEvidenceReminder,
+  'sla-reminder': renderSlaReminder,
+  'dead-letter': renderDeadLetter,
+  text: renderText,
+  // The weekly digest's view lives with the scheduler's work (src/chat/views/digest.ts) and is listed here:
+  // digest: <its NotificationRenderer<'digest'>>,
+};
+
+/** Whether a template has a view; a row without one cannot be sent and ends as a dead letter. */
+export function hasRenderer(template: string): boolean {
+  return template in RENDERERS;
+}
+
+/** The relay's render function: turns an outbox row into the message to send now, or null to skip it. */
+export function renderNotification(deps: CoreDeps): (row: OutboxRow) => Promise<Reply | null> {
+  return async (row) => {
+    const template = row.template as NotificationTemplate;
+    const render = RENDERERS[template] as NotificationRenderer<typeof template> | undefined;
+    if (!render) throw new Error(`no notification view for template "${row.template}"`);
+    const { threadOf: _threadOf, ...data } = JSON.parse(row.data) as Record<string, unknown>;
+    const input = { deps, data, late: row.late === 1, today: todayOf(deps), row } as RenderInput<typeof template>;
+    return render(input);
+  };
+}

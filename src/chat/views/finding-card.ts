@@ -1,0 +1,126 @@
+import { requestTitle } from '../../core/approvals.ts';
+import type { ApprovalDetail } from '../../core/approvals-queries.ts';
+import type { FindingDetail } from '../../core/finding-queries.ts';
+import { type CardAction, isFinal, STATE_LABELS } from '../../core/finding-states.ts';
+import { manifestation } from '../../core/signatures.ts';
+import type { FindingState } from '../../core/vocabulary.ts';
+import type { Block, Button, Reply } from '../reply.ts';
+import { inChannel } from '../reply.ts';
+import { capitalize, dueWording, formatUtc, person, printedName } from './wording.ts';
+
+// The one card per finding. It is edited in place on every change (the outbox keeps its message),
+// so it always shows the current state, the latest change, every signed decision (21 CFR 11.50:
+// printed name, UTC time, meaning, reason) and only the buttons the current state allows.
+
+export interface LatestChange {
+  /** What happened, e.g. "Acknowledged". */
+  label: string;
+  by: string;
+  /** ISO-8601 UTC. */
+  at: string;
+}
+
+export interface FindingCardData {
+  finding: FindingDetail;
+  lastChange: LatestChange | null;
+  /** Every approval request on the finding, oldest first, with the signatures of decided ones. */
+  requests: ApprovalDetail[];
+}
+
+/** Button label, action id and placement for each card action; at most three primary buttons. */
+const CARD_BUTTONS: Record<CardAction, { label: string; action: string; primary: boolean }> = {
+  acknowledge: { label: 'Acknowledge', action: 'finding.ack', primary: true },
+  assign: { label: 'Assign', action: 'finding.assign', primary: true },
+  escalate: { label: 'Escalate', action: 'finding.escalate', primary: true },
+  resolve: { label: 'Resolve', action: 'finding.resolve', primary: false },
+  request_acceptance: { label: 'Request risk acceptance', action: 'finding.accept', primary: false },
+};
+
+/** The action row for these card actions, or null when there is nothing to do (a final state). */
+export function findingActions(findingId: number, actions: readonly CardAction[]): Block | null {
+  const value = String(findingId);
+  const toButton = (a: CardAction): Button => ({
+    action: CARD_BUTTONS[a].action,
+    label: CARD_BUTTONS[a].label,
+    value,
+    ...(a === 'acknowledge' ? { style: 'primary' as const } : {}),
+  });
+  const buttons = actions.filter((a) => CARD_BUTTONS[a].primary).map(toButton);
+  let more = actions.filter((a) => !CARD_BUTTONS[a].primary).map(toButton);
+  // An overflow menu needs two options; a lone extra action is shown as a plain button instead.
+  if (more.length === 1) {
+    buttons.push(...more);
+    more = [];
+  }
+  if (buttons.length === 0 && more.length === 0) return null;
+  return { type: 'actions', buttons, ...(more.length > 0 ? { more } : {}) };
+}
+
+function header(f: FindingDetail): string {
+  return `${capitalize(f.severity)} · ${f.vendor_name} (${f.vendor_tier} tier)`;
+}
+
+function fields(f: FindingDetail, today: string): Block {
+  const state = f.state as FindingState;
+  const sla =
+    isFinal(state) || state === 'risk_accepted' ? f.sla_due_on : `${f.sla_due_on} (${dueWording(today, f.sla_due_on)})`;
+  const list = [
+    { label: 'Severity', value: capitalize(f.severity) },
+    { label: 'Vendor', value: `${f.vendor_name} (${f.vendor_tier} tier)` },
+    { label: 'State', value: STATE_LABELS[state] ?? f.state },
+    { label: 'Assignee', value: f.assignee_id ? person(f.assignee_id, f.assignee_name) : 'Unassigned' },
+    { label: 'SLA due', value: sla },
+    { label: 'Opened', value: formatUtc(f.opened_at) },
+  ];
+  if (state === 'risk_accepted' && f.accepted_until)
+    list.push({ label: 'Risk accepted until', value: f.accepted_until });
+  return { type: 'fields', fields: list };
+}
+
+/** One line per request: waiting, withdrawn, or decided with its signature manifestation. */
+export function requestLines(requests: readonly ApprovalDetail[]): string[] {
+  return requests.map((r) => {
+    const what = requestTitle(r);
+    if (r.state === 'pending') {
+      const by = printedName(r.requested_by, r.requested_by_name);
+      return `⏳ Waiting for an approver: ${what}, requested by ${by} at ${formatUtc(r.requested_at)}. Reason: ${r.reason}`;
+    }
+    if (r.state === 'withdrawn') return `${what}: request withdrawn, the finding was resolved first.`;
+    const signed = r.signatures.map((s) => manifestation(s)).join('; ');
+    const mark = r.state === 'approved' ? '✅' : '❌';
+    return `${mark} ${what} ${r.state}. ${signed || `Decided by ${printedName(r.decided_by, r.decided_by_name)}.`}`;
+  });
+}
+
+function closingLines(f: FindingDetail): string[] {
+  const lines: string[] = [];
+  if (f.state === 'resolved' && f.resolved_at) {
+    const by = printedName(f.resolved_by, f.resolved_by_name);
+    lines.push(`Resolved by ${by} at ${formatUtc(f.resolved_at)}: ${f.resolution ?? ''}`.trim());
+  }
+  if (f.reopened_reason && f.state !== 'resolved') lines.push(`Reopened: ${f.reopened_reason}`);
+  return lines;
+}
+
+/** The finding card as a neutral Reply; `today` (YYYY-MM-DD) words the SLA. */
+export function findingCard(data: FindingCardData, today: string): Reply {
+  const f = data.finding;
+  const state = STATE_LABELS[f.state as FindingState] ?? f.state;
+  const blocks: Block[] = [
+    { type: 'header', text: header(f) },
+    { type: 'text', text: `**Finding #${f.id}: ${f.title}**\n${f.detail}`.trim() },
+    fields(f, today),
+  ];
+  const notes = [...requestLines(data.requests), ...closingLines(f)];
+  if (notes.length > 0) blocks.push({ type: 'text', text: notes.join('\n') });
+  const change = data.lastChange;
+  const context = change
+    ? `Last change: ${change.label} by ${change.by} at ${formatUtc(change.at)} · history in the thread`
+    : `Opened ${formatUtc(f.opened_at)}`;
+  blocks.push({ type: 'context', text: context });
+  const actions = findingActions(f.id, f.actions);
+  if (actions) blocks.push(actions);
+  // The fallback is a human-readable form of the record too, so it carries the signed decisions.
+  const text = [`[${capitalize(f.severity)}] ${f.vendor_name}: finding #${f.id} ${f.title} (${state})`, ...notes];
+  return inChannel(text.join('\n'), blocks);
+}
