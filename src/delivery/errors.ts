@@ -1,0 +1,46 @@
+// The relay's vocabulary for what went wrong with one send. Each platform sender translates its SDK's
+// errors into these at the edge, so the relay decides retries without knowing any SDK.
+
+/** The platform asked us to slow down: retry after `retryAfterMs`; not a failed attempt. */
+export class RateLimitedError extends Error {
+  readonly retryAfterMs: number;
+
+  constructor(retryAfterMs: number, message = `rate limited, retry after ${retryAfterMs} ms`) {
+    super(message);
+    this.name = 'RateLimitedError';
+    this.retryAfterMs = retryAfterMs;
+  }
+}
+
+/** Worth retrying with backoff: a 5xx, a network failure, a timeout (outcome unknown). */
+export class TransientSendError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'TransientSendError';
+  }
+}
+
+/** Retrying cannot help (unknown channel, bad blocks, revoked token): the message goes dead at once. */
+export class PermanentSendError extends Error {
+  readonly code: string;
+
+  constructor(code: string, message = code) {
+    super(message);
+    this.name = 'PermanentSendError';
+    this.code = code;
+  }
+}
+
+/** The message we meant to edit no longer exists (someone deleted it): post a fresh one instead. */
+export class MessageGoneError extends Error {
+  constructor(message = 'the message to edit no longer exists') {
+    super(message);
+    this.name = 'MessageGoneError';
+  }
+}
+
+/** A short, secret-free description for `outbox.last_error` and logs. */
+export function describeSendError(error: unknown): string {
+  const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return text.length > 500 ? `${text.slice(0, 497)}...` : text;
+}

@@ -1,0 +1,115 @@
+import { sql, type UpdateObject } from 'kysely';
+import type { Clock } from '../core/clock.ts';
+import { type Db, inTransaction, type Tx } from '../store/database.ts';
+import type { Database, OutboxRow } from '../store/tables.ts';
+import { saveMessageRef } from './message-refs.ts';
+import type { PlatformMessage } from './sender.ts';
+
+// The relay's reads and writes on `outbox`. Every write is one short transaction and never spans a
+// platform call. `lease_until` doubles as a fencing token: each claim sets a later value than any
+// before it, and failure outcomes only apply while the row still carries the caller's lease, so a
+// relay whose lease expired cannot undo the work of the relay that took the row over.
+
+export interface ClaimOptions {
+  limit: number;
+  leaseMs: number;
+  /** Platforms this relay can send to (`slack`, `teams`); other rows wait for a relay that can. */
+  platforms: string[];
+  /** Rows this process is already working on (their lease may have run out while they wait). */
+  excludeIds?: number[];
+}
+
+/**
+ * Claims due rows with a lease. Only the oldest pending row of each target is eligible, so messages
+ * to one channel or person go out in the order they were enqueued, and an edit never overtakes the
+ * post it edits. A row that waits for a retry holds back the rows behind it on that target only.
+ */
+export async function claimDue(db: Db, clock: Clock, options: ClaimOptions): Promise<OutboxRow[]> {
+  if (options.limit <= 0 || options.platforms.length === 0) return [];
+  const now = clock.now();
+  const nowIso = now.toISOString();
+  const leaseUntil = new Date(now.getTime() + options.leaseMs).toISOString();
+  return inTransaction(db, async (tx) => {
+    const heads = tx
+      .selectFrom('outbox')
+      .select((eb) => ['target', eb.fn.min('id').as('head_id')])
+      .where('status', '=', 'pending')
+      .groupBy('target');
+    let query = tx
+      .selectFrom('outbox as o')
+      .innerJoin(heads.as('h'), 'h.head_id', 'o.id')
+      .selectAll('o')
+      .where('o.available_at', '<=', nowIso)
+      .where((eb) => eb.or([eb('o.lease_until', 'is', null), eb('o.lease_until', '<=', nowIso)]))
+      .where((eb) => eb.or(options.platforms.map((p) => eb('o.target', 'like', `${p}:%`))));
+    if (options.excludeIds && options.excludeIds.length > 0) query = query.where('o.id', 'not in', options.excludeIds);
+    const rows = await query.orderBy('o.id').limit(options.limit).execute();
+    if (rows.length === 0) return [];
+    await tx
+      .updateTable('outbox')
+      .set({ lease_until: leaseUntil })
+      .where(
+        'id',
+        'in',
+        rows.map((r) => r.id),
+      )
+      .execute();
+    return rows.map((r) => ({ ...r, lease_until: leaseUntil }));
+  });
+}
+
+/** Sent (or nothing left to send): done for good, and remember where the message about its subject is. */
+export async function markSent(db: Db, clock: Clock, row: OutboxRow, message: PlatformMessage | null): Promise<void> {
+  await inTransaction(db, async (tx) => {
+    const result = await tx
+      .updateTable('outbox')
+      .set({ status: 'sent', sent_at: clock.now().toISOString(), lease_until: null, last_error: null })
+      .where('id', '=', row.id)
+      .where('status', '=', 'pending')
+      .executeTakeFirst();
+    // Already recorded by a relay that took over an expired lease: its record stands.
+    if (Number(result.numUpdatedRows) === 0) return;
+    if (row.subject && message) await saveMessageRef(tx, clock, row.subject, row.target, message);
+  });
+}
+
+type OutboxChange = UpdateObject<Database, 'outbox'>;
+
+/** Rate limited: try again at `at`, attempts unchanged. False if another relay has taken the row over. */
+export function reschedule(db: Db, row: OutboxRow, at: Date, error: string): Promise<boolean> {
+  return inTransaction(db, (tx) =>
+    fenced(tx, row, { available_at: at.toISOString(), lease_until: null, last_error: error }),
+  );
+}
+
+/** A failed attempt: count it and wait until `at` before the next one. */
+export function recordRetry(db: Db, row: OutboxRow, at: Date, error: string): Promise<boolean> {
+  return inTransaction(db, (tx) =>
+    fenced(tx, row, {
+      attempts: sql<number>`attempts + 1`,
+      available_at: at.toISOString(),
+      lease_until: null,
+      last_error: error,
+    }),
+  );
+}
+
+/** The last failed attempt: the row is dead. `alsoInTx` adds the dead-letter notices to the same commit. */
+export function markDead(db: Db, row: OutboxRow, error: string, alsoInTx: (tx: Tx) => Promise<void>): Promise<boolean> {
+  return inTransaction(db, async (tx) => {
+    const change = { status: 'dead', attempts: sql<number>`attempts + 1`, lease_until: null, last_error: error };
+    const updated = await fenced(tx, row, change);
+    if (updated) await alsoInTx(tx);
+    return updated;
+  });
+}
+
+async function fenced(tx: Tx, row: OutboxRow, change: OutboxChange): Promise<boolean> {
+  let query = tx.updateTable('outbox').set(change).where('id', '=', row.id).where('status', '=', 'pending');
+  query =
+    row.lease_until === null
+      ? query.where('lease_until', 'is', null)
+      : query.where('lease_until', '=', row.lease_until);
+  const result = await query.executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}

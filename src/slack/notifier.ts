@@ -1,0 +1,84 @@
+import { webApi } from '@slack/bolt';
+import { type Logger, pino } from 'pino';
+import { createSlackPacer, type Pacer } from '../delivery/pacing.ts';
+import type { PlatformMessage, PostRequest, Sender, UpdateRequest } from '../delivery/sender.ts';
+import { classifySlackError } from '../delivery/slack-retry-rules.ts';
+import { boltLogger } from './bolt-logger.ts';
+import { renderMessage } from './render.ts';
+
+// The relay's way into Slack. One attempt per call: the WebClient's own retries are off and a 429 is
+// handed back (not waited out inside the client, which would pause every channel), so the outbox is
+// the only retry layer. Calls are paced per channel and per method tier before they leave.
+
+export interface SlackNotifierOptions {
+  /** The bot token (xoxb-…). Sent only in the Authorization header; never logged. */
+  token: string;
+  /** The Web API base URL (Config `slack.apiUrl`): GovSlack, a proxy, or a local stand-in in tests. */
+  slackApiUrl?: string;
+  pacer?: Pacer;
+  /** Per HTTP call. A timed-out call has an unknown outcome and is retried, at worst posting twice. */
+  timeoutMs?: number;
+  logger?: Logger;
+}
+
+const DM_USER = /^[UW][A-Z0-9]+$/;
+
+export function createSlackNotifier(options: SlackNotifierOptions): Sender {
+  const log = options.logger ?? pino({ level: 'silent' });
+  const client = new webApi.WebClient(options.token, {
+    ...(options.slackApiUrl ? { slackApiUrl: options.slackApiUrl } : {}),
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+    timeout: options.timeoutMs ?? 30_000,
+    logger: boltLogger(log),
+  });
+  const pacer = options.pacer ?? createSlackPacer();
+  // A person's DM channel never changes, so it is opened once per process.
+  const dmChannels = new Map<string, string>();
+
+  async function call<T>(method: string, key: string, run: () => Promise<T>): Promise<T> {
+    try {
+      return await pacer.schedule(method, key, run);
+    } catch (error) {
+      throw classifySlackError(error, method === 'chat.update');
+    }
+  }
+
+  async function conversationFor(target: string): Promise<string> {
+    const id = target.slice(target.indexOf(':') + 1);
+    if (!DM_USER.test(id)) return id;
+    const known = dmChannels.get(id);
+    if (known) return known;
+    const opened = await call('conversations.open', id, () => client.conversations.open({ users: id }));
+    const channel = opened.channel?.id;
+    if (!channel)
+      throw classifySlackError({ code: 'slack_webapi_platform_error', data: { error: 'channel_not_found' } });
+    dmChannels.set(id, channel);
+    return channel;
+  }
+
+  return {
+    async post({ target, reply, threadParent }: PostRequest): Promise<PlatformMessage> {
+      // A thread reply goes where its parent is, which for a DM is the opened D… channel.
+      const channel = threadParent ? threadParent.conversation : await conversationFor(target);
+      const message = renderMessage(reply);
+      const result = await call('chat.postMessage', channel, () =>
+        client.chat.postMessage({
+          channel,
+          ...message,
+          ...(threadParent ? { thread_ts: threadParent.id } : {}),
+        }),
+      );
+      if (!result.ts) throw classifySlackError(new Error('chat.postMessage answered without a ts'));
+      return { conversation: result.channel ?? channel, id: result.ts };
+    },
+
+    async update({ message, reply }: UpdateRequest): Promise<PlatformMessage> {
+      const rendered = renderMessage(reply);
+      const result = await call('chat.update', message.conversation, () =>
+        client.chat.update({ channel: message.conversation, ts: message.id, ...rendered }),
+      );
+      return { conversation: result.channel ?? message.conversation, id: result.ts ?? message.id };
+    },
+  };
+}
