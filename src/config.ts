@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import type { Routing } from './core/deps.ts';
 import { DEFAULT_POLICY, type Policy } from './core/policy.ts';
 import { DEFAULT_DATABASE_URL } from './store/database.ts';
 
@@ -198,4 +199,17 @@ export function mergePolicy(base: Policy, override: unknown): Policy {
     return out;
   };
   return merge(base, override, '') as Policy;
+}
+
+/** Default targets for findings and approvals, from the platform settings that are present. */
+export function routingFrom(config: Config): Routing {
+  const findings = [
+    config.slack?.findingsChannel && `slack:${config.slack.findingsChannel}`,
+    config.teams?.findingsConversation && `teams:conv:${config.teams.findingsConversation}`,
+  ].filter((t): t is string => Boolean(t));
+  const approvals = [
+    config.slack?.approvalsChannel && `slack:${config.slack.approvalsChannel}`,
+    config.teams?.approvalsConversation && `teams:conv:${config.teams.approvalsConversation}`,
+  ].filter((t): t is string => Boolean(t));
+  return { findingsChannels: findings, approvalsChannels: approvals };
 }

@@ -1,5 +1,5 @@
 import { userInfo } from 'node:os';
-import { type Config, loadConfig } from '../config.ts';
+import { type Config, loadConfig, routingFrom } from '../config.ts';
 import type { Actor } from '../core/actor.ts';
 import { type Clock, ManualClock, systemClock } from '../core/clock.ts';
 import type { CoreDeps } from '../core/deps.ts';
@@ -49,16 +49,4 @@ export async function withStore<T>(
   } finally {
     await store.close();
   }
-}
-
-export function routingFrom(config: Config): CoreDeps['routing'] {
-  const findings = [
-    config.slack?.findingsChannel && `slack:${config.slack.findingsChannel}`,
-    config.teams?.findingsConversation && `teams:conv:${config.teams.findingsConversation}`,
-  ].filter((t): t is string => Boolean(t));
-  const approvals = [
-    config.slack?.approvalsChannel && `slack:${config.slack.approvalsChannel}`,
-    config.teams?.approvalsConversation && `teams:conv:${config.teams.approvalsConversation}`,
-  ].filter((t): t is string => Boolean(t));
-  return { findingsChannels: findings, approvalsChannels: approvals };
 }
