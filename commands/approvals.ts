@@ -2,6 +2,7 @@ import { type ChatContext, type Command, type CommandModule, openForm, reply } f
 import { type Block, ephemeral, type Form } from '../src/chat/reply.ts';
 import { decisionLine, pendingApprovalBlocks, requestSummary } from '../src/chat/views/approval-card.ts';
 import { textValue } from '../src/chat/views/finding-forms.ts';
+import { person } from '../src/chat/views/wording.ts';
 import { decide } from '../src/core/approvals-decide.ts';
 import { type ApprovalDetail, getApprovalRequest, pendingApprovalsFor } from '../src/core/approvals-queries.ts';
 import { conflict, forbidden, UserError } from '../src/core/errors.ts';
@@ -23,11 +24,11 @@ function requestIdFrom(value: string): number {
   return id;
 }
 
-/** Who may decide, for people who may not: printed names of everyone granted the approver role. */
+/** Who may decide, for people who may not: everyone granted the approver role, as mentions. */
 async function approverNames(ctx: ChatContext): Promise<string[]> {
   const grants = (await listGrants(ctx.deps.db)).filter((g) => g.role === 'approver');
   const names: string[] = [];
-  for (const g of grants) names.push((await displayName(ctx.deps.db, g.principal)) ?? g.principal);
+  for (const g of grants) names.push(person(g.principal, await displayName(ctx.deps.db, g.principal)));
   return names;
 }
 

@@ -36,9 +36,13 @@ const CARD_BUTTONS: Record<CardAction, { label: string; action: string; primary:
   request_acceptance: { label: 'Request risk acceptance', action: 'finding.accept', primary: false },
 };
 
+/** Display order: the everyday steps first; closing steps lead the overflow menu. */
+const BUTTON_ORDER: readonly CardAction[] = ['acknowledge', 'assign', 'escalate', 'resolve', 'request_acceptance'];
+
 /** The action row for these card actions, or null when there is nothing to do (a final state). */
-export function findingActions(findingId: number, actions: readonly CardAction[]): Block | null {
+export function findingActions(findingId: number, available: readonly CardAction[]): Block | null {
   const value = String(findingId);
+  const actions = BUTTON_ORDER.filter((a) => available.includes(a));
   const toButton = (a: CardAction): Button => ({
     action: CARD_BUTTONS[a].action,
     label: CARD_BUTTONS[a].label,

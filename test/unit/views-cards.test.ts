@@ -1,0 +1,294 @@
+import { describe, expect, it } from 'vitest';
+import type { Block, Button } from '../../src/chat/reply.ts';
+import { approvalCard, SIGNING_CONFIRM } from '../../src/chat/views/approval-card.ts';
+import { findingCard } from '../../src/chat/views/finding-card.ts';
+import { myWorkBlocks } from '../../src/chat/views/my-work.ts';
+import type { ApprovalDetail } from '../../src/core/approvals-queries.ts';
+import type { FindingDetail } from '../../src/core/finding-queries.ts';
+import { availableActions } from '../../src/core/finding-states.ts';
+import type { FindingState } from '../../src/core/vocabulary.ts';
+
+// The finding card, the approval card and the Home tab as people read them: which buttons each
+// state offers, and the signature manifestation (printed name, UTC time, meaning, reason).
+
+function findingDetail(state: FindingState, extra: Partial<FindingDetail> = {}): FindingDetail {
+  return {
+    id: 12,
+    vendor_id: 3,
+    dedupe_key: 'signal:scanner:1',
+    source: 'signal',
+    title: 'Publicly reachable Elasticsearch without authentication',
+    detail: 'es.acme.example:9200 answers unauthenticated queries.',
+    severity: 'high',
+    state,
+    assignee_id: null,
+    opened_at: '2026-06-01T09:00:00.000Z',
+    sla_due_on: '2026-07-01',
+    acknowledged_by: null,
+    acknowledged_at: null,
+    resolved_by: null,
+    resolved_at: null,
+    resolution: null,
+    accepted_until: null,
+    reopened_reason: null,
+    updated_at: '2026-06-01T09:00:00.000Z',
+    version: 1,
+    vendor_name: 'Acme Health Cloud',
+    assignee_name: null,
+    vendor_tier: 'critical',
+    acknowledged_by_name: null,
+    resolved_by_name: null,
+    pending_request: null,
+    actions: availableActions(state),
+    ...extra,
+  };
+}
+
+function approvalDetail(extra: Partial<ApprovalDetail> = {}): ApprovalDetail {
+  return {
+    id: 4,
+    finding_id: 12,
+    kind: 'escalation',
+    requested_action: 'remediation_deadline',
+    action_until: '2026-06-15',
+    reason: 'Patient records are exposed',
+    requested_by: 'slack:UDANA',
+    requested_at: '2026-06-01T10:00:00.000Z',
+    state: 'pending',
+    decided_by: null,
+    decided_at: null,
+    decision_reason: null,
+    version: 1,
+    finding_title: 'Publicly reachable Elasticsearch without authentication',
+    finding_severity: 'high',
+    finding_state: 'escalation_pending',
+    vendor_id: 3,
+    vendor_name: 'Acme Health Cloud',
+    requested_by_name: 'Dana Analyst',
+    decided_by_name: null,
+    signatures: [],
+    ...extra,
+  };
+}
+
+/** A decided request with its signature, as the store records it. */
+function decidedApproval(decision: 'approved' | 'rejected', reason: string | null): ApprovalDetail {
+  return approvalDetail({
+    state: decision,
+    decided_by: 'slack:UPAT',
+    decided_at: '2026-06-02T10:15:42.000Z',
+    decision_reason: reason,
+    decided_by_name: 'Pat Approver',
+    version: 2,
+    signatures: [
+      {
+        id: 1,
+        record_type: 'approval_request',
+        record_id: 4,
+        record_version: 2,
+        record_hash: 'ab'.repeat(32),
+        signer_id: 'slack:UPAT',
+        signer_name: 'Pat Approver',
+        meaning: decision === 'approved' ? 'approval' : 'rejection',
+        reason,
+        signed_at: '2026-06-02T10:15:42.000Z',
+      },
+    ],
+  });
+}
+
+function actionRows(blocks: Block[] | undefined): Extract<Block, { type: 'actions' }>[] {
+  return (blocks ?? []).filter((b): b is Extract<Block, { type: 'actions' }> => b.type === 'actions');
+}
+
+const labels = (buttons: Button[] | undefined) => (buttons ?? []).map((b) => b.label);
+
+/** Every text a person can read in the blocks, joined: for "does it say X" checks. */
+function readable(blocks: Block[] | undefined): string {
+  return (blocks ?? [])
+    .map((b) => {
+      if (b.type === 'fields') return b.fields.map((f) => `${f.label}: ${f.value}`).join('\n');
+      if (b.type === 'actions') return [...b.buttons, ...(b.more ?? [])].map((x) => x.label).join(' | ');
+      return 'text' in b ? b.text : '';
+    })
+    .join('\n');
+}
+
+const TODAY = '2026-06-01';
+const card = (f: FindingDetail, requests: ApprovalDetail[] = []) =>
+  findingCard({ finding: f, requests, lastChange: { label: 'Opened', by: 'Dana Analyst', at: f.opened_at } }, TODAY);
+
+describe('finding card', () => {
+  it('offers only the steps the state allows: three primary buttons, the rest in the overflow', () => {
+    const rows = (state: FindingState) => actionRows(card(findingDetail(state)).blocks);
+    expect(rows('open').map((r) => [labels(r.buttons), labels(r.more)])).toEqual([
+      [
+        ['Acknowledge', 'Assign', 'Escalate'],
+        ['Resolve', 'Request risk acceptance'],
+      ],
+    ]);
+    expect(rows('open')[0]?.buttons[0]).toMatchObject({ action: 'finding.ack', value: '12', style: 'primary' });
+    expect(rows('acknowledged').map((r) => [labels(r.buttons), labels(r.more)])).toEqual([
+      [
+        ['Assign', 'Escalate'],
+        ['Resolve', 'Request risk acceptance'],
+      ],
+    ]);
+    // A lone extra step is a plain button: an overflow menu needs two options.
+    expect(rows('escalation_pending').map((r) => [labels(r.buttons), labels(r.more)])).toEqual([[['Resolve'], []]]);
+    expect(rows('escalated').map((r) => labels(r.buttons))).toEqual([['Assign', 'Resolve']]);
+    expect(rows('risk_accepted').map((r) => labels(r.buttons))).toEqual([['Resolve']]);
+  });
+
+  it('shows no buttons once resolved, and says who resolved it and how', () => {
+    const reply = card(
+      findingDetail('resolved', {
+        resolved_by: 'slack:UDANA',
+        resolved_by_name: 'Dana Analyst',
+        resolved_at: '2026-06-03T08:30:00.000Z',
+        resolution: 'Index closed to the internet',
+      }),
+    );
+    expect(actionRows(reply.blocks)).toEqual([]);
+    expect(readable(reply.blocks)).toContain(
+      'Resolved by Dana Analyst at 2026-06-03 08:30 UTC: Index closed to the internet',
+    );
+  });
+
+  it('leads with severity and vendor tier, lists the facts, and names the latest change in UTC', () => {
+    const f = findingDetail('assigned', { assignee_id: 'slack:USAM', assignee_name: 'Sam Engineer' });
+    const reply = findingCard(
+      {
+        finding: f,
+        requests: [],
+        lastChange: { label: 'Assigned', by: 'Dana Analyst', at: '2026-06-01T11:05:09.000Z' },
+      },
+      TODAY,
+    );
+    expect(reply.blocks?.[0]).toEqual({ type: 'header', text: 'High · Acme Health Cloud (critical tier)' });
+    const text = readable(reply.blocks);
+    expect(text).toContain('Finding #12: Publicly reachable Elasticsearch without authentication');
+    expect(text).toContain('es.acme.example:9200 answers unauthenticated queries.');
+    expect(text).toContain('State: Assigned');
+    expect(text).toContain('Assignee: <@slack:USAM|Sam Engineer>');
+    expect(text).toContain('SLA due: 2026-07-01 (due in 30 days)');
+    expect(text).toContain('Opened: 2026-06-01 09:00 UTC');
+    expect(text).toContain('Last change: Assigned by Dana Analyst at 2026-06-01 11:05 UTC');
+    expect(reply.text).toBe(
+      '[High] Acme Health Cloud: finding #12 Publicly reachable Elasticsearch without authentication (Assigned)',
+    );
+  });
+
+  it('shows a signed approval with printed name, UTC time, meaning and reason, in the card and its fallback', () => {
+    const reply = card(findingDetail('escalated'), [decidedApproval('approved', 'Deadline is fair')]);
+    const line =
+      '✅ Escalation (Set a remediation deadline by 2026-06-15) approved. ' +
+      'Signed by Pat Approver, 2026-06-02 10:15 UTC, meaning: approval, reason: Deadline is fair';
+    expect(readable(reply.blocks)).toContain(line);
+    expect(reply.text).toContain(line);
+  });
+
+  it('shows a signed rejection with its reason, and a waiting request while nobody has decided', () => {
+    const rejected = card(findingDetail('acknowledged'), [
+      decidedApproval('rejected', 'Fix it within the SLA instead'),
+    ]);
+    expect(readable(rejected.blocks)).toContain(
+      'Signed by Pat Approver, 2026-06-02 10:15 UTC, meaning: rejection, reason: Fix it within the SLA instead',
+    );
+    const waiting = card(findingDetail('escalation_pending'), [approvalDetail()]);
+    expect(readable(waiting.blocks)).toContain(
+      'Waiting for an approver: Escalation (Set a remediation deadline by 2026-06-15), requested by Dana Analyst at 2026-06-01 10:00 UTC. Reason: Patient records are exposed',
+    );
+  });
+});
+
+describe('approval card', () => {
+  it('asks for a decision with Approve behind the signing dialog and Reject', () => {
+    const reply = approvalCard(approvalDetail());
+    const [row] = actionRows(reply.blocks);
+    expect(row?.buttons).toEqual([
+      { action: 'approval.approve', label: 'Approve', value: '4', style: 'primary', confirm: SIGNING_CONFIRM },
+      { action: 'approval.reject', label: 'Reject', value: '4', style: 'danger' },
+    ]);
+    expect(SIGNING_CONFIRM.text).toBe(
+      "You are signing this approval electronically. Your name, the UTC time and the meaning 'approval' are recorded and shown.",
+    );
+    const text = readable(reply.blocks);
+    expect(text).toContain('Escalation #4: Set a remediation deadline by 2026-06-15');
+    expect(text).toContain('Requested by: <@slack:UDANA|Dana Analyst>');
+    expect(text).toContain('Reason:** Patient records are exposed');
+  });
+
+  it('replaces the buttons with the signature once decided', () => {
+    const approved = approvalCard(decidedApproval('approved', null));
+    expect(actionRows(approved.blocks)).toEqual([]);
+    expect(readable(approved.blocks)).toContain(
+      '✅ Approved. Signed by Pat Approver, 2026-06-02 10:15 UTC, meaning: approval',
+    );
+    expect(approved.blocks?.[0]).toEqual({ type: 'header', text: 'Escalation approved · Acme Health Cloud' });
+    const rejected = approvalCard(decidedApproval('rejected', 'Not proportionate'));
+    expect(rejected.text).toContain(
+      '❌ Rejected. Signed by Pat Approver, 2026-06-02 10:15 UTC, meaning: rejection, reason: Not proportionate',
+    );
+  });
+
+  it('says a withdrawn request was withdrawn, with nothing left to click', () => {
+    const reply = approvalCard(approvalDetail({ state: 'withdrawn', version: 2 }));
+    expect(actionRows(reply.blocks)).toEqual([]);
+    expect(reply.text).toContain('Withdrawn: the finding was resolved before anyone decided. Nothing was signed.');
+  });
+});
+
+describe('My work', () => {
+  const base = { name: 'Olive Owner', today: TODAY, findings: [], approvals: [], assessments: [], vendors: [] };
+
+  it('says so kindly when a list is empty, and tells non-approvers why nothing waits', () => {
+    const text = readable(myWorkBlocks({ ...base, approvals: null }));
+    expect(text).toContain('Nothing is assigned to you right now.');
+    expect(text).toContain('You are not an approver, so no decisions wait for you.');
+    expect(text).toContain('No reassessments to answer.');
+    expect(text).toContain('You do not own any vendors.');
+    expect(actionRows(myWorkBlocks(base))).toEqual([]);
+  });
+
+  it('puts the next step next to each item', () => {
+    const blocks = myWorkBlocks({
+      ...base,
+      findings: [findingDetail('acknowledged')],
+      approvals: [approvalDetail()],
+      assessments: [
+        {
+          id: 7,
+          vendor_id: 3,
+          status: 'in_progress',
+          questionnaire_version: '1',
+          requested_by: 'system',
+          requested_at: '2026-05-30T09:00:00.000Z',
+          due_on: '2026-06-08',
+          started_at: '2026-05-31T09:00:00.000Z',
+          submitted_by: null,
+          submitted_at: null,
+          score: null,
+          version: 2,
+          vendor_name: 'Acme Health Cloud',
+          answered: 5,
+          total: 14,
+        },
+      ],
+      vendors: [
+        { id: 3, name: 'Acme Health Cloud', tier: 'critical', next_review_on: '2026-06-08', reviewOpen: true },
+        { id: 4, name: 'Beta Labs', tier: 'low', next_review_on: '2026-05-01', reviewOpen: false },
+      ],
+    });
+    const rows = actionRows(blocks).map((r) => [...r.buttons, ...(r.more ?? [])].map((b) => `${b.action}:${b.value}`));
+    expect(rows).toEqual([
+      ['finding.assign:12', 'finding.escalate:12', 'finding.resolve:12', 'finding.accept:12'],
+      ['approval.approve:4', 'approval.reject:4'],
+      ['assessment.start:7'],
+      ['assessment.start:vendor:4'],
+    ]);
+    const text = readable(blocks);
+    expect(text).toContain('Continue reassessment (5/14)');
+    expect(text).toContain('**Beta Labs** (low tier) · next review 2026-05-01 (overdue by 31 days)');
+  });
+});
