@@ -4,10 +4,25 @@ import { isUserError } from '../core/errors.ts';
 import { type CliIO, FailedCheck, UsageError } from './io.ts';
 import { registerAudit } from './verbs/audit.ts';
 import { registerBackup } from './verbs/backup.ts';
+import { registerExport } from './verbs/export.ts';
+import { registerImport } from './verbs/import.ts';
+import { registerList } from './verbs/list.ts';
 import { registerMigrate } from './verbs/migrate.ts';
+import { registerPosture } from './verbs/posture.ts';
 import { registerRoles } from './verbs/roles.ts';
+import { registerSeed } from './verbs/seed.ts';
 
-const VERBS = [registerMigrate, registerAudit, registerBackup, registerRoles];
+const VERBS = [
+  registerMigrate,
+  registerSeed,
+  registerImport,
+  registerExport,
+  registerPosture,
+  registerList,
+  registerAudit,
+  registerBackup,
+  registerRoles,
+];
 
 /**
  * Runs one CLI invocation and returns its exit code: 0 done, 1 a check failed or an internal error,

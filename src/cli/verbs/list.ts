@@ -1,0 +1,58 @@
+import type { Command } from 'commander';
+import { todayOf } from '../../core/dates.ts';
+import { getPosture } from '../../core/posture.ts';
+import { listVendors, type VendorListFilter } from '../../core/vendor-lookup.ts';
+import { parseTier } from '../../core/vendors-input.ts';
+import type { VendorRow } from '../../store/tables.ts';
+import { withStore } from '../context.ts';
+import type { CliIO } from '../io.ts';
+import { formatTable } from './table.ts';
+
+// `list [--tier T] [--overdue]`: the inventory as an aligned table with each vendor's grade, most
+// overdue first when asked for overdue reviews, else by name.
+
+const PAGE = 500;
+
+export function registerList(program: Command, io: CliIO): void {
+  program
+    .command('list')
+    .description('list vendors with tier, grade, open findings, owner and review dates')
+    .option('--tier <tier>', 'only this tier: critical, high, medium or low')
+    .option('--overdue', 'only vendors whose reassessment is overdue, most overdue first')
+    .action((options: { tier?: string; overdue?: boolean }) => {
+      const tier = options.tier === undefined ? undefined : parseTier(options.tier);
+      return withStore(io, async ({ store, deps }) => {
+        const today = todayOf(deps);
+        const filter: VendorListFilter = { tier, overdueOn: options.overdue ? today : undefined, limit: PAGE };
+        const vendors: VendorRow[] = [];
+        for (let offset = 0; ; offset += PAGE) {
+          const { rows, total } = await listVendors(store.db, { ...filter, offset });
+          vendors.push(...rows);
+          if (rows.length === 0 || vendors.length >= total) break;
+        }
+        if (vendors.length === 0) {
+          io.out(options.overdue ? 'no vendor has an overdue reassessment' : 'no vendors match');
+          return;
+        }
+        const rows: string[][] = [];
+        for (const v of vendors) {
+          const p = await getPosture(store.db, deps, v.id, today);
+          const open = Object.values(p.openFindings).reduce((a, b) => a + b, 0);
+          rows.push([
+            v.name,
+            v.tier,
+            v.status,
+            `${p.grade} ${String(p.score).padStart(3)}`,
+            String(open),
+            v.owner_id ?? '',
+            v.last_review_on ?? 'never',
+            p.nextReviewOn ?? '',
+            p.overdue ? `${p.overdueDays} day${p.overdueDays === 1 ? '' : 's'}` : '',
+          ]);
+        }
+        const headers = ['NAME', 'TIER', 'STATUS', 'GRADE', 'OPEN', 'OWNER', 'LAST REVIEW', 'NEXT REVIEW', 'OVERDUE'];
+        io.out(formatTable(headers, rows));
+        io.out(`${vendors.length} vendor${vendors.length === 1 ? '' : 's'}`);
+      });
+    });
+}
