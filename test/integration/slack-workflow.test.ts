@@ -1,0 +1,282 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { approvals } from '../../commands/approvals.ts';
+import { findingActions } from '../../commands/finding-actions.ts';
+import { home } from '../../commands/home.ts';
+import { reassess } from '../../commands/reassess.ts';
+import { buildRegistry } from '../../src/chat/command.ts';
+import { renderNotification } from '../../src/chat/notifications/index.ts';
+import { createSlackPacer, type Pacer } from '../../src/delivery/pacing.ts';
+import { Relay } from '../../src/delivery/relay.ts';
+import { createLogger } from '../../src/log.ts';
+import { createSlackApp, type SlackApp } from '../../src/slack/app.ts';
+import { createSlackNotifier } from '../../src/slack/notifier.ts';
+import {
+  blockActions,
+  deliver,
+  interaction,
+  type ResponseUrlCatcher,
+  type StateValues,
+  startResponseUrlCatcher,
+  viewSubmission,
+} from '../support/slack-requests.ts';
+import { type SlackWebApi, type StoredMessage, startSlackWebApi } from '../support/slack-web-api.ts';
+import { createTestStore, type TestStore } from '../support/store.ts';
+import { grantRoles, insertVendor, openTestFinding } from './finding-fixtures.ts';
+
+// The whole loop over real HTTP: signed Slack requests into the Bolt app, the handlers and the core
+// writing to a real store, the relay sending the outbox through the real notifier and WebClient to
+// the Web API stand-in. The finding card must be one message, edited in place, carrying the
+// signer's printed name, with its history threaded under it.
+
+const SECRET = 'workflow-signing-secret';
+const sign = { secret: SECRET };
+const RATE = 20;
+
+let store: TestStore;
+let api: SlackWebApi;
+let responses: ResponseUrlCatcher;
+let slack: SlackApp;
+let server: Server;
+let endpoint: string;
+let pacer: Pacer;
+let relay: Relay;
+
+beforeEach(async () => {
+  store = await createTestStore();
+  await grantRoles(store);
+  api = await startSlackWebApi({
+    channels: ['CFINDINGS', 'CAPPROVALS'],
+    users: [
+      { id: 'UDANA', name: 'dana', realName: 'Dana Analyst', displayName: 'dana' },
+      { id: 'UOLIVE', name: 'olive', realName: 'Olive Owner', displayName: 'olive' },
+      { id: 'UPAT', name: 'pat', realName: 'Pat Approver', displayName: 'pat' },
+      { id: 'UQUINN', name: 'quinn', realName: 'Quinn Approver', displayName: 'quinn' },
+    ],
+    postsPerSecondPerChannel: RATE,
+  });
+  responses = await startResponseUrlCatcher();
+  const http = express();
+  slack = createSlackApp({
+    config: {
+      botToken: api.token,
+      signingSecret: SECRET,
+      appToken: undefined,
+      apiUrl: api.url,
+      findingsChannel: 'CFINDINGS',
+      approvalsChannel: 'CAPPROVALS',
+    },
+    registry: buildRegistry([findingActions, approvals, reassess], home),
+    deps: store.deps,
+    log: createLogger('silent'),
+    expressApp: http,
+  });
+  await slack.start();
+  server = http.listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}/slack/events`;
+  pacer = createSlackPacer({ postsPerSecondPerChannel: RATE });
+  const sender = createSlackNotifier({ token: api.token, slackApiUrl: api.url, pacer });
+  relay = new Relay({
+    db: store.db,
+    clock: store.clock,
+    senders: { slack: sender },
+    render: renderNotification(store.deps),
+  });
+});
+
+afterEach(async () => {
+  await relay.stop();
+  await pacer.stop();
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+  await slack.stop();
+  await responses.close();
+  await api.close();
+  await store.cleanup();
+});
+
+async function drain(): Promise<void> {
+  for (let round = 0; round < 10; round += 1) {
+    await relay.drainOnce();
+    const pending = await store.db.selectFrom('outbox').select('id').where('status', '=', 'pending').execute();
+    if (pending.length === 0) return;
+  }
+  throw new Error('the outbox did not drain');
+}
+
+interface Element {
+  type: string;
+  action_id: string;
+  value?: string;
+  text?: { text: string };
+  confirm?: { text: { text: string } };
+}
+
+/** The button with this label on a message, as Slack would show it. */
+function buttonOn(message: StoredMessage | undefined, label: string): Element {
+  const elements = (message?.blocks ?? []).flatMap(
+    (b) => ((b as { elements?: Element[] }).elements ?? []) as Element[],
+  );
+  const button = elements.find((e) => e.type === 'button' && e.text?.text === label);
+  if (!button) throw new Error(`no ${label} button on ${JSON.stringify(message?.blocks)}`);
+  return button;
+}
+
+/** A person clicks a button on a channel message, over signed HTTP. */
+async function click(user: string, channel: string, message: StoredMessage, label: string): Promise<void> {
+  const button = buttonOn(message, label);
+  const payload = blockActions({
+    userId: user,
+    channelId: channel,
+    actionId: button.action_id,
+    value: button.value ?? '',
+    messageTs: message.ts,
+    responseUrl: responses.url(`${user}-${label}`),
+    triggerId: api.issueTrigger(user),
+  });
+  expect((await deliver(endpoint, interaction(payload, sign))).status).toBe(200);
+}
+
+/** Fills in and submits the modal the person has open. */
+async function submitModal(user: string, values: StateValues): Promise<string> {
+  await vi.waitFor(() => expect(api.lastView(user)).toBeDefined());
+  const view = api.lastView(user)?.view as { callback_id: string; private_metadata: string };
+  const submission = viewSubmission(user, {
+    callbackId: view.callback_id,
+    privateMetadata: view.private_metadata,
+    values,
+  });
+  const answer = await deliver(endpoint, interaction(submission, sign));
+  expect(answer.status).toBe(200);
+  return answer.body;
+}
+
+const plainInput = (id: string, value: string) => ({ [id]: { [id]: { type: 'plain_text_input', value } } });
+const escalation = (reason: string, action: string, until?: string): StateValues => ({
+  ...plainInput('reason', reason),
+  action: {
+    action: { type: 'static_select', selected_option: { text: { type: 'plain_text', text: action }, value: action } },
+  },
+  until: { until: { type: 'datepicker', selected_date: until ?? null } },
+});
+const cardIn = (channel: string) => api.messages(channel)[0];
+const blocksText = (m: StoredMessage | undefined) => `${m?.text ?? ''}\n${JSON.stringify(m?.blocks ?? [])}`;
+
+async function escalateAndPostRequest(): Promise<{ card: StoredMessage; request: StoredMessage }> {
+  await openTestFinding(store, await insertVendor(store));
+  await drain();
+  const card = cardIn('CFINDINGS')!;
+  expect(buttonOn(card, 'Acknowledge')).toBeDefined();
+  await click('UOLIVE', 'CFINDINGS', card, 'Escalate');
+  expect(await submitModal('UOLIVE', escalation('Patient records exposed', 'remediation_deadline', '2026-06-15'))).toBe(
+    '',
+  );
+  await vi.waitFor(() =>
+    expect(
+      api
+        .ephemerals('UOLIVE')
+        .map((e) => e.text)
+        .join(),
+    ).toContain('Asked the approvers'),
+  );
+  await drain();
+  const request = cardIn('CAPPROVALS');
+  expect(request).toBeDefined();
+  return { card, request: request! };
+}
+
+describe('finding and approval workflow in Slack', () => {
+  it('escalate, then approve as another person: both cards are edited in place with the signature', async () => {
+    const { card, request } = await escalateAndPostRequest();
+    expect(buttonOn(request, 'Approve').confirm?.text.text).toBe(
+      "You are signing this approval electronically. Your name, the UTC time and the meaning 'approval' are recorded and shown.",
+    );
+
+    store.clock.advance(20 * 60_000);
+    await click('UPAT', 'CAPPROVALS', request, 'Approve');
+    await vi.waitFor(() =>
+      expect(responses.posts.map((p) => p.body.text).join()).toContain('Approved. Signed by Pat Approver'),
+    );
+    await drain();
+
+    const findingCards = api.messages('CFINDINGS');
+    expect(findingCards).toHaveLength(1);
+    const edited = findingCards[0]!;
+    expect(edited.ts).toBe(card.ts);
+    expect(edited.edits.length).toBeGreaterThanOrEqual(2);
+    expect(blocksText(edited)).toContain('Signed by Pat Approver, 2026-06-01 09:20 UTC, meaning: approval');
+    expect(blocksText(edited)).not.toContain('"Acknowledge"');
+    const approvalCards = api.messages('CAPPROVALS');
+    expect(approvalCards).toHaveLength(1);
+    expect(approvalCards[0]!.ts).toBe(request.ts);
+    expect(blocksText(approvalCards[0])).toContain(
+      'Approved. Signed by Pat Approver, 2026-06-01 09:20 UTC, meaning: approval',
+    );
+    expect(blocksText(approvalCards[0])).not.toContain('"Approve"');
+
+    expect(api.threadReplies('CFINDINGS', card.ts).map((m) => m.text)).toEqual([
+      'Escalation (Set a remediation deadline by 2026-06-15) requested by Olive Owner: Patient records exposed',
+      'Escalation (Set a remediation deadline by 2026-06-15) approved by Pat Approver at 2026-06-01 09:20 UTC',
+    ]);
+  });
+
+  it('escalate, then reject with a reason as another person: the card shows the signed rejection', async () => {
+    const { card, request } = await escalateAndPostRequest();
+    await click('UQUINN', 'CAPPROVALS', request, 'Reject');
+    const refused = await submitModal('UQUINN', plainInput('reason', ' '));
+    expect(JSON.parse(refused)).toEqual({
+      response_action: 'errors',
+      errors: { reason: 'Say why: the requester reads this.' },
+    });
+    expect(await submitModal('UQUINN', plainInput('reason', 'Give the vendor until Friday'))).toBe('');
+    await vi.waitFor(() =>
+      expect(
+        api
+          .ephemerals('UQUINN')
+          .map((e) => e.text)
+          .join(),
+      ).toContain('Rejected. Signed by Quinn Approver'),
+    );
+    await drain();
+
+    const edited = api.messages('CFINDINGS');
+    expect(edited.map((m) => m.ts)).toEqual([card.ts]);
+    expect(blocksText(edited[0])).toContain(
+      'Signed by Quinn Approver, 2026-06-01 09:00 UTC, meaning: rejection, reason: Give the vendor until Friday',
+    );
+    // Back to open, with its buttons again.
+    expect(buttonOn(edited[0], 'Acknowledge')).toBeDefined();
+    expect(api.messages('CAPPROVALS').map((m) => m.ts)).toEqual([request.ts]);
+    expect(api.threadReplies('CFINDINGS', card.ts).map((m) => m.text)).toEqual([
+      'Escalation (Set a remediation deadline by 2026-06-15) requested by Olive Owner: Patient records exposed',
+      'Escalation (Set a remediation deadline by 2026-06-15) rejected by Quinn Approver at 2026-06-01 09:00 UTC: Give the vendor until Friday',
+    ]);
+  });
+
+  it('refuses the requester approving their own request, privately, and the card stays as it was', async () => {
+    await store.db
+      .insertInto('role_grants')
+      .values({
+        principal: 'slack:UOLIVE',
+        role: 'approver',
+        granted_by: 'cli:setup',
+        granted_at: '2026-06-01T08:00:00.000Z',
+      })
+      .execute();
+    const { request } = await escalateAndPostRequest();
+    await click('UOLIVE', 'CAPPROVALS', request, 'Approve');
+    await vi.waitFor(() =>
+      expect(responses.posts.map((p) => p.body.text)).toContain(
+        'You requested this escalation, so another approver must decide it.',
+      ),
+    );
+    const refusal = responses.posts.find((p) => String(p.body.text).startsWith('You requested'));
+    expect(refusal?.body).toMatchObject({ response_type: 'ephemeral', replace_original: false });
+    await drain();
+    expect(api.messages('CAPPROVALS')[0]?.edits).toEqual([]);
+    expect(await store.db.selectFrom('signatures').selectAll().execute()).toEqual([]);
+  });
+});
