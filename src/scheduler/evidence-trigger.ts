@@ -1,0 +1,107 @@
+import { sql } from 'kysely';
+import { SYSTEM_ACTOR } from '../core/actor.ts';
+import { OVERDUE_REVIEW_SEVERITY } from '../core/approvals-auto.ts';
+import { evidenceReminderSlots, latestDueSlot } from '../core/cadence.ts';
+import { addDaysIso } from '../core/dates.ts';
+import { openFinding } from '../core/findings.ts';
+import { EVIDENCE_LABELS, type EvidenceType, type Tier } from '../core/vocabulary.ts';
+import { enqueueAll, type Firing, fire, ownerOrRouting, type SweepContext, unfiredKeys } from './firing.ts';
+
+// Evidence expiry: the owner is reminded 30, 7 and 1 days before a document lapses, and on the expiry
+// day a finding opens. Once the expiry has fired, the document never shows up here again, so expired
+// and never-renewed documents do not pile up in every sweep.
+
+interface DueDocument {
+  id: number;
+  vendor_id: number;
+  type: string;
+  expires_on: string;
+  vendor_name: string;
+  tier: string;
+  owner_id: string | null;
+  channel: string | null;
+}
+
+export const evidenceKey = (evidenceId: number, slot: string) => `evidence:${evidenceId}:${slot}`;
+
+/**
+ * The current document of each vendor and type (a renewal supersedes it) expiring within the longest
+ * reminder offset, for vendors in service, whose expiry has not fired yet. Same rules as the core's
+ * listEvidenceDue, plus the fired-expiry anti-join, which keeps the set small; uses evidence_expiry.
+ */
+function dueDocuments(ctx: SweepContext): Promise<DueDocument[]> {
+  const horizon = addDaysIso(ctx.today, Math.max(0, ...ctx.deps.policy.evidenceReminderDays));
+  return ctx.tx
+    .selectFrom('evidence as e')
+    .innerJoin('vendors as v', 'v.id', 'e.vendor_id')
+    .select(['e.id', 'e.vendor_id', 'e.type', 'e.expires_on', 'v.name as vendor_name', 'v.tier', 'v.owner_id'])
+    .select('v.channel')
+    .where('e.expires_on', '<=', horizon)
+    .where('v.status', 'in', ['onboarding', 'active'])
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('evidence as newer')
+            .select('newer.id')
+            .whereRef('newer.vendor_id', '=', 'e.vendor_id')
+            .whereRef('newer.type', '=', 'e.type')
+            .whereRef('newer.expires_on', '>', 'e.expires_on'),
+        ),
+      ),
+    )
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('fired_triggers as ft')
+            .select('ft.key')
+            .where('ft.key', '=', sql<string>`'evidence:' || cast(${sql.ref('e.id')} as text) || ':expired'`),
+        ),
+      ),
+    )
+    .orderBy('e.expires_on')
+    .orderBy('e.id')
+    .execute();
+}
+
+export async function runEvidenceTrigger(ctx: SweepContext): Promise<void> {
+  const plans = (await dueDocuments(ctx)).flatMap((doc) => {
+    const slot = latestDueSlot(evidenceReminderSlots(doc.expires_on, ctx.deps.policy), ctx.today);
+    if (!slot) return [];
+    const firing: Firing = {
+      key: evidenceKey(doc.id, slot.key),
+      late: slot.late,
+      entityType: 'evidence',
+      entityId: doc.id,
+    };
+    return [{ ...firing, doc, slot }];
+  });
+  const open = await unfiredKeys(
+    ctx.tx,
+    plans.map((p) => p.key),
+  );
+  for (const plan of plans) {
+    if (!open.has(plan.key)) continue;
+    const { doc, slot } = plan;
+    await fire(ctx, plan, async () => {
+      if (!slot.opensFinding) {
+        return enqueueAll(ctx, plan, await ownerOrRouting(ctx, doc), {
+          template: 'evidence-reminder',
+          data: { evidenceId: doc.id, daysBefore: slot.daysBefore },
+        });
+      }
+      const label = EVIDENCE_LABELS[doc.type as EvidenceType] ?? doc.type;
+      const { finding } = await openFinding(ctx.tx, ctx.deps, SYSTEM_ACTOR, {
+        vendorId: doc.vendor_id,
+        dedupeKey: `evidence-expired:${doc.id}`,
+        source: 'evidence',
+        title: `${label} of ${doc.vendor_name} expired on ${doc.expires_on}`,
+        detail:
+          `The ${label} on record for ${doc.vendor_name} expired on ${doc.expires_on} and no renewal has been ` +
+          'recorded. Until it is, the assurance it gave is gone. Ask the vendor for the renewed document and ' +
+          'record it with the `evidence` command, then resolve this finding.',
+        severity: OVERDUE_REVIEW_SEVERITY[doc.tier as Tier] ?? 'medium',
+      });
+      return { findingId: finding.id };
+    });
+  }
+}

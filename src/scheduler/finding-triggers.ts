@@ -1,0 +1,113 @@
+import { sql } from 'kysely';
+import { escalateSlaBreachIn } from '../core/approvals-auto.ts';
+import { slaReminderOn } from '../core/cadence.ts';
+import { addDaysIso } from '../core/dates.ts';
+import { expiredAcceptances, slaBreaches } from '../core/finding-queries.ts';
+import { reopenExpiredAcceptanceIn } from '../core/findings.ts';
+import { enqueueAll, type Firing, fire, ownerOrRouting, type SweepContext, unfiredKeys } from './firing.ts';
+
+// Finding deadlines: the assignee hears 3 days before the SLA lapses; a lapsed SLA asks an approver
+// to escalate; a risk acceptance that ran out reopens the finding, whose card then says why. Keys
+// carry the date they are about, so a fresh SLA (after a reopen) gets its own reminder.
+
+const WAITING_STATES = ['open', 'acknowledged', 'assigned'] as const;
+
+export const slaKey = (findingId: number, dueOn: string, slot: 'reminder' | 'breach') =>
+  `sla:${findingId}:${dueOn}:${slot}`;
+export const acceptanceKey = (findingId: number, until: string) => `acceptance:${findingId}:${until}:expired`;
+
+/** The day after a last day: when a breach or an expiry is on time. */
+const dayAfter = (on: string) => addDaysIso(on, 1);
+
+/**
+ * Findings still waiting whose SLA falls within the reminder window and whose reminder has not fired,
+ * through the (state, sla_due_on) index. A finding already past its SLA is the breach's business.
+ */
+function slaReminderCandidates(ctx: SweepContext) {
+  return ctx.tx
+    .selectFrom('findings as f')
+    .innerJoin('vendors as v', 'v.id', 'f.vendor_id')
+    .select(['f.id', 'f.sla_due_on', 'f.assignee_id', 'v.owner_id', 'v.channel', 'v.tier'])
+    .where('f.state', 'in', WAITING_STATES)
+    .where('f.sla_due_on', '>=', ctx.today)
+    .where('f.sla_due_on', '<=', addDaysIso(ctx.today, ctx.deps.policy.slaReminderDays))
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('fired_triggers as ft')
+            .select('ft.key')
+            .where(
+              'ft.key',
+              '=',
+              sql<string>`'sla:' || cast(${sql.ref('f.id')} as text) || ':' || ${sql.ref('f.sla_due_on')} || ':reminder'`,
+            ),
+        ),
+      ),
+    )
+    .orderBy('f.sla_due_on')
+    .orderBy('f.id')
+    .execute();
+}
+
+export async function runSlaReminderTrigger(ctx: SweepContext): Promise<void> {
+  for (const f of await slaReminderCandidates(ctx)) {
+    const on = slaReminderOn(f.sla_due_on, ctx.deps.policy);
+    if (on > ctx.today) continue;
+    const firing: Firing = {
+      key: slaKey(f.id, f.sla_due_on, 'reminder'),
+      late: on < ctx.today,
+      entityType: 'finding',
+      entityId: f.id,
+    };
+    await fire(ctx, firing, async () => {
+      const targets = f.assignee_id ? [f.assignee_id] : await ownerOrRouting(ctx, f);
+      return enqueueAll(ctx, firing, targets, {
+        template: 'sla-reminder',
+        data: { findingId: f.id, dueOn: f.sla_due_on },
+      });
+    });
+  }
+}
+
+export async function runSlaBreachTrigger(ctx: SweepContext): Promise<void> {
+  const breaches = (await slaBreaches(ctx.tx, ctx.today)).map((f) => ({
+    finding: f,
+    key: slaKey(f.id, f.sla_due_on, 'breach'),
+    late: dayAfter(f.sla_due_on) < ctx.today,
+    entityType: 'finding',
+    entityId: f.id,
+  }));
+  const open = await unfiredKeys(
+    ctx.tx,
+    breaches.map((b) => b.key),
+  );
+  for (const breach of breaches) {
+    if (!open.has(breach.key)) continue;
+    await fire(ctx, breach, async () => {
+      const result = await escalateSlaBreachIn(ctx.tx, ctx.deps, breach.finding);
+      return { requestId: result?.request.id ?? null };
+    });
+  }
+}
+
+export async function runAcceptanceExpiryTrigger(ctx: SweepContext): Promise<void> {
+  const expired = (await expiredAcceptances(ctx.tx, ctx.today)).flatMap((f) =>
+    f.accepted_until
+      ? [
+          {
+            findingId: f.id,
+            key: acceptanceKey(f.id, f.accepted_until),
+            late: dayAfter(f.accepted_until) < ctx.today,
+            entityType: 'finding',
+            entityId: f.id,
+          },
+        ]
+      : [],
+  );
+  for (const item of expired) {
+    await fire(ctx, item, async () => {
+      const reopened = await reopenExpiredAcceptanceIn(ctx.tx, ctx.deps, item.findingId);
+      return { reopened: reopened !== null, reason: reopened?.reopened_reason ?? null };
+    });
+  }
+}

@@ -1,0 +1,116 @@
+import { sql } from 'kysely';
+import type { Logger } from 'pino';
+import { SYSTEM_ACTOR } from '../core/actor.ts';
+import { appendAudit } from '../core/audit.ts';
+import type { CoreDeps } from '../core/deps.ts';
+import { findingTargets } from '../core/finding-routing.ts';
+import { enqueue, type NotificationContent } from '../core/outbox.ts';
+import type { Tx } from '../store/database.ts';
+
+// The one way a trigger fires: claim its key in fired_triggers, do the work, audit it, all inside a
+// savepoint of the sweep's transaction. The claim is an insert that does nothing on conflict, so two
+// sweeps racing (two processes on PostgreSQL, a CLI sweep beside the bot) still fire once. A failing
+// item rolls back to its savepoint alone: it is logged and retried on the next sweep, and one bad row
+// never holds back every other reminder.
+
+export interface SweepContext {
+  tx: Tx;
+  /** The caller's dependencies with the clock frozen at the sweep's instant. */
+  deps: CoreDeps;
+  /** Today's calendar date in deps.timeZone. */
+  today: string;
+  log: Logger;
+  /** Keys fired by this sweep, in order. */
+  fired: { key: string; late: boolean }[];
+  /** Keys whose work threw this sweep; they stay unfired. */
+  failed: string[];
+}
+
+export interface Firing {
+  /** Names the (item, slot) for ever, e.g. `review:12:2026-07-01:before-7`. */
+  key: string;
+  late: boolean;
+  entityType: string;
+  entityId: number | string;
+}
+
+/** Printed on the audit entry of a late fire, so the trail explains the gap. */
+export const LATE_REASON = 'Fired after downtime; earlier missed slots of this item were skipped.';
+
+const CHUNK = 500;
+
+/** Which of `keys` have not fired yet: one primary-key lookup per chunk, not one per item. */
+export async function unfiredKeys(tx: Tx, keys: readonly string[]): Promise<Set<string>> {
+  const open = new Set(keys);
+  for (let i = 0; i < keys.length; i += CHUNK) {
+    const chunk = keys.slice(i, i + CHUNK);
+    const fired = await tx.selectFrom('fired_triggers').select('key').where('key', 'in', chunk).execute();
+    for (const row of fired) open.delete(row.key);
+  }
+  return open;
+}
+
+/**
+ * Fires one item unless its key fired before. `work` returns what the audit entry should record
+ * (targets, the finding it opened). Returns whether the item fired now.
+ */
+export async function fire(
+  ctx: SweepContext,
+  firing: Firing,
+  work: () => Promise<Record<string, unknown>>,
+): Promise<boolean> {
+  const { tx, deps } = ctx;
+  await sql`savepoint sweep_item`.execute(tx);
+  try {
+    const claimed = await tx
+      .insertInto('fired_triggers')
+      .values({ key: firing.key, fired_at: deps.clock.now().toISOString(), late: firing.late ? 1 : 0 })
+      .onConflict((oc) => oc.column('key').doNothing())
+      .executeTakeFirst();
+    const fresh = Number(claimed.numInsertedOrUpdatedRows ?? 0) > 0;
+    if (fresh) {
+      const outcome = await work();
+      await appendAudit(tx, deps.clock, {
+        actor: SYSTEM_ACTOR,
+        action: 'trigger.fire',
+        entityType: firing.entityType,
+        entityId: firing.entityId,
+        after: { key: firing.key, late: firing.late, ...outcome },
+        reason: firing.late ? LATE_REASON : null,
+      });
+      ctx.fired.push({ key: firing.key, late: firing.late });
+    }
+    await sql`release savepoint sweep_item`.execute(tx);
+    return fresh;
+  } catch (error) {
+    await sql`rollback to savepoint sweep_item`.execute(tx);
+    await sql`release savepoint sweep_item`.execute(tx);
+    ctx.failed.push(firing.key);
+    ctx.log.error({ err: error, key: firing.key }, 'scheduled trigger failed; it stays due and is retried next sweep');
+    return false;
+  }
+}
+
+/** A reminder goes to the vendor's owner; without one, to where the vendor's finding cards go. */
+export async function ownerOrRouting(
+  ctx: SweepContext,
+  vendor: { owner_id: string | null; channel: string | null; tier: string },
+): Promise<string[]> {
+  if (vendor.owner_id) return [vendor.owner_id];
+  return findingTargets(ctx.tx, ctx.deps.routing, vendor);
+}
+
+/** Queues one message per target, keyed by the trigger key so a retried sweep cannot double it. */
+export async function enqueueAll(
+  ctx: SweepContext,
+  firing: Firing,
+  targets: readonly string[],
+  content: NotificationContent,
+): Promise<{ targets: string[] }> {
+  if (targets.length === 0)
+    ctx.log.warn({ key: firing.key }, 'scheduled reminder has nowhere to go: no owner or channel');
+  for (const target of targets) {
+    await enqueue(ctx.tx, ctx.deps.clock, { ...content, key: `${firing.key}@${target}`, target, late: firing.late });
+  }
+  return { targets: [...targets] };
+}

@@ -1,0 +1,81 @@
+import { escalateOverdueReviewIn } from '../core/approvals-auto.ts';
+import { autoEscalationOn, latestDueSlot, reviewReminderSlots } from '../core/cadence.ts';
+import { addDaysIso } from '../core/dates.ts';
+import { enqueueAll, type Firing, fire, ownerOrRouting, type SweepContext, unfiredKeys } from './firing.ts';
+
+// Reassessment reminders to the vendor's owner (30, 7 and 1 days before, the due day, weekly while
+// overdue) and, once a review is long overdue, an escalation request to the approvers. Keys carry the
+// due date, so a completed review (a new due date) starts a fresh set of reminders.
+
+interface DueVendor {
+  id: number;
+  name: string;
+  tier: string;
+  owner_id: string | null;
+  channel: string | null;
+  next_review_on: string | null;
+}
+
+type Plan = Firing & { vendor: DueVendor; dueOn: string } & (
+    | { kind: 'reminder'; daysBefore: number }
+    | { kind: 'escalation' }
+  );
+
+export const reviewKey = (vendorId: number, dueOn: string, slot: string) => `review:${vendorId}:${dueOn}:${slot}`;
+
+/**
+ * Vendors in service whose review falls due within the longest reminder offset, through the
+ * (status, next_review_on) index. Vendors reviewed on time and far from due are never read.
+ */
+function dueVendors(ctx: SweepContext): Promise<DueVendor[]> {
+  const horizon = addDaysIso(ctx.today, Math.max(0, ...ctx.deps.policy.reminderOffsetsDays));
+  return ctx.tx
+    .selectFrom('vendors')
+    .select(['id', 'name', 'tier', 'owner_id', 'channel', 'next_review_on'])
+    .where('status', 'in', ['onboarding', 'active'])
+    .where('next_review_on', 'is not', null)
+    .where('next_review_on', '<=', horizon)
+    .orderBy('next_review_on')
+    .orderBy('id')
+    .execute();
+}
+
+/** Pure: what is due for one vendor today. Only the latest missed reminder slot, ever. */
+export function planReview(vendor: DueVendor, ctx: Pick<SweepContext, 'today' | 'deps'>): Plan[] {
+  const dueOn = vendor.next_review_on;
+  if (!dueOn) return [];
+  const { today, deps } = ctx;
+  const plans: Plan[] = [];
+  const slot = latestDueSlot(reviewReminderSlots(dueOn, deps.policy, today), today);
+  const base = { vendor, dueOn, entityType: 'vendor', entityId: vendor.id };
+  if (slot) {
+    const key = reviewKey(vendor.id, dueOn, slot.key);
+    plans.push({ ...base, kind: 'reminder', key, late: slot.late, daysBefore: slot.daysBefore });
+  }
+  const escalateOn = autoEscalationOn(dueOn, deps.policy);
+  if (escalateOn <= today) {
+    plans.push({ ...base, kind: 'escalation', key: reviewKey(vendor.id, dueOn, 'escalate'), late: escalateOn < today });
+  }
+  return plans;
+}
+
+export async function runReviewTrigger(ctx: SweepContext): Promise<void> {
+  const plans = (await dueVendors(ctx)).flatMap((v) => planReview(v, ctx));
+  const open = await unfiredKeys(
+    ctx.tx,
+    plans.map((p) => p.key),
+  );
+  for (const plan of plans) {
+    if (!open.has(plan.key)) continue;
+    await fire(ctx, plan, async () => {
+      if (plan.kind === 'escalation') {
+        const { finding, escalation } = await escalateOverdueReviewIn(ctx.tx, ctx.deps, plan.vendor, plan.dueOn);
+        return { findingId: finding.id, requestId: escalation?.request.id ?? null };
+      }
+      return enqueueAll(ctx, plan, await ownerOrRouting(ctx, plan.vendor), {
+        template: 'review-reminder',
+        data: { vendorId: plan.vendor.id, dueOn: plan.dueOn, daysBefore: plan.daysBefore },
+      });
+    });
+  }
+}
