@@ -14,6 +14,7 @@ import { createLogger } from '../../src/log.ts';
 import { createSlackApp, type SlackApp } from '../../src/slack/app.ts';
 import { createSlackNotifier } from '../../src/slack/notifier.ts';
 import {
+  appHomeOpened,
   blockActions,
   deliver,
   interaction,
@@ -278,5 +279,17 @@ describe('finding and approval workflow in Slack', () => {
     await drain();
     expect(api.messages('CAPPROVALS')[0]?.edits).toEqual([]);
     expect(await store.db.selectFrom('signatures').selectAll().execute()).toEqual([]);
+  });
+
+  it('shows an approver the waiting request on the Home tab, with the signing dialog on Approve', async () => {
+    await escalateAndPostRequest();
+    expect((await deliver(endpoint, appHomeOpened('UPAT', sign))).status).toBe(200);
+    await vi.waitFor(() => expect(api.homeView('UPAT')).toBeDefined());
+    const view = api.homeView('UPAT')?.view as { blocks: unknown[] };
+    const text = JSON.stringify(view.blocks);
+    expect(text).toContain('Approvals waiting for you (1)');
+    expect(text).toContain('Escalation #1: Set a remediation deadline by 2026-06-15');
+    expect(text).toContain("the meaning 'approval' are recorded and shown.");
+    expect(text).toContain('Nothing is assigned to you right now.');
   });
 });

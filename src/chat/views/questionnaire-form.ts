@@ -50,7 +50,7 @@ export function questionnaireForm(detail: AssessmentDetail, today: string): Form
   const progress = answered > 0 ? ` ${answered} of ${controls.length} controls are answered from your draft.` : '';
   return {
     id: ASSESSMENT_FORM,
-    title: `Reassess ${vendor.name}`,
+    title: 'Reassessment',
     submitLabel: 'Submit',
     state: String(assessment.id),
     intro:
