@@ -39,12 +39,10 @@ const RENDERERS: NotificationRenderers = {
   // digest: <its NotificationRenderer<'digest'>>,
 };
 
-/** Whether a template has a view; a row without one cannot be sent and ends as a dead letter. */
-export function hasRenderer(template: string): boolean {
-  return template in RENDERERS;
-}
-
-/** The relay's render function: turns an outbox row into the message to send now, or null to skip it. */
+/**
+ * The relay's render function (RenderOutbox): turns an outbox row into the message to send now, or null
+ * to skip it. A template without a view throws, so the row is retried and then reported as a dead letter.
+ */
 export function renderNotification(deps: CoreDeps): (row: OutboxRow) => Promise<Reply | null> {
   return async (row) => {
     const template = row.template as NotificationTemplate;
