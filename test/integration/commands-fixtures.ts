@@ -1,0 +1,96 @@
+import { registry } from '../../commands/index.ts';
+import type { ChatContext, FormValues, Outcome } from '../../src/chat/command.ts';
+import { dispatchAction, dispatchCommand, dispatchForm } from '../../src/chat/dispatch.ts';
+import type { Block, Form } from '../../src/chat/reply.ts';
+import type { Actor } from '../../src/core/actor.ts';
+import { auditCount } from '../../src/core/audit.ts';
+import { rememberPerson } from '../../src/core/people.ts';
+import { grantRole } from '../../src/core/roles.ts';
+import { createVendor, type NewVendorInput } from '../../src/core/vendors.ts';
+import type { Role } from '../../src/core/vocabulary.ts';
+import { createLogger } from '../../src/log.ts';
+import { inTransaction } from '../../src/store/database.ts';
+import { createTestStore, type TestStore } from '../support/store.ts';
+
+// The real registry dispatched the way both adapters dispatch it, against a real SQLite store seeded
+// through the core. People are written as the Slack adapter would see them after neutralizing refs.
+
+export const ada: Actor = { id: 'slack:UADA', name: 'Ada Admin' };
+export const dana: Actor = { id: 'slack:UDANA', name: 'Dana Analyst' };
+export const olive: Actor = { id: 'slack:UOLIVE', name: 'Olive Owner' };
+export const vic: Actor = { id: 'slack:UVIC', name: 'Vic Viewer' };
+
+/** How a person is written in command text once the adapter has neutralized it. */
+export const ref = (a: Actor) => `<@${a.id}|${a.name.split(' ')[0]?.toLowerCase()}>`;
+
+export interface World {
+  store: TestStore;
+  run(actor: Actor, text: string, channel?: string | null): Promise<Outcome>;
+  click(actor: Actor, action: string, value: string): Promise<Outcome>;
+  submit(actor: Actor, form: string, values: FormValues, state?: string, channel?: string | null): Promise<Outcome>;
+  vendor(input: Partial<NewVendorInput> & { name: string }): ReturnType<typeof createVendor>;
+  audits(): Promise<number>;
+  cleanup(): Promise<void>;
+}
+
+export async function commandWorld(now = '2026-06-01T09:00:00.000Z'): Promise<World> {
+  const store = await createTestStore(now);
+  const grants: [Actor, Role][] = [
+    [ada, 'admin'],
+    [dana, 'analyst'],
+  ];
+  await inTransaction(store.db, async (tx) => {
+    for (const [actor, role] of grants) await grantRole(tx, store.clock, ada, actor.id, role);
+    for (const person of [ada, dana, olive, vic]) await rememberPerson(tx, store.clock, person);
+  });
+  const log = createLogger('silent');
+  const ctx = (actor: Actor, channel: string | null = 'slack:CRISK'): ChatContext => ({
+    deps: store.deps,
+    log,
+    actor,
+    platform: 'slack',
+    channel,
+  });
+  return {
+    store,
+    run: (actor, text, channel) => dispatchCommand(registry, ctx(actor, channel), text),
+    click: (actor, action, value) => dispatchAction(registry, ctx(actor), action, value),
+    submit: (actor, form, values, state = '', channel) =>
+      dispatchForm(registry, ctx(actor, channel), form, values, state),
+    vendor: (input) => createVendor(store.deps, dana, { criticality: 'medium', ...input }),
+    audits: () => auditCount(store.db),
+    cleanup: () => store.cleanup(),
+  };
+}
+
+/** Everything a person would read in a reply: the fallback text and the text of every block. */
+export function shown(outcome: Outcome): string {
+  if (!('reply' in outcome)) throw new Error(`expected a reply, got ${JSON.stringify(outcome)}`);
+  const blocks = (outcome.reply.blocks ?? []).map(blockText);
+  return [outcome.reply.text, ...blocks].join('\n');
+}
+
+function blockText(block: Block): string {
+  switch (block.type) {
+    case 'header':
+    case 'text':
+    case 'context':
+      return block.text;
+    case 'fields':
+      return block.fields.map((f) => `${f.label}: ${f.value}`).join('\n');
+    case 'actions':
+      return [...block.buttons, ...(block.more ?? [])].map((b) => `[${b.label}]`).join(' ');
+    case 'divider':
+      return '';
+  }
+}
+
+export function buttons(outcome: Outcome) {
+  if (!('reply' in outcome)) return [];
+  return (outcome.reply.blocks ?? []).flatMap((b) => (b.type === 'actions' ? [...b.buttons, ...(b.more ?? [])] : []));
+}
+
+export function formOf(outcome: Outcome): Form {
+  if (!('form' in outcome)) throw new Error(`expected a form, got ${JSON.stringify(outcome)}`);
+  return outcome.form;
+}
