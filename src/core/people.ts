@@ -4,6 +4,8 @@ import type { Clock } from './clock.ts';
 
 /** Remembers the printed name a platform gave us for a person, for cards, exports and signatures. */
 export async function rememberPerson(tx: Tx | DbOrTx, clock: Clock, actor: Actor): Promise<void> {
+  // Someone known only by id (picked in a form) has no printed name yet; never store the id as one.
+  if (!actor.name.trim() || actor.name === actor.id || actor.id.endsWith(`:${actor.name}`)) return;
   await tx
     .insertInto('people')
     .values({ principal: actor.id, display_name: actor.name, updated_at: clock.now().toISOString() })

@@ -23,7 +23,10 @@ export async function slackActor(
     .select(['display_name', 'updated_at'])
     .where('principal', '=', id)
     .executeTakeFirst();
-  if (known && deps.clock.now().getTime() - Date.parse(known.updated_at) < NAME_REFRESH_MS) {
+  // A stored name that is only the id (someone picked in a form before they ever used the bot) is
+  // no name at all: look it up, so a signature never reads "slack:U…".
+  const named = known && known.display_name !== id && known.display_name !== userId;
+  if (named && deps.clock.now().getTime() - Date.parse(known.updated_at) < NAME_REFRESH_MS) {
     return { id, name: known.display_name };
   }
   try {
