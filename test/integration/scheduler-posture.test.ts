@@ -1,0 +1,149 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { getPosture } from '../../src/core/posture.ts';
+import { runSweep } from '../../src/scheduler/sweep.ts';
+import { createTestStore, type TestStore } from '../support/store.ts';
+import { grantRoles, insertVendor, openTestFinding } from './finding-fixtures.ts';
+
+// The daily snapshot scores every vendor in a handful of set-based statements. It must agree with
+// the posture a person looks up, driver for driver, or the drift it reports would be fiction.
+
+const TODAY = '2026-06-01';
+
+async function portfolio(store: TestStore): Promise<number[]> {
+  const at = store.clock.now().toISOString();
+  const plain = await insertVendor(store, { name: 'Plain', tier: 'low', nextReviewOn: '2027-01-01' });
+  const overdue = await insertVendor(store, { name: 'Overdue', tier: 'high', nextReviewOn: '2026-05-01' });
+  const busy = await insertVendor(store, { name: 'Busy', tier: 'critical', nextReviewOn: '2026-12-01' });
+  const rated = await insertVendor(store, { name: 'Rated', tier: 'medium', nextReviewOn: '2026-09-01' });
+  await openTestFinding(store, busy, 'scan:1', 'critical');
+  await openTestFinding(store, busy, 'scan:2', 'high');
+  const accepted = await openTestFinding(store, busy, 'scan:3', 'high');
+  await store.db.updateTable('findings').set({ state: 'risk_accepted' }).where('id', '=', accepted.id).execute();
+  const evidence = (vendor_id: number, type: string, expires_on: string) => ({
+    vendor_id,
+    type,
+    expires_on,
+    recorded_by: 'slack:UDANA',
+    created_at: at,
+    updated_at: at,
+  });
+  await store.db
+    .insertInto('evidence')
+    .values([
+      evidence(busy, 'soc2_type2', '2026-05-01'), // expired
+      evidence(busy, 'iso27001', '2026-04-01'), // expired, then renewed
+      evidence(busy, 'iso27001', '2027-04-01'),
+      evidence(rated, 'pentest', '2026-06-01'), // expires today: counts as expired
+    ])
+    .execute();
+  // Two submitted assessments: only the later one's failed answers count; one control is not in the set.
+  for (const [submitted_at, answers] of [
+    ['2026-01-01T00:00:00.000Z', [['mfa-admin', 'no']]],
+    [
+      '2026-03-01T00:00:00.000Z',
+      [
+        ['least-privilege', 'partial'],
+        ['retired-control', 'no'],
+        ['mfa-admin', 'yes'],
+      ],
+    ],
+  ] as const) {
+    const { id } = await store.db
+      .insertInto('assessments')
+      .values({
+        vendor_id: rated,
+        status: 'submitted',
+        questionnaire_version: '1',
+        requested_by: 'system',
+        requested_at: submitted_at,
+        due_on: '2026-03-01',
+        submitted_at,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await store.db
+      .insertInto('assessment_answers')
+      .values(
+        answers.map(([control_id, answer]) => ({
+          assessment_id: id,
+          control_id,
+          answer,
+          answered_by: 'slack:UOLIVE',
+          answered_at: submitted_at,
+        })),
+      )
+      .execute();
+  }
+  for (const [external_id, rating, received_at] of [
+    ['r1', 'F', '2026-05-01T00:00:00.000Z'],
+    ['r2', 'C', '2026-05-20T00:00:00.000Z'],
+  ] as const) {
+    await store.db
+      .insertInto('signals')
+      .values({
+        vendor_id: rated,
+        source: 'ratings',
+        external_id,
+        kind: 'rating_change',
+        severity: 'low',
+        summary: `Rated ${rating}`,
+        details: JSON.stringify({ rating }),
+        observed_at: received_at,
+        received_at,
+      })
+      .execute();
+  }
+  await insertVendor(store, { name: 'Gone', tier: 'high', nextReviewOn: '2026-01-01' }).then((id) =>
+    store.db.updateTable('vendors').set({ status: 'offboarded' }).where('id', '=', id).execute(),
+  );
+  return [plain, overdue, busy, rated];
+}
+
+describe('daily posture snapshots', () => {
+  let store: TestStore;
+  beforeEach(async () => {
+    store = await createTestStore(`${TODAY}T10:00:00.000Z`);
+    await grantRoles(store);
+  });
+  afterEach(() => store.cleanup());
+
+  it('score every vendor in service exactly as a posture lookup does, once a day', async () => {
+    const inService = await portfolio(store);
+    const report = await runSweep(store.deps);
+    expect(report.snapshots).toBe(4);
+    const snapshots = await store.db.selectFrom('posture_snapshots').selectAll().orderBy('vendor_id').execute();
+    const expected = [];
+    for (const id of inService) {
+      const posture = await getPosture(store.db, store.deps, id, TODAY);
+      expected.push({ vendor_id: id, taken_on: TODAY, score: posture.score, grade: posture.grade });
+    }
+    expect(snapshots).toEqual(expected);
+    // The lookup agrees, and the portfolio is varied enough that the comparison means something.
+    expect(new Set(snapshots.map((s) => s.score)).size).toBe(4);
+    expect((await runSweep(store.deps)).snapshots).toBe(0);
+  });
+
+  it('posts one drift finding when the score falls by ten points within a week', async () => {
+    const vendorId = await insertVendor(store, { name: 'Slipping', tier: 'high', nextReviewOn: '2027-01-01' });
+    expect((await runSweep(store.deps)).snapshots).toBe(1);
+    await openTestFinding(store, vendorId, 'scan:1', 'high');
+    store.clock.set('2026-06-02T10:00:00.000Z');
+    const next = await runSweep(store.deps);
+    expect(next.drifted).toEqual([vendorId]);
+    const drift = next.messages.filter((m) => m.template === 'finding-card');
+    expect(drift).toHaveLength(1);
+    store.clock.set('2026-06-03T10:00:00.000Z');
+    expect((await runSweep(store.deps)).drifted).toEqual([]);
+    const snapshots = await store.db
+      .selectFrom('posture_snapshots')
+      .select(['taken_on', 'score'])
+      .orderBy('taken_on')
+      .execute();
+    // 88 = 100 - 12 (the high finding); the drift finding (medium) costs 5 more the day after.
+    expect(snapshots).toEqual([
+      { taken_on: '2026-06-01', score: 100 },
+      { taken_on: '2026-06-02', score: 88 },
+      { taken_on: '2026-06-03', score: 83 },
+    ]);
+  });
+});
