@@ -84,7 +84,7 @@ export const signalModule: CommandModule = {
       const what = `${args.severity} ${args.kind.replace(/_/g, ' ')}`;
       const finding = result.finding
         ? result.findingCreated
-          ? ` Opened finding #${result.finding.id}; its card goes to the findings channel.`
+          ? ` Opened finding #${result.finding.id}; its card goes where this vendor's findings are posted.`
           : ` It belongs to finding #${result.finding.id}, which was already open.`
         : ' No finding was opened (below medium, or a rating that is still acceptable).';
       return reply(ephemeral(`Recorded signal #${result.signal.id} for **${vendor.name}** (${what}).${finding}`));
