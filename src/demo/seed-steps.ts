@@ -3,8 +3,9 @@ import { requestEscalationIn } from '../core/approvals.ts';
 import { decideIn } from '../core/approvals-decide.ts';
 import { requestReassessmentIn } from '../core/assessments.ts';
 import { submitIn } from '../core/assessments-submit.ts';
-import { addDaysIso } from '../core/dates.ts';
+import { addDaysIso, todayOf } from '../core/dates.ts';
 import type { CoreDeps } from '../core/deps.ts';
+import { recordPostureSnapshotIn } from '../core/drift.ts';
 import { recordEvidenceIn } from '../core/evidence.ts';
 import { acknowledgeIn, assignIn, openFinding, resolveIn } from '../core/findings.ts';
 import { questionnaireOf } from '../core/questionnaire.ts';
@@ -169,5 +170,17 @@ export async function runStep(ctx: SeedContext, step: Step): Promise<void> {
     }
     case 'finding':
       return findingStep(ctx, step);
+    case 'snapshots': {
+      const inService = await ctx.tx
+        .selectFrom('vendors')
+        .select('id')
+        .where('status', 'in', ['onboarding', 'active'])
+        .orderBy('id')
+        .execute();
+      for (const { id } of inService) {
+        await recordPostureSnapshotIn(ctx.tx, ctx.deps, SYSTEM_ACTOR, id, todayOf(ctx.deps));
+      }
+      return;
+    }
   }
 }

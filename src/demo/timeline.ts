@@ -14,7 +14,9 @@ export type Step =
   | { kind: 'assessment_request'; vendor: DemoVendor }
   | { kind: 'assessment_submit'; vendor: DemoVendor }
   | { kind: 'signal'; vendor: DemoVendor; index: number }
-  | { kind: 'finding'; vendor: DemoVendor; index: number; finding: DemoFinding; step: FindingStep };
+  | { kind: 'finding'; vendor: DemoVendor; index: number; finding: DemoFinding; step: FindingStep }
+  /** The daily posture snapshot the scheduler takes, so the demo has a score history and its drift. */
+  | { kind: 'snapshots' };
 
 export interface TimedStep {
   day: number;
@@ -58,6 +60,9 @@ const PATHS: Record<DemoFinding['state'], [FindingStep, number][]> = {
   ],
 };
 
+/** Days of posture history before today: twice the default drift window, so a trend is visible. */
+export const SNAPSHOT_DAYS = 14;
+
 /** The day the inventory is set up: the day before the earliest activity in the portfolio. */
 export function setupDay(portfolio: Portfolio): number {
   const days = portfolio.vendors.flatMap((v) => [
@@ -96,6 +101,7 @@ export function planTimeline(portfolio: Portfolio): TimedStep[] {
       }
     });
   }
+  for (let day = 1 - SNAPSHOT_DAYS; day <= 0; day++) at(day, { kind: 'snapshots' });
   // Stable: steps of one day keep the order they were planned in (a finding opens before it is acknowledged).
   return steps
     .map((s, order) => ({ s, order }))

@@ -46,6 +46,11 @@ describe('operator CLI: seed --demo, posture, list', () => {
     const targets = query<{ target: string }>('select distinct target from outbox').map((r) => r.target);
     expect(targets).toEqual(expect.arrayContaining([DEMO_FINDINGS_CHANNEL, DEMO_APPROVALS_CHANNEL]));
     for (const t of targets) expect([DEMO_FINDINGS_CHANNEL, DEMO_APPROVALS_CHANNEL, ...personas]).toContain(t);
+    // Two weeks of daily posture snapshots for every vendor in service (all but the offboarded one).
+    const days = query<{ vendors: number; days: number }>(
+      'select count(distinct vendor_id) as vendors, count(distinct taken_on) as days from posture_snapshots',
+    );
+    expect(days).toEqual([{ vendors: 24, days: 14 }]);
     // Every recorded time is in the past, in audit order.
     const times = query<{ at: string }>('select at from audit_log order by seq').map((r) => r.at);
     expect([...times].sort()).toEqual(times);
@@ -59,8 +64,13 @@ describe('operator CLI: seed --demo, posture, list', () => {
     expect(result.code).toBe(0);
     const lines = result.out.split('\n');
     expect(lines[0]).toBe('Northstar Trials Network');
-    expect(lines[1]).toBe('Grade D, score 67/100, residual risk critical');
+    // 100 - 25 (the exposed datastore) - 12 (the drift finding its arrival set off) - 8 (expired BAA).
+    expect(lines[1]).toBe('Grade F, score 55/100, residual risk critical');
     expect(lines).toContainEqual(expect.stringMatching(/^\s+-25\s+1 open critical finding/));
+    expect(lines).toContainEqual(expect.stringMatching(/^\s+-12\s+1 open high finding/));
+    expect(lines).toContainEqual(
+      expect.stringMatching(/#\d+\s+high\s+Open\s+.*posture fell from 92 \(A\) to 67 \(D\)/),
+    );
     expect(lines).toContainEqual(
       expect.stringMatching(/^\s+-8\s+HIPAA BAA expired: Expired on \d{4}-\d{2}-\d{2} \(10 days ago\)/),
     );
