@@ -36,7 +36,7 @@ const RENDERERS: NotificationRenderers = {
   'dead-letter': renderDeadLetter,
   text: renderText,
   // The weekly digest's view lives with the scheduler's work (src/chat/views/digest.ts) and is listed here:
-  // digest: <its NotificationRenderer<'digest'>>,
+  digest: (input) => import('../views/digest.ts').then((view) => view.renderDigest(input)),
 };
 
 /**
