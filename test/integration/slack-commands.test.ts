@@ -1,0 +1,217 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { registry } from '../../commands/index.ts';
+import type { Actor } from '../../src/core/actor.ts';
+import { auditCount } from '../../src/core/audit.ts';
+import { grantRole } from '../../src/core/roles.ts';
+import { findVendorByName } from '../../src/core/vendor-lookup.ts';
+import { createVendor } from '../../src/core/vendors.ts';
+import { createLogger } from '../../src/log.ts';
+import { createSlackApp, type SlackApp } from '../../src/slack/app.ts';
+import { inTransaction } from '../../src/store/database.ts';
+import {
+  blockActions,
+  deliver,
+  interaction,
+  type ResponseUrlCatcher,
+  slashCommand,
+  startResponseUrlCatcher,
+  viewSubmission,
+} from '../support/slack-requests.ts';
+import { type SlackWebApi, startSlackWebApi } from '../support/slack-web-api.ts';
+import { createTestStore, type TestStore } from '../support/store.ts';
+
+// The real registry behind the real Bolt app: signed slash commands over loopback HTTP, replies
+// caught at their response_url, modals opened through the Web API stand-in, as Slack would do it.
+
+const SECRET = 'test-signing-secret';
+const sign = { secret: SECRET };
+const people = [
+  { id: 'UADA', name: 'ada', realName: 'Ada Admin', displayName: 'ada' },
+  { id: 'UDANA', name: 'dana', realName: 'Dana Analyst', displayName: 'dana' },
+  { id: 'UOLIVE', name: 'olive', realName: 'Olive Owner', displayName: 'olive' },
+  { id: 'UVIC', name: 'vic', realName: 'Vic Viewer', displayName: 'vic' },
+];
+const actor = (id: string): Actor => ({ id: `slack:${id}`, name: people.find((p) => p.id === id)?.realName ?? id });
+
+type Posted = { response_type: string; replace_original: boolean; text: string; blocks: { type: string }[] };
+
+describe('/vendor over signed HTTP', () => {
+  let store: TestStore;
+  let api: SlackWebApi;
+  let responses: ResponseUrlCatcher;
+  let slack: SlackApp;
+  let server: Server;
+  let endpoint: string;
+
+  beforeEach(async () => {
+    store = await createTestStore();
+    await inTransaction(store.db, async (tx) => {
+      await grantRole(tx, store.clock, actor('UADA'), 'slack:UADA', 'admin');
+      await grantRole(tx, store.clock, actor('UADA'), 'slack:UDANA', 'analyst');
+    });
+    api = await startSlackWebApi({ channels: ['CRISK', 'CSEC'], users: people });
+    responses = await startResponseUrlCatcher();
+    const http = express();
+    const config = { botToken: api.token, signingSecret: SECRET, appToken: undefined, apiUrl: api.url };
+    slack = createSlackApp({
+      config: { ...config, findingsChannel: undefined, approvalsChannel: undefined },
+      registry,
+      deps: store.deps,
+      log: createLogger('silent'),
+      expressApp: http,
+    });
+    await slack.start();
+    server = http.listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}/slack/events`;
+  });
+
+  afterEach(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+    await slack.stop();
+    await responses.close();
+    await api.close();
+    await store.cleanup();
+  });
+
+  /** Sends `/vendor <text>` as Slack does (mentions escaped); returns the response_url's name. */
+  async function send(userId: string, text: string, triggerId?: string): Promise<string> {
+    const name = crypto.randomUUID();
+    const request = slashCommand(
+      { text, userId, channelId: 'CRISK', responseUrl: responses.url(name), ...(triggerId ? { triggerId } : {}) },
+      sign,
+    );
+    expect((await deliver(endpoint, request)).status).toBe(200);
+    return name;
+  }
+
+  const answerAt = (name: string) =>
+    vi.waitFor(() => {
+      const post = responses.posts.find((p) => p.path.endsWith(name));
+      if (!post) throw new Error('no reply yet');
+      return post.body as Posted;
+    });
+
+  const command = async (userId: string, text: string) => answerAt(await send(userId, text));
+
+  it('answers every subcommand at its response_url, privately, with Slack mentions and links understood', async () => {
+    await createVendor(store.deps, actor('UDANA'), { name: 'Acme Health', criticality: 'high', dataTypes: 'PHI' });
+    const cases: [string, string, string][] = [
+      ['UVIC', 'help', '/vendor posture &lt;vendor&gt;'],
+      ['UVIC', 'posture "Acme Health"', 'Acme Health: grade'],
+      ['UVIC', 'list tier:critical', 'Acme Health'],
+      ['UVIC', 'due 45d', 'Reassessment'],
+      ['UVIC', 'findings Acme Health', 'Acme Health has no open findings.'],
+      ['UDANA', 'add Globex data:PII owner:<@UOLIVE|olive> regs:GDPR', 'Added *Globex*: tier *high*'],
+      ['UDANA', 'owner Acme Health <@UOLIVE|olive>', '<@UOLIVE> now owns *Acme Health*.'],
+      [
+        'UOLIVE',
+        'evidence Acme Health soc2 expires:2027-03-31 <https://trust.acme.example/soc2.pdf>',
+        'Recorded *SOC 2 Type II*',
+      ],
+      ['UDANA', 'signal Acme Health breach critical Vendor disclosed a breach', 'Opened finding #1'],
+      ['UDANA', 'subscribe <#CSEC|security> tier:high', '<#CSEC> will now receive findings of high-tier vendors'],
+      ['UDANA', 'unsubscribe <#CSEC|security>', '<#CSEC> will no longer receive findings.'],
+      ['UADA', 'role <@UOLIVE|olive> approver', '<@UOLIVE> is now approver.'],
+      ['UVIC', 'approvals', 'Only approvers can approve or reject requests.'],
+      ['UVIC', 'reassess', 'Usage: `reassess &lt;vendor&gt;`'],
+    ];
+    expect(new Set(cases.map(([, text]) => text.split(' ')[0]))).toEqual(new Set(registry.commands.map((c) => c.name)));
+    for (const [user, text, expected] of cases) {
+      const posted = await command(user, text);
+      expect(posted.response_type, text).toBe('ephemeral');
+      expect(posted.text, text).toContain(expected);
+    }
+    expect(await findVendorByName(store.db, 'Globex')).toMatchObject({ owner_id: 'slack:UOLIVE', tier: 'high' });
+    const evidence = await store.db.selectFrom('evidence').select('url').executeTakeFirstOrThrow();
+    expect(evidence.url).toBe('https://trust.acme.example/soc2.pdf');
+  });
+
+  it('suggests the nearest vendor name for a typo, and refuses a viewer without writing', async () => {
+    await createVendor(store.deps, actor('UDANA'), { name: 'Acme Health', criticality: 'high' });
+    expect((await command('UVIC', 'posture Acme Helth')).text).toBe(
+      'No vendor named “Acme Helth”. Did you mean “Acme Health”?',
+    );
+    const before = await auditCount(store.db);
+    expect((await command('UVIC', 'owner Acme Health <@UVIC|vic>')).text).toContain("You don't have permission");
+    expect(await auditCount(store.db)).toBe(before);
+  });
+
+  it('bare add opens the vendor form as a modal; submitting it creates the vendor, a duplicate gets a field error', async () => {
+    await send('UDANA', 'add', api.issueTrigger('UDANA'));
+    const modal = await vi.waitFor(() => {
+      const open = api.lastView('UDANA');
+      if (!open) throw new Error('no modal yet');
+      return open.view as { callback_id: string; private_metadata: string; blocks: { block_id?: string }[] };
+    });
+    expect(modal.callback_id).toBe('vendor.add');
+    expect(modal.blocks.flatMap((b) => (b.block_id ? [b.block_id] : []))).toEqual([
+      'name',
+      'services',
+      'data',
+      'criticality',
+      'owner',
+      'channel',
+      'regs',
+    ]);
+    const values = {
+      name: { name: { type: 'plain_text_input', value: 'Acme Health' } },
+      services: { services: { type: 'plain_text_input', value: 'Claims processing' } },
+      data: { data: { type: 'multi_static_select', selected_options: [{ value: 'PHI' }] } },
+      criticality: { criticality: { type: 'radio_buttons', selected_option: { value: 'high' } } },
+      owner: { owner: { type: 'users_select', selected_user: 'UOLIVE' } },
+      channel: { channel: { type: 'radio_buttons', selected_option: { value: 'slack:CRISK' } } },
+      regs: { regs: { type: 'multi_static_select', selected_options: [{ value: 'HIPAA' }] } },
+    };
+    const submitted = { callbackId: 'vendor.add', privateMetadata: modal.private_metadata, values };
+    const first = await deliver(endpoint, interaction(viewSubmission('UDANA', { ...submitted, hash: 'h1' }), sign));
+    expect(first.status).toBe(200);
+    await vi.waitFor(() =>
+      expect(api.ephemerals('UDANA').map((e) => e.text)).toEqual([
+        expect.stringContaining('Added *Acme Health*: tier *critical*'),
+      ]),
+    );
+    expect(await findVendorByName(store.db, 'Acme Health')).toMatchObject({
+      owner_id: 'slack:UOLIVE',
+      channel: 'slack:CRISK',
+    });
+    const again = await deliver(endpoint, interaction(viewSubmission('UDANA', { ...submitted, hash: 'h2' }), sign));
+    expect(JSON.parse(again.body)).toEqual({
+      response_action: 'errors',
+      errors: { name: 'A vendor named “Acme Health” already exists. Nothing was added.' },
+    });
+  });
+
+  it('pages a long list inside 50 blocks; Next replaces the message through the response_url', async () => {
+    for (let i = 1; i <= 20; i++) {
+      await createVendor(store.deps, actor('UDANA'), {
+        name: `Vendor ${String(i).padStart(2, '0')} ${'x'.repeat(110)}`,
+        criticality: 'low',
+      });
+    }
+    const first = await command('UVIC', 'list');
+    expect(first.blocks.length).toBeLessThanOrEqual(50);
+    expect(first.text).toContain('Vendor 15');
+    const actions = first.blocks.find((b) => b.type === 'actions') as unknown as {
+      elements: { action_id: string; value: string; text: { text: string } }[];
+    };
+    const next = actions.elements.find((e) => e.text.text === 'Next')!;
+    const name = crypto.randomUUID();
+    const click = blockActions({
+      userId: 'UVIC',
+      channelId: 'CRISK',
+      actionId: next.action_id,
+      value: next.value,
+      responseUrl: responses.url(name),
+    });
+    expect((await deliver(endpoint, interaction(click, sign))).status).toBe(200);
+    const second = await answerAt(name);
+    expect(second.replace_original).toBe(true);
+    expect(second.text).toContain('Vendor 16');
+    expect(second.text).not.toContain('Vendor 15');
+  });
+});
