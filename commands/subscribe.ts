@@ -56,7 +56,9 @@ export const subscribeModule: CommandModule = {
         updated: `${where} now receives ${scope(args.tier)}.`,
         unchanged: `${where} already receives ${scope(args.tier)}; nothing changed.`,
       }[outcome];
-      return reply(ephemeral(`${text} Invite the bot to the channel if it is not there yet.`));
+      // The bot posts only where it is a member; say so when routing starts or moves.
+      const invite = outcome === 'unchanged' ? '' : ' Invite the bot to the channel if it is not there yet.';
+      return reply(ephemeral(`${text}${invite}`));
     },
   },
 };

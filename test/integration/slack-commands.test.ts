@@ -21,6 +21,7 @@ import {
   viewSubmission,
 } from '../support/slack-requests.ts';
 import { type SlackWebApi, startSlackWebApi } from '../support/slack-web-api.ts';
+import { messageBlockProblems } from '../support/slack-web-api-blocks.ts';
 import { createTestStore, type TestStore } from '../support/store.ts';
 
 // The real registry behind the real Bolt app: signed slash commands over loopback HTTP, replies
@@ -125,6 +126,8 @@ describe('/vendor over signed HTTP', () => {
       const posted = await command(user, text);
       expect(posted.response_type, text).toBe('ephemeral');
       expect(posted.text, text).toContain(expected);
+      // What Slack itself would refuse (invalid_blocks) never reaches the response_url.
+      expect(messageBlockProblems(posted.blocks), text).toEqual([]);
     }
     expect(await findVendorByName(store.db, 'Globex')).toMatchObject({ owner_id: 'slack:UOLIVE', tier: 'high' });
     const evidence = await store.db.selectFrom('evidence').select('url').executeTakeFirstOrThrow();
