@@ -52,10 +52,22 @@ describe('lookup subcommands', () => {
     expect(text).toContain('next review overdue** since 2026-07-01 (4 days)');
     expect(text).toContain('Olive Owner');
     expect(buttons(outcome).map((b) => [b.action, b.value])).toEqual([
-      ['assessment.request', String(acme.id)],
+      ['assessment.start', `vendor:${acme.id}`],
       ['findings.page', `vendor=${acme.id}`],
     ]);
     expect('reply' in outcome && outcome.reply.visibility).toBe('ephemeral');
+  });
+
+  it("posture's buttons work: the owner starts a reassessment in a form, a viewer is refused and nothing is written", async () => {
+    const acme = await w.vendor({ name: 'Acme Health', ownerId: olive.id });
+    const start = buttons(await w.run(olive, 'posture Acme Health')).find((b) => b.label === 'Start reassessment')!;
+    const before = await w.audits();
+    expect(shown(await w.click(vic, start.action, start.value))).toContain("You don't have permission");
+    expect(await w.audits()).toBe(before);
+    const opened = await w.click(olive, start.action, start.value);
+    expect('form' in opened && opened.form.intro).toContain('Acme Health');
+    const requested = await w.store.db.selectFrom('assessments').selectAll().execute();
+    expect(requested).toMatchObject([{ vendor_id: acme.id, status: 'requested', requested_by: olive.id }]);
   });
 
   it('posture of an unknown vendor suggests the nearest name; without a name it shows the usage', async () => {

@@ -8,8 +8,10 @@ import { personText, relativeDay, SEVERITY_MARKS } from './vendor-lines.ts';
 // with its points (the score is never a black box), the evidence with expiry dates, open findings by
 // severity, and the review dates. Two buttons lead on: start a reassessment, list the findings.
 
+// "Start reassessment" uses the reassess module's start action with a vendor: it requests one if
+// none is open (asking the owner) and opens the questionnaire for whoever may answer it.
 export const POSTURE_ACTIONS = {
-  reassess: 'assessment.request',
+  reassess: 'assessment.start',
   findings: 'findings.page',
 } as const;
 
@@ -71,7 +73,7 @@ export function postureCard(posture: Posture, ownerName: string | null, today: s
     {
       type: 'actions',
       buttons: [
-        { action: POSTURE_ACTIONS.reassess, label: 'Start reassessment', value: String(v.id), style: 'primary' },
+        { action: POSTURE_ACTIONS.reassess, label: 'Start reassessment', value: `vendor:${v.id}`, style: 'primary' },
         { action: POSTURE_ACTIONS.findings, label: 'Show findings', value: `vendor=${v.id}` },
       ],
     },
