@@ -6,6 +6,7 @@ import type { Actor } from '../core/actor.ts';
 import { displayName } from '../core/people.ts';
 import type { Db } from '../store/database.ts';
 import { renderForm } from './forms.ts';
+import { actorOf } from './identity.ts';
 import { type AdaptiveCard, cardMessage, renderCard, renderMessage } from './render.ts';
 
 // What a handler's Outcome becomes on Teams.
@@ -16,7 +17,8 @@ import { type AdaptiveCard, cardMessage, renderCard, renderMessage } from './ren
 // nothing here is secret from it (everyone may read vendor posture), the answer stays next to the
 // question, and opening a 1:1 chat would need the app installed for that person and another
 // rate-limited call. Clicks are different: Teams answers an Action.Execute with a short message only
-// the clicker sees, which is exactly an ephemeral reply.
+// the clicker sees, which is exactly an ephemeral reply when it is text. A card meant for the clicker
+// alone (a list with its own buttons) cannot be shown that way, so it is answered like a typed command.
 
 const DONE_TEXT = '✓ Done';
 
@@ -31,6 +33,11 @@ export async function replyToMessage(context: TurnContext, db: Db, actor: Actor,
     'reply' in outcome
       ? outcome.reply
       : { visibility: 'ephemeral', text: Object.values(outcome.fieldErrors).join('\n') || 'Please check your input.' };
+  await sendToAsker(context, actor, reply);
+}
+
+/** A reply in the conversation: as it is in a 1:1 chat, addressed to the person in a shared one. */
+async function sendToAsker(context: TurnContext, actor: Actor, reply: Reply): Promise<void> {
   const personal = context.activity.conversation?.conversationType === 'personal';
   await context.sendActivity(renderMessage(personal ? reply : addressed(reply, actor)));
 }
@@ -61,7 +68,11 @@ export async function answerButton(
     await replaceForEveryone(context, log, card);
     return card;
   }
-  if (outcome.reply.visibility === 'ephemeral') return outcome.reply.text;
+  if (outcome.reply.visibility === 'ephemeral') {
+    if (!outcome.reply.blocks?.length) return outcome.reply.text;
+    await sendToAsker(context, actorOf(context.activity), outcome.reply);
+    return DONE_TEXT;
+  }
   await context.sendActivity(cardMessage(card));
   return DONE_TEXT;
 }

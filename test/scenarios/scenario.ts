@@ -1,0 +1,16 @@
+import type { ChatDriver } from './driver.ts';
+
+// A scenario is written once and run against every driver. It asserts what a person would notice,
+// in neutral terms; where a platform differs on purpose, the difference is named in the scenario and
+// explained in docs/platform-differences.md.
+
+export interface Scenario {
+  name: string;
+  /**
+   * A bug outside the adapters (src/chat, commands, src/core) that makes this scenario fail on these
+   * platforms. The scenario keeps its full assertions and is expected to fail there until the bug is
+   * fixed; then the expectation fails and the mark must go.
+   */
+  knownBug?: { on: ChatDriver['platform'][]; bug: string };
+  run(driver: ChatDriver): Promise<void>;
+}

@@ -1,0 +1,235 @@
+import { vi } from 'vitest';
+import type { Registry } from '../../../src/chat/command.ts';
+import type { CoreDeps } from '../../../src/core/deps.ts';
+import {
+  type Answer,
+  type ChatDriver,
+  type FieldInput,
+  type FormFacts,
+  type Message,
+  PERSONAS,
+  type Persona,
+  type Place,
+} from '../../scenarios/driver.ts';
+import { CHANNEL_PLACEHOLDER, PEOPLE, PERSON_PLACEHOLDER } from '../../scenarios/personas.ts';
+import {
+  blockActions,
+  deliver,
+  interaction,
+  type SlackRequest,
+  sign,
+  slashCommand,
+  viewSubmission,
+} from '../slack-requests.ts';
+import type { StoredMessage } from '../slack-web-api.ts';
+import { ScenarioStore } from './scenario-store.ts';
+import { awaitAnswer, readAnswer, type Waiting } from './slack-answers.ts';
+import { type Block, type SlackNames, slackFacts, slackText } from './slack-facts.ts';
+import { pressed, stateValues } from './slack-inputs.ts';
+import {
+  COMMAND_CHANNEL,
+  clearWorkspace,
+  PLACES,
+  SECRET,
+  type SlackStack,
+  slackChannel,
+  slackUser,
+  startSlackStack,
+} from './slack-stack.ts';
+
+// The scenarios' driver for Slack: signed slash commands, block actions and view submissions to the
+// Bolt app over HTTP; answers read where Slack would show them (the response_url, a modal opened with
+// views.open, an ephemeral or a DM through the Web API stand-in).
+
+/** A message the driver can click: a real one in a channel or DM, or an answer only one person saw. */
+export type SlackHandle =
+  | { kind: 'channel'; channel: string; ts: string }
+  | { kind: 'reply'; channel: string; ephemeral: boolean; ts: string; text: string; blocks: unknown[] };
+
+export interface SlackFormHandle {
+  view: { id: string; hash: string; view: Record<string, unknown> };
+}
+
+export class SlackDriver implements ChatDriver {
+  readonly platform = 'slack' as const;
+  readonly #scenarios = new ScenarioStore({
+    findingsChannels: [`slack:${PLACES.findings}`],
+    approvalsChannels: [`slack:${PLACES.approvals}`],
+  });
+  #stack: SlackStack | null = null;
+  #last: { request: SlackRequest; persona: Persona } | null = null;
+  #submissions = 0;
+
+  static async start(registry: Registry): Promise<SlackDriver> {
+    const driver = new SlackDriver();
+    driver.#stack = await startSlackStack(registry, driver.#scenarios);
+    return driver;
+  }
+
+  get #s(): SlackStack {
+    if (!this.#stack) throw new Error('the Slack driver is not started');
+    return this.#stack;
+  }
+
+  readonly names: SlackNames = (id) => {
+    const persona = PERSONAS.find((p) => slackUser(p) === id);
+    if (persona) return PEOPLE[persona].name;
+    return id.startsWith('C') ? id.slice(1).toLowerCase() : undefined;
+  };
+
+  async reset(): Promise<CoreDeps> {
+    clearWorkspace(this.#s.api, this.#s.responses);
+    this.#last = null;
+    return this.#scenarios.next(() => ({ slack: this.#s.sender }));
+  }
+
+  principal(persona: Persona): string {
+    return `slack:${slackUser(persona)}`;
+  }
+
+  target(place: Place): string {
+    return `slack:${PLACES[place]}`;
+  }
+
+  async run(persona: Persona, text: string): Promise<Answer> {
+    // Slack escapes &, < and > in what people type, and writes mentions as <@U…|name>.
+    const typed = text
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;')
+      .replace(PERSON_PLACEHOLDER, (_, p: string) => `<@${slackUser(p as Persona)}|${p}>`)
+      .replace(CHANNEL_PLACEHOLDER, (_, c: string) => `<#${slackChannel(c)}|${c}>`);
+    const responseUrl = this.#s.responses.url();
+    const request = slashCommand(
+      {
+        text: typed,
+        userId: slackUser(persona),
+        userName: persona,
+        channelId: COMMAND_CHANNEL,
+        responseUrl,
+        triggerId: this.#s.api.issueTrigger(slackUser(persona)),
+      },
+      { secret: SECRET },
+    );
+    return this.#answer(persona, request, { responseUrl, channel: COMMAND_CHANNEL });
+  }
+
+  async click(persona: Persona, message: Message, label: string): Promise<Answer> {
+    const shown = this.#shown(message.handle as SlackHandle);
+    const press = pressed(shown.blocks, label);
+    const responseUrl = this.#s.responses.url();
+    const payload = blockActions({
+      userId: slackUser(persona),
+      userName: persona,
+      channelId: shown.channel,
+      actionId: press.actionId,
+      value: press.value,
+      overflowValue: press.overflowValue,
+      blockId: press.blockId,
+      responseUrl,
+      messageTs: shown.ts,
+      triggerId: this.#s.api.issueTrigger(slackUser(persona)),
+      isEphemeral: shown.ephemeral,
+      ...(shown.ephemeral ? {} : { message: { ts: shown.ts, text: shown.text, blocks: shown.blocks } }),
+    });
+    return this.#answer(persona, interaction(payload, { secret: SECRET }), { responseUrl, channel: shown.channel });
+  }
+
+  async submit(persona: Persona, form: FormFacts, values: Record<string, FieldInput>): Promise<Answer> {
+    const { view } = form.handle as SlackFormHandle;
+    const person = (input: FieldInput) => {
+      if (typeof input === 'object' && 'person' in input) return slackUser(input.person);
+      throw new Error(`a people picker takes { person }, not ${JSON.stringify(input)}`);
+    };
+    const submission = viewSubmission(
+      slackUser(persona),
+      {
+        id: view.id,
+        hash: view.hash,
+        callbackId: String(view.view.callback_id),
+        privateMetadata: String(view.view.private_metadata ?? ''),
+        values: stateValues(view.view, values, person),
+        opened: view.view,
+      },
+      persona,
+    );
+    return this.#answer(persona, interaction(submission, { secret: SECRET }), { channel: null, view });
+  }
+
+  async redeliverLast(): Promise<void> {
+    const last = this.#last;
+    if (!last) throw new Error('nothing was delivered yet');
+    const retry = sign(last.request.body, last.request.headers['content-type'] ?? '', { secret: SECRET, retryNum: 1 });
+    const answer = await deliver(this.#s.endpoint, retry);
+    if (answer.status !== 200) throw new Error(`Slack's retry was answered ${answer.status}`);
+    // Bolt acknowledges before the listener runs: a later request's answer shows the retry was handled.
+    await this.run(last.persona, 'help help');
+  }
+
+  drain(): Promise<void> {
+    return this.#scenarios.drain();
+  }
+
+  async channelMessages(place: Place): Promise<Message[]> {
+    await this.drain();
+    return this.#s.api.messages(PLACES[place]).map((m) => this.#channelMessage(m));
+  }
+
+  async thread(message: Message): Promise<string[]> {
+    const handle = message.handle as SlackHandle;
+    if (handle.kind !== 'channel') return [];
+    return this.#s.api.threadReplies(handle.channel, handle.ts).map((m) => slackText(m.text, this.names));
+  }
+
+  async dmsTo(persona: Persona): Promise<Message[]> {
+    await this.drain();
+    const dm = this.#s.api.dmChannel(slackUser(persona));
+    return dm ? this.#s.api.messages(dm).map((m) => this.#channelMessage(m)) : [];
+  }
+
+  async close(): Promise<void> {
+    await this.#scenarios.close();
+    await this.#stack?.close();
+    this.#stack = null;
+  }
+
+  #channelMessage(m: StoredMessage): Message {
+    const handle: SlackHandle = { kind: 'channel', channel: m.channel, ts: m.ts };
+    return { ...slackFacts(m, this.names), private: false, replaced: false, handle };
+  }
+
+  /** What the person has in front of them now: a channel message as it stands after its edits. */
+  #shown(handle: SlackHandle): { channel: string; ts: string; text: string; blocks: unknown[]; ephemeral: boolean } {
+    if (handle.kind === 'reply') return { ...handle };
+    const message = (this.#s.api.workspace.channels.get(handle.channel)?.messages ?? []).find(
+      (m) => m.ts === handle.ts,
+    );
+    if (!message) throw new Error(`no message ${handle.ts} in ${handle.channel}`);
+    return {
+      channel: handle.channel,
+      ts: handle.ts,
+      text: message.text,
+      blocks: (message.blocks ?? []) as Block[],
+      ephemeral: false,
+    };
+  }
+
+  async #answer(persona: Persona, request: SlackRequest, waiting: Omit<Waiting, 'user' | 'since'>): Promise<Answer> {
+    const since = this.#s.api.log.length;
+    this.#last = { request, persona };
+    const response = await deliver(this.#s.endpoint, request);
+    if (response.status !== 200) throw new Error(`Slack request answered ${response.status}: ${response.body}`);
+    const direct = readAnswer(response.body, waiting.view, this.names, () => `${++this.#submissions}`);
+    if (direct) return direct;
+    const full: Waiting = { ...waiting, user: slackUser(persona), since };
+    let answer: Answer | null = null;
+    await vi.waitFor(
+      () => {
+        answer = awaitAnswer(this.#s, full, this.names);
+        if (!answer) throw new Error(`no answer to ${persona}'s request yet`);
+      },
+      { timeout: 5_000, interval: 2 },
+    );
+    return answer as unknown as Answer;
+  }
+}

@@ -1,0 +1,99 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import type { Registry } from '../../../src/chat/command.ts';
+import { SLACK_TIERS } from '../../../src/delivery/limits.ts';
+import { createSlackPacer, type Pacer } from '../../../src/delivery/pacing.ts';
+import type { Sender } from '../../../src/delivery/sender.ts';
+import { createLogger } from '../../../src/log.ts';
+import { createSlackApp, type SlackApp } from '../../../src/slack/app.ts';
+import { createSlackNotifier } from '../../../src/slack/notifier.ts';
+import { PERSONAS, type Persona, type Place } from '../../scenarios/driver.ts';
+import { PEOPLE } from '../../scenarios/personas.ts';
+import { type ResponseUrlCatcher, startResponseUrlCatcher } from '../slack-requests.ts';
+import { type SlackWebApi, startSlackWebApi } from '../slack-web-api.ts';
+import type { ScenarioStore } from './scenario-store.ts';
+
+// Everything a Slack scenario runs against, started once per test file: the Web API stand-in (with
+// the personas in its directory), a response_url listener, the Bolt app over HTTP and the relay's
+// notifier. Rate limits are raised well above what a scenario sends, so scenarios never wait for pacing;
+// pacing has its own tests.
+
+export const SECRET = 'parity-signing-secret';
+/** Where people type commands. */
+export const COMMAND_CHANNEL = 'CRISK';
+const FAST = 2_000;
+
+export const slackUser = (persona: Persona) => `U${persona.toUpperCase()}`;
+export const slackChannel = (name: string) => `C${name.toUpperCase()}`;
+export const PLACES: Record<Place, string> = {
+  findings: slackChannel('findings'),
+  approvals: slackChannel('approvals'),
+  security: slackChannel('security'),
+};
+
+export interface SlackStack {
+  api: SlackWebApi;
+  responses: ResponseUrlCatcher;
+  endpoint: string;
+  sender: Sender;
+  close(): Promise<void>;
+}
+
+export async function startSlackStack(registry: Registry, scenarios: ScenarioStore): Promise<SlackStack> {
+  const api = await startSlackWebApi({
+    channels: [COMMAND_CHANNEL, ...Object.values(PLACES)],
+    users: PERSONAS.map((p) => ({ id: slackUser(p), name: p, realName: PEOPLE[p].name, displayName: p })),
+    postsPerSecondPerChannel: 50,
+    tierPerMinute: { 1: FAST, 2: FAST, 3: FAST, 4: FAST },
+  });
+  const responses = await startResponseUrlCatcher();
+  const http = express();
+  const slack: SlackApp = createSlackApp({
+    config: {
+      botToken: api.token,
+      signingSecret: SECRET,
+      appToken: undefined,
+      apiUrl: api.url,
+      findingsChannel: PLACES.findings,
+      approvalsChannel: PLACES.approvals,
+    },
+    registry,
+    deps: scenarios.deps,
+    log: createLogger('silent'),
+    expressApp: http,
+  });
+  await slack.start();
+  const server: Server = await new Promise((resolve) => {
+    const s = http.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const tiers = Object.fromEntries(
+    Object.entries(SLACK_TIERS).map(([tier, limit]) => [
+      tier,
+      { ...limit, pacing: { bucket: { burst: FAST, refillMs: 250, refillAmount: FAST } } },
+    ]),
+  ) as unknown as typeof SLACK_TIERS;
+  const pacer: Pacer = createSlackPacer({ postsPerSecondPerChannel: 50, tiers });
+  return {
+    api,
+    responses,
+    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}/slack/events`,
+    sender: createSlackNotifier({ token: api.token, slackApiUrl: api.url, pacer }),
+    async close() {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+      await slack.stop();
+      await pacer.stop();
+      await responses.close();
+      await api.close();
+    },
+  };
+}
+
+/** Forgets what the last scenario left in the stand-in: messages, ephemerals, the call log. */
+export function clearWorkspace(api: SlackWebApi, responses: ResponseUrlCatcher): void {
+  for (const channel of api.workspace.channels.values()) channel.messages.length = 0;
+  api.workspace.ephemerals.length = 0;
+  api.log.length = 0;
+  responses.posts.length = 0;
+}
