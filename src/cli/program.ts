@@ -11,6 +11,7 @@ import { registerMigrate } from './verbs/migrate.ts';
 import { registerPosture } from './verbs/posture.ts';
 import { registerRoles } from './verbs/roles.ts';
 import { registerSeed } from './verbs/seed.ts';
+import { registerSweep } from './verbs/sweep.ts';
 
 const VERBS = [
   registerMigrate,
@@ -19,6 +20,7 @@ const VERBS = [
   registerExport,
   registerPosture,
   registerList,
+  registerSweep,
   registerAudit,
   registerBackup,
   registerRoles,
