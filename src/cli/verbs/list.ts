@@ -34,6 +34,16 @@ export function registerList(program: Command, io: CliIO): void {
           io.out(options.overdue ? 'no vendor has an overdue reassessment' : 'no vendors match');
           return;
         }
+        const owners = [...new Set(vendors.map((v) => v.owner_id).filter((o): o is string => o !== null))];
+        const names = new Map<string, string>();
+        for (let i = 0; i < owners.length; i += PAGE) {
+          const people = await store.db
+            .selectFrom('people')
+            .select(['principal', 'display_name'])
+            .where('principal', 'in', owners.slice(i, i + PAGE))
+            .execute();
+          for (const p of people) names.set(p.principal, p.display_name);
+        }
         const rows: string[][] = [];
         for (const v of vendors) {
           const p = await getPosture(store.db, deps, v.id, today);
@@ -44,7 +54,7 @@ export function registerList(program: Command, io: CliIO): void {
             v.status,
             `${p.grade} ${String(p.score).padStart(3)}`,
             String(open),
-            v.owner_id ?? '',
+            v.owner_id ? (names.get(v.owner_id) ?? v.owner_id) : '',
             v.last_review_on ?? 'never',
             p.nextReviewOn ?? '',
             p.overdue ? `${p.overdueDays} day${p.overdueDays === 1 ? '' : 's'}` : '',
