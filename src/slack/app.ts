@@ -11,6 +11,7 @@ import { onAction } from './on-action.ts';
 import { onCommand } from './on-command.ts';
 import { onHomeOpened } from './on-home.ts';
 import { onViewClosed, onViewSubmission } from './on-view.ts';
+import { RecentKeys } from './receipts.ts';
 import { describeSlackError } from './slack-errors.ts';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
@@ -76,6 +77,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     deps: options.deps,
     log,
     forms: new PendingForms(options.deps.clock),
+    commands: new RecentKeys(),
   };
   onCommand(app, env, options.command ?? SLACK_COMMAND);
   onAction(app, env);

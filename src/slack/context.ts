@@ -4,7 +4,7 @@ import type { ChatContext, Registry } from '../chat/command.ts';
 import type { CoreDeps } from '../core/deps.ts';
 import type { PendingForms } from './form-pages.ts';
 import { slackActor } from './identity.ts';
-import { claimReceipt } from './receipts.ts';
+import { claimReceipt, type RecentKeys } from './receipts.ts';
 
 /** What every Slack listener shares. */
 export interface SlackEnv {
@@ -12,6 +12,8 @@ export interface SlackEnv {
   deps: CoreDeps;
   log: Logger;
   forms: PendingForms;
+  /** Slash command trigger ids seen lately (see RecentKeys for why these are not durable). */
+  commands: RecentKeys;
 }
 
 /** Where one request came from, and the ways back to the person who made it. */

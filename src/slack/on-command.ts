@@ -1,15 +1,14 @@
 import type { App } from '@slack/bolt';
 import { dispatchCommand } from '../chat/dispatch.ts';
-import { chatContext, firstDelivery, type Origin, type SlackEnv } from './context.ts';
+import { chatContext, type Origin, type SlackEnv } from './context.ts';
 import { deliverOutcome } from './deliver.ts';
-import { receiptKeys } from './receipts.ts';
 import { neutralizeSlackRefs } from './refs.ts';
 
 /** `/vendor <words>`: acknowledged at once, answered through the response_url or a modal. */
 export function onCommand(app: App, env: SlackEnv, name: string): void {
   app.command(name, async ({ ack, command, respond, client }) => {
     await ack();
-    if (!(await firstDelivery(env, receiptKeys.command(command.trigger_id)))) return;
+    if (!env.commands.claim(command.trigger_id)) return;
     const origin: Origin = {
       client,
       userId: command.user_id,

@@ -8,7 +8,6 @@ import type { DbOrTx } from '../store/database.ts';
 
 export const receiptKeys = {
   event: (eventId: string) => `slack:event:${eventId}`,
-  command: (triggerId: string) => `slack:command:${triggerId}`,
   action: (userId: string, actionTs: string, actionId: string) => `slack:action:${userId}:${actionTs}:${actionId}`,
   submission: (viewId: string, hash: string) => `slack:view:${viewId}:${hash}`,
   closed: (viewId: string) => `slack:view-closed:${viewId}`,
@@ -36,4 +35,27 @@ export async function pruneReceipts(db: DbOrTx, before: Date): Promise<number> {
 /** Gives a key back, for an item that was refused and will legitimately arrive again. */
 export async function releaseReceipt(db: DbOrTx, key: string): Promise<void> {
   await db.deleteFrom('inbound_receipts').where('key', '=', key).execute();
+}
+
+/**
+ * Slash commands are not redelivered by Slack (an unanswered one shows the person an error instead),
+ * and most are read-only lookups: a durable receipt would cost a synced commit per lookup on the
+ * single SQLite writer. A bounded in-process set absorbs an accidental double post; any state a
+ * command changes is guarded by the core's conditional updates anyway.
+ */
+export class RecentKeys {
+  readonly #seen = new Set<string>();
+  readonly #capacity: number;
+
+  constructor(capacity = 10_000) {
+    this.#capacity = capacity;
+  }
+
+  /** True the first time a key is seen (within the last `capacity` keys). */
+  claim(key: string): boolean {
+    if (this.#seen.has(key)) return false;
+    this.#seen.add(key);
+    if (this.#seen.size > this.#capacity) this.#seen.delete(this.#seen.values().next().value as string);
+    return true;
+  }
 }

@@ -117,6 +117,18 @@ describe('Slack inbound requests', () => {
     expect(counts.commands).toBe(0);
   });
 
+  it('answers a slash command posted twice with the same trigger_id once', async () => {
+    const once = slashCommand(
+      { text: 'count', userId: 'U1', channelId: 'C1', responseUrl: responses.url(), triggerId: '1234.5678.dup' },
+      { secret: SECRET },
+    );
+    expect((await deliver(endpoint, once)).status).toBe(200);
+    expect((await deliver(endpoint, once)).status).toBe(200);
+    expect((await deliver(endpoint, command())).status).toBe(200);
+    await vi.waitFor(() => expect(responses.posts).toHaveLength(2));
+    expect(counts.commands).toBe(2);
+  });
+
   it('publishes the Home tab once when Slack retries the same event', async () => {
     expect((await deliver(endpoint, appHomeOpened('U1', { secret: SECRET, eventId: 'Ev1' }))).status).toBe(200);
     await vi.waitFor(() => expect(api.homeView('U1')).toBeDefined());

@@ -1,0 +1,193 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App, ExpressReceiver } from '@slack/bolt';
+import SqliteDatabase from 'better-sqlite3';
+import express from 'express';
+import { pino } from 'pino';
+import { registry } from '../commands/index.ts';
+import type { SlackConfig } from '../src/config.ts';
+import { ManualClock } from '../src/core/clock.ts';
+import type { CoreDeps } from '../src/core/deps.ts';
+import { DEFAULT_POLICY } from '../src/core/policy.ts';
+import { listen } from '../src/http/server.ts';
+import { slashCommand } from '../src/playground/slack-requests.ts';
+import { startSlackWebApi } from '../src/playground/slack-web-api.ts';
+import { createSlackApp, SLACK_EVENTS_PATH } from '../src/slack/app.ts';
+import { openStore } from '../src/store/database.ts';
+import { migrateToLatest } from '../src/store/migrate.ts';
+import { type BenchSection, type Latency, ms, peakRssMb, ratio, summarise } from './measure.ts';
+import { loadStoreData, NOW, VENDORS } from './store-data.ts';
+
+// 2,000 signed `/vendor posture <vendor>` requests, 50 in flight, against a 10,000-vendor store, timed from
+// sending the request to the reply arriving at its response_url (what the person waits for). The floor is a
+// no-op Bolt command handler behind the same ExpressReceiver, answering through the same response_url path.
+
+const REQUESTS = 2_000;
+const IN_FLIGHT = 50;
+const SECRET = 'bench-signing-secret';
+const TOKEN = 'xoxb-bench';
+const USERS = ['UBENCH1', 'UBENCH2', 'UBENCH3', 'UBENCH4'];
+
+interface Run {
+  latency: Latency;
+  perSecond: number;
+  failures: number;
+}
+
+/** Receives response_url posts and resolves the request waiting for each. */
+async function startReplyCatcher() {
+  const waiting = new Map<string, () => void>();
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      waiting.get(req.url ?? '')?.();
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    server,
+    expect(path: string): { url: string; arrived: Promise<void> } {
+      const arrived = new Promise<void>((resolve) => waiting.set(path, resolve));
+      return { url: `${base}${path}`, arrived };
+    },
+  };
+}
+
+async function load(target: string, catcher: Awaited<ReturnType<typeof startReplyCatcher>>, names: string[]) {
+  const samples: number[] = [];
+  let failures = 0;
+  let next = 0;
+  const worker = async () => {
+    while (next < REQUESTS) {
+      const i = next++;
+      const reply = catcher.expect(`/r/${target.length}-${i}`);
+      const request = slashCommand(
+        {
+          text: `posture "${names[i % names.length]}"`,
+          userId: USERS[i % USERS.length] ?? 'UBENCH1',
+          channelId: 'CBENCH',
+          responseUrl: reply.url,
+        },
+        { secret: SECRET },
+      );
+      const start = process.hrtime.bigint();
+      const res = await fetch(target, { method: 'POST', headers: request.headers, body: request.body });
+      await res.arrayBuffer();
+      if (res.status !== 200) failures++;
+      else await reply.arrived;
+      samples.push(Number(process.hrtime.bigint() - start) / 1e6);
+    }
+  };
+  const started = process.hrtime.bigint();
+  await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  return { latency: summarise(samples), perSecond: REQUESTS / seconds, failures } satisfies Run;
+}
+
+async function noopServer(apiUrl: string): Promise<Server> {
+  const http = express();
+  const receiver = new ExpressReceiver({ signingSecret: SECRET, endpoints: SLACK_EVENTS_PATH, app: http });
+  const app = new App({ token: TOKEN, receiver, clientOptions: { slackApiUrl: apiUrl }, deferInitialization: true });
+  app.command('/vendor', async ({ ack, respond }) => {
+    await ack();
+    await respond({ response_type: 'ephemeral', text: 'ok' });
+  });
+  await app.init();
+  return listen(http, 0, '127.0.0.1');
+}
+
+export async function benchSlackHttp(): Promise<BenchSection[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'vendor-risk-bench-slack-'));
+  const file = join(dir, 'bench.db');
+  const store = await openStore(file);
+  await migrateToLatest(store.db);
+  const raw = new SqliteDatabase(file);
+  loadStoreData(raw);
+  const names = (raw.prepare('select name from vendors order by random() limit 500').all() as { name: string }[]).map(
+    (r) => r.name,
+  );
+  raw.close();
+
+  const api = await startSlackWebApi({
+    token: TOKEN,
+    users: USERS.map((id) => ({ id, name: id.toLowerCase(), realName: `Bench ${id}`, displayName: id })),
+  });
+  const catcher = await startReplyCatcher();
+  const deps: CoreDeps = {
+    db: store.db,
+    clock: new ManualClock(NOW),
+    policy: DEFAULT_POLICY,
+    routing: { findingsChannels: [], approvalsChannels: [] },
+    timeZone: 'UTC',
+  };
+  const config: SlackConfig = {
+    botToken: TOKEN,
+    signingSecret: SECRET,
+    appToken: undefined,
+    apiUrl: api.url,
+    findingsChannel: undefined,
+    approvalsChannel: undefined,
+  };
+  const http = express();
+  const slack = createSlackApp({ config, registry, deps, log: pino({ level: 'silent' }), expressApp: http });
+  await slack.start();
+  const ours = await listen(http, 0, '127.0.0.1');
+  const floor = await noopServer(api.url);
+  const url = (s: Server) => `http://127.0.0.1:${(s.address() as AddressInfo).port}${SLACK_EVENTS_PATH}`;
+
+  // Warm both (JIT, statement cache, the people cache for each user), then measure floor, ours, floor, ours.
+  await load(url(ours), catcher, names.slice(0, 50));
+  await load(url(floor), catcher, names.slice(0, 50));
+  const runs: { ours: Run[]; floor: Run[] } = { ours: [], floor: [] };
+  for (let round = 0; round < 2; round++) {
+    runs.floor.push(await load(url(floor), catcher, names));
+    runs.ours.push(await load(url(ours), catcher, names));
+  }
+  const best = (list: Run[]) => list.reduce((a, b) => (b.latency.p50 < a.latency.p50 ? b : a));
+  const o = best(runs.ours);
+  const f = best(runs.floor);
+
+  await slack.stop();
+  for (const s of [ours, floor, catcher.server]) {
+    s.closeAllConnections();
+    await new Promise((resolve) => s.close(resolve));
+  }
+  await api.close();
+  await store.close();
+  rmSync(dir, { recursive: true, force: true });
+
+  const row = (name: string, r: Run) => ({
+    handler: name,
+    'p50 ms': ms(r.latency.p50),
+    'p99 ms': ms(r.latency.p99),
+    'req/s': Math.round(r.perSecond),
+    failures: r.failures,
+  });
+  return [
+    {
+      title: `Slack /vendor posture over signed HTTP (${REQUESTS} requests, ${IN_FLIGHT} in flight, ${VENDORS} vendors)`,
+      rows: [
+        row('/vendor posture (ours)', o),
+        row('no-op Bolt handler (floor)', f),
+        {
+          handler: 'ratio ours / floor',
+          'p50 ms': ratio(o.latency.p50 / f.latency.p50),
+          'p99 ms': ratio(o.latency.p99 / f.latency.p99),
+          'req/s': ratio(o.perSecond / f.perSecond),
+          failures: '',
+        },
+      ],
+      notes: [
+        'Latency is from sending the signed request to the reply arriving at its response_url.',
+        'Each side ran twice, interleaved with the other; the better run of each is shown.',
+        'Targets: p99 under 50 ms and within 1.5x of the no-op floor.',
+        `Peak RSS of the bench process: ${peakRssMb()} MB.`,
+      ],
+    },
+  ];
+}
