@@ -2,9 +2,9 @@ import { sql } from 'kysely';
 import { escalateSlaBreachIn } from '../core/approvals-auto.ts';
 import { slaReminderOn } from '../core/cadence.ts';
 import { addDaysIso } from '../core/dates.ts';
-import { expiredAcceptances, slaBreaches } from '../core/finding-queries.ts';
+import { expiredAcceptances } from '../core/finding-queries.ts';
 import { reopenExpiredAcceptanceIn } from '../core/findings.ts';
-import { enqueueAll, type Firing, fire, ownerOrRouting, type SweepContext, unfiredKeys } from './firing.ts';
+import { enqueueAll, type Firing, fire, ownerOrRouting, type SweepContext } from './firing.ts';
 
 // Finding deadlines: the assignee hears 3 days before the SLA lapses; a lapsed SLA asks an approver
 // to escalate; a risk acceptance that ran out reopens the finding, whose card then says why. Keys
@@ -69,22 +69,44 @@ export async function runSlaReminderTrigger(ctx: SweepContext): Promise<void> {
   }
 }
 
+/**
+ * The core's slaBreaches (still waiting, SLA passed) less those whose breach has fired: a rejected
+ * automatic escalation leaves its finding waiting with a passed SLA, and such findings must not be
+ * re-read on every tick for as long as they stay open.
+ */
+function unfiredBreaches(ctx: SweepContext) {
+  return ctx.tx
+    .selectFrom('findings as f')
+    .select(['f.id', 'f.sla_due_on'])
+    .where('f.state', 'in', WAITING_STATES)
+    .where('f.sla_due_on', '<', ctx.today)
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('fired_triggers as ft')
+            .select('ft.key')
+            .where(
+              'ft.key',
+              '=',
+              sql<string>`'sla:' || cast(${sql.ref('f.id')} as text) || ':' || ${sql.ref('f.sla_due_on')} || ':breach'`,
+            ),
+        ),
+      ),
+    )
+    .orderBy('f.id')
+    .execute();
+}
+
 export async function runSlaBreachTrigger(ctx: SweepContext): Promise<void> {
-  const breaches = (await slaBreaches(ctx.tx, ctx.today)).map((f) => ({
-    finding: f,
-    key: slaKey(f.id, f.sla_due_on, 'breach'),
-    late: dayAfter(f.sla_due_on) < ctx.today,
-    entityType: 'finding',
-    entityId: f.id,
-  }));
-  const open = await unfiredKeys(
-    ctx.tx,
-    breaches.map((b) => b.key),
-  );
-  for (const breach of breaches) {
-    if (!open.has(breach.key)) continue;
-    await fire(ctx, breach, async () => {
-      const result = await escalateSlaBreachIn(ctx.tx, ctx.deps, breach.finding);
+  for (const finding of await unfiredBreaches(ctx)) {
+    const firing: Firing = {
+      key: slaKey(finding.id, finding.sla_due_on, 'breach'),
+      late: dayAfter(finding.sla_due_on) < ctx.today,
+      entityType: 'finding',
+      entityId: finding.id,
+    };
+    await fire(ctx, firing, async () => {
+      const result = await escalateSlaBreachIn(ctx.tx, ctx.deps, finding);
       return { requestId: result?.request.id ?? null };
     });
   }

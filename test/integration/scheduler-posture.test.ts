@@ -123,6 +123,53 @@ describe('daily posture snapshots', () => {
     expect((await runSweep(store.deps)).snapshots).toBe(0);
   });
 
+  it('scores a portfolio too large to name vendor by vendor the same way', async () => {
+    const at = store.clock.now().toISOString();
+    const tiers = ['critical', 'high', 'medium', 'low'];
+    const vendors = Array.from({ length: 520 }, (_, i) => ({
+      name: `Vendor ${i}`,
+      name_key: `vendor ${i}`,
+      services: '',
+      data_types: '[]',
+      regulatory_scope: '[]',
+      criticality: 'medium',
+      tier: tiers[i % 4] ?? 'low',
+      status: i % 50 === 0 ? 'offboarded' : 'active',
+      next_review_on: i % 3 === 0 ? '2026-05-15' : '2026-12-01',
+      created_at: at,
+      updated_at: at,
+    }));
+    const ids = (await store.db.insertInto('vendors').values(vendors).returning('id').execute()).map((r) => r.id);
+    for (const [i, id] of ids.entries()) {
+      if (i % 7 === 0) await openTestFinding(store, id, `scan:${i}`, i % 2 ? 'high' : 'low');
+    }
+    await store.db
+      .insertInto('evidence')
+      .values(
+        ids
+          .filter((_, i) => i % 5 === 0)
+          .map((vendor_id) => ({
+            vendor_id,
+            type: 'soc2_type2',
+            expires_on: '2026-05-01',
+            recorded_by: 'slack:UDANA',
+            created_at: at,
+            updated_at: at,
+          })),
+      )
+      .execute();
+    const report = await runSweep(store.deps);
+    // 520 less the 11 offboarded: more than the scorer names in a list, so it reads every vendor's rows.
+    expect(report.snapshots).toBe(509);
+    const snapshots = await store.db.selectFrom('posture_snapshots').select(['vendor_id', 'score']).execute();
+    const looked = [];
+    for (const { vendor_id } of snapshots) {
+      looked.push({ vendor_id, score: (await getPosture(store.db, store.deps, vendor_id, TODAY)).score });
+    }
+    expect(snapshots).toEqual(looked);
+    expect(new Set(looked.map((s) => s.score)).size).toBeGreaterThan(4);
+  });
+
   it('posts one drift finding when the score falls by ten points within a week', async () => {
     const vendorId = await insertVendor(store, { name: 'Slipping', tier: 'high', nextReviewOn: '2027-01-01' });
     expect((await runSweep(store.deps)).snapshots).toBe(1);
