@@ -37,6 +37,41 @@ export async function captureReferences(db: Db, clock: Clock, activity: Activity
   return keys;
 }
 
+/**
+ * A channel someone mentioned in a team the bot is in: the bot can post there (a new thread in that
+ * channel, over the same service URL), though Teams told it nothing of the channel at install, which
+ * only announces the team's General channel. Keeps a reference unless one is already known.
+ */
+export async function rememberMentionedChannels(
+  db: Db,
+  clock: Clock,
+  activity: Activity,
+  channels: readonly { id: string; name: string }[],
+): Promise<void> {
+  if (!activity.serviceUrl || activity.conversation?.conversationType !== 'channel') return;
+  const now = clock.now().toISOString();
+  for (const { id, name } of channels) {
+    const reference = TurnContext.getConversationReference(activity);
+    // The name is kept for showing the channel (src/teams/channel-names.ts).
+    reference.conversation = { ...activity.conversation, id: baseConversationId(id), name };
+    delete reference.activityId;
+    await db
+      .insertInto('conversation_refs')
+      .values({ key: conversationTarget(id), reference: JSON.stringify(reference), updated_at: now })
+      .onConflict((oc) => oc.column('key').doNothing())
+      .execute();
+    await nameChannel(db, conversationTarget(id), name);
+  }
+}
+
+/** Adds the channel's name to a reference that lacks one (an install announces no name). */
+async function nameChannel(db: Db, key: string, name: string): Promise<void> {
+  const known = await findReference(db, key);
+  if (!known?.conversation || known.conversation.name || !name.trim()) return;
+  const reference = JSON.stringify({ ...known, conversation: { ...known.conversation, name } });
+  await db.updateTable('conversation_refs').set({ reference }).where('key', '=', key).execute();
+}
+
 /** The stored reference for an outbox target, or null when the bot never heard from there. */
 export async function findReference(db: Db, target: string): Promise<Partial<ConversationReference> | null> {
   const row = await db.selectFrom('conversation_refs').select('reference').where('key', '=', target).executeTakeFirst();

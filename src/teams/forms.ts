@@ -134,6 +134,13 @@ export function readFormValues(data: Record<string, unknown>): FormSubmission {
   };
 }
 
+/** The people picked in a submitted form (`teams:<aad id>`): Teams sends their ids, never their names. */
+export function pickedPeople(data: Record<string, unknown>): string[] {
+  return Object.entries(data)
+    .filter(([key, raw]) => key.startsWith(`${FIELD_PREFIX}user:`) && typeof raw === 'string' && raw.trim())
+    .map(([, raw]) => `teams:${String(raw).trim()}`);
+}
+
 function readInput(kind: FormFieldKind, raw: string): string | string[] | undefined {
   switch (kind) {
     case 'multiselect':

@@ -6,6 +6,7 @@ import { createTeamsPacer, type Pacer } from '../delivery/pacing.ts';
 import type { PlatformMessage, PostRequest, Sender, UpdateRequest } from '../delivery/sender.ts';
 import type { Db } from '../store/database.ts';
 import { createAdapter } from './adapter.ts';
+import { withChannelNames } from './channel-names.ts';
 import { createSingleAttemptHttpClient } from './connector-http.ts';
 import { baseConversationId, findReference } from './conversation-refs.ts';
 import { renderMessage } from './render.ts';
@@ -66,6 +67,7 @@ export function createTeamsNotifier(options: TeamsNotifierOptions): Sender {
 
   return {
     async post({ target, reply, threadParent }: PostRequest): Promise<PlatformMessage> {
+      const shown = await withChannelNames(db, reply);
       let id = '';
       // A reply in a channel thread is a message in the conversation `<channel>;messageid=<root>`;
       // chats have no threads, so there it is simply the next message in the parent's conversation.
@@ -78,19 +80,20 @@ export function createTeamsNotifier(options: TeamsNotifierOptions): Sender {
         // botbuilder gives the proactive turn a random activity id and would "reply" to it; a new
         // message is a plain send to the conversation.
         context.activity.id = undefined;
-        id = (await context.sendActivity(renderMessage(reply)))?.id ?? '';
+        id = (await context.sendActivity(renderMessage(shown)))?.id ?? '';
       });
       if (!id) throw classifyTeamsError(new Error('Teams answered without a message id'));
       return { conversation, id };
     },
 
     async update({ target, message, reply }: UpdateRequest): Promise<PlatformMessage> {
+      const shown = await withChannelNames(db, reply);
       await inConversation(
         target,
         () => message.conversation,
         true,
         async (context) => {
-          await context.updateActivity({ ...renderMessage(reply), id: message.id });
+          await context.updateActivity({ ...renderMessage(shown), id: message.id });
         },
       );
       return message;

@@ -1,12 +1,13 @@
 import { ActivityTypes, TeamsInfo, type TurnContext } from 'botbuilder';
 import type { Logger } from 'pino';
-import type { ChatContext, Registry } from '../chat/command.ts';
+import type { ChatContext, Outcome, Registry } from '../chat/command.ts';
 import { dispatchAction, dispatchCommand, dispatchForm } from '../chat/dispatch.ts';
 import type { CoreDeps } from '../core/deps.ts';
 import { rememberPerson } from '../core/people.ts';
-import { captureReferences, conversationTarget } from './conversation-refs.ts';
-import { FORM_SUBMIT_VERB, readFormValues } from './forms.ts';
-import { actorOf, rememberActor } from './identity.ts';
+import { outcomeWithChannelNames } from './channel-names.ts';
+import { captureReferences, conversationTarget, rememberMentionedChannels } from './conversation-refs.ts';
+import { FORM_SUBMIT_VERB, pickedPeople, readFormValues } from './forms.ts';
+import { actorOf, rememberActor, rememberPicked } from './identity.ts';
 import { answerButton, answerForm, replyToMessage } from './outcomes.ts';
 import { claimReceipt, receiptKey } from './receipts.ts';
 import { neutralizeTeamsMentions, type ResolveAccount } from './refs.ts';
@@ -57,10 +58,11 @@ function chatContext(t: TurnDeps, context: TurnContext): ChatContext {
 
 /** A command typed in a 1:1 chat, or with an @mention in a channel or group chat. */
 export async function onMessage(t: TurnDeps, context: TurnContext): Promise<void> {
-  const { text, people } = await neutralizeTeamsMentions(context.activity, resolveAccount(t, context));
+  const { text, people, channels } = await neutralizeTeamsMentions(context.activity, resolveAccount(t, context));
   for (const person of people) await rememberPerson(t.deps.db, t.deps.clock, person);
+  await rememberMentionedChannels(t.deps.db, t.deps.clock, context.activity, channels);
   const ctx = chatContext(t, context);
-  const outcome = await dispatchCommand(t.registry, ctx, withoutVendorWord(text));
+  const outcome = await named(t, await dispatchCommand(t.registry, ctx, withoutVendorWord(text)));
   await replyToMessage(context, t.deps.db, ctx.actor, outcome);
 }
 
@@ -79,12 +81,18 @@ export async function onAction(
   const ctx = chatContext(t, context);
   if (verb === FORM_SUBMIT_VERB) {
     const submission = readFormValues(data);
-    const outcome = await dispatchForm(t.registry, ctx, submission.form, submission.values, submission.state);
+    await rememberPicked(context, t.deps.db, t.deps.clock, t.log, pickedPeople(data));
+    const outcome = await named(
+      t,
+      await dispatchForm(t.registry, ctx, submission.form, submission.values, submission.state),
+    );
     return answerForm(context, t.deps.db, t.log, outcome, submission.own);
   }
   const value = typeof data.value === 'string' ? data.value : '';
-  return answerButton(context, t.deps.db, t.log, await dispatchAction(t.registry, ctx, verb, value));
+  return answerButton(context, t.deps.db, t.log, await named(t, await dispatchAction(t.registry, ctx, verb, value)));
 }
+
+const named = (t: TurnDeps, outcome: Outcome) => outcomeWithChannelNames(t.deps.db, outcome);
 
 /** Mention entities from Teams name the `29:` account; role grants need the Entra object id. */
 function resolveAccount(t: TurnDeps, context: TurnContext): ResolveAccount {

@@ -92,11 +92,12 @@ export class SlackDriver implements ChatDriver {
   }
 
   async run(persona: Persona, text: string): Promise<Answer> {
-    // Slack escapes &, < and > in what people type, and writes mentions as <@U…|name>.
+    // Slack escapes &, < and > in what people type, and writes links as <url> and mentions as <@U…|name>.
     const typed = text
       .replace(/&/g, '&amp;')
       .replace(/</g, '&lt;')
       .replace(/>/g, '&gt;')
+      .replace(/https?:\/\/[^\s<>]+/g, '<$&>')
       .replace(PERSON_PLACEHOLDER, (_, p: string) => `<@${slackUser(p as Persona)}|${p}>`)
       .replace(CHANNEL_PLACEHOLDER, (_, c: string) => `<#${slackChannel(c)}|${c}>`);
     const responseUrl = this.#s.responses.url();

@@ -49,23 +49,25 @@ export function stateValues(
     };
     const text = typeof given === 'string' ? given : undefined;
     const list = Array.isArray(given) ? given : text ? [text] : [];
+    // An input left alone submits what it was opened with, as Slack's client does.
+    const untouched = given === undefined;
     const entry: Record<string, unknown> = { type: element.type };
     switch (element.type) {
       case 'plain_text_input':
-        entry.value = text ?? null;
+        entry.value = untouched ? (element.initial_value ?? null) : (text ?? null);
         break;
       case 'datepicker':
-        entry.selected_date = text ?? null;
+        entry.selected_date = untouched ? (element.initial_date ?? null) : (text ?? null);
         break;
       case 'users_select':
-        entry.selected_user = given === undefined ? null : person(given);
+        entry.selected_user = untouched ? (element.initial_user ?? null) : person(given);
         break;
       case 'static_select':
       case 'radio_buttons':
-        entry.selected_option = text ? option(text) : null;
+        entry.selected_option = untouched ? (element.initial_option ?? null) : text ? option(text) : null;
         break;
       case 'multi_static_select':
-        entry.selected_options = list.map(option);
+        entry.selected_options = untouched ? (element.initial_options ?? []) : list.map(option);
         break;
       default:
         throw new Error(`the driver cannot fill in a ${element.type}`);

@@ -42,10 +42,11 @@ export class TeamsDriver implements ChatDriver {
 
   async reset(): Promise<CoreDeps> {
     const deps = await this.#scenarios.next((store) => ({ teams: this.#s.sender(store) }));
-    // A fresh hour for Teams' rate limits, and the bot installed for everyone and in every channel.
+    // A fresh hour for Teams' rate limits, and the bot installed for everyone and in the channels it
+    // posts to by default. #security it learns of only when someone mentions it (subscribe #security).
     this.#s.tick(3_600_000);
     for (const persona of PERSONAS) await this.#post(installed(this.#s.connector.url, persona));
-    for (const channel of [COMMAND_CHANNEL, ...Object.values(PLACES)]) {
+    for (const channel of [COMMAND_CHANNEL, PLACES.findings, PLACES.approvals]) {
       await this.#post(installed(this.#s.connector.url, 'ada', channel));
     }
     this.#from = this.#s.connector.calls.length;
