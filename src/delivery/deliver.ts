@@ -14,8 +14,8 @@ import {
   TransientSendError,
 } from './errors.ts';
 import { findMessageRef } from './message-refs.ts';
-import { markDead, markSent, recordRetry, reschedule } from './outbox-rows.ts';
-import type { PlatformMessage, Sender } from './sender.ts';
+import { type ClaimedRow, markDead, recordRetry, reschedule } from './outbox-rows.ts';
+import type { PlatformMessage, PostRequest, Sender } from './sender.ts';
 
 /** Turns an outbox row into the message to send now; null when there is nothing to say any more. */
 export type RenderOutbox = (row: OutboxRow) => Promise<Reply | null>;
@@ -29,25 +29,33 @@ export interface DeliveryContext {
   backoff: BackoffPolicy;
   random: () => number;
   logger: Logger;
+  /** Records a row as sent (batched into a shared commit) and returns the next row of its target, if leased for us. */
+  recordSent: (row: OutboxRow, message: PlatformMessage | null) => Promise<ClaimedRow | null>;
 }
 
 /** `lost_lease`: another relay took the row over after our lease ran out; its outcome stands. */
 export type Outcome = 'sent' | 'skipped' | 'rate_limited' | 'retry' | 'dead' | 'lost_lease';
 
+export interface Delivered {
+  outcome: Outcome;
+  /** The next row of the same target, already leased for this relay. */
+  next: ClaimedRow | null;
+}
+
 /** Sends one claimed row, outside any transaction, then records the outcome in one short transaction. */
-export async function deliverRow(ctx: DeliveryContext, row: OutboxRow): Promise<Outcome> {
+export async function deliverRow(ctx: DeliveryContext, row: ClaimedRow): Promise<Delivered> {
   let message: PlatformMessage | null;
   try {
     message = await send(ctx, row);
   } catch (error) {
-    return settleFailure(ctx, row, error);
+    return { outcome: await settleFailure(ctx, row, error), next: null };
   }
-  // From here a crash re-sends this row once after its lease expires: the documented window.
-  await markSent(ctx.db, ctx.clock, row, message);
-  return message ? 'sent' : 'skipped';
+  // From here until the commit, a crash re-sends this row once after its lease expires: the documented window.
+  const next = await ctx.recordSent(row, message);
+  return { outcome: message ? 'sent' : 'skipped', next };
 }
 
-async function send(ctx: DeliveryContext, row: OutboxRow): Promise<PlatformMessage | null> {
+async function send(ctx: DeliveryContext, row: ClaimedRow): Promise<PlatformMessage | null> {
   const sender = ctx.senders[platformOf(row.target)];
   if (!sender) throw new PermanentSendError('no_sender', `no sender for ${platformOf(row.target)}`);
   const reply = await ctx.render(row);
@@ -65,7 +73,34 @@ async function send(ctx: DeliveryContext, row: OutboxRow): Promise<PlatformMessa
   }
   const threadOf = threadOfRow(row);
   const threadParent = threadOf ? await findMessageRef(ctx.db, threadOf, row.target) : null;
-  return sender.post({ target: row.target, reply, threadParent });
+  const request = { key: row.idempotency_key, target: row.target, reply, threadParent };
+  if (row.resumed && sender.findPosted) {
+    const found = await findEarlierPost(ctx, sender, row, request);
+    if (found) return found;
+  }
+  return sender.post(request);
+}
+
+/**
+ * After a crash or an unknown outcome: the copy an earlier attempt posted, if any. A check that fails
+ * for now (rate limit, outage) fails the attempt, to be checked again later; one that can never work
+ * (no permission to read the channel) means posting, at worst a second copy.
+ */
+async function findEarlierPost(
+  ctx: DeliveryContext,
+  sender: Sender,
+  row: OutboxRow,
+  request: PostRequest,
+): Promise<PlatformMessage | null> {
+  try {
+    const found = (await sender.findPosted?.(request, new Date(row.created_at))) ?? null;
+    if (found) ctx.logger.info({ outboxId: row.id }, 'found the message an interrupted attempt had posted');
+    return found;
+  } catch (error) {
+    if (!(error instanceof PermanentSendError)) throw error;
+    ctx.logger.warn({ outboxId: row.id, error: describeSendError(error) }, 'cannot check for an earlier post');
+    return null;
+  }
 }
 
 function threadOfRow(row: OutboxRow): string | null {
@@ -77,14 +112,16 @@ function threadOfRow(row: OutboxRow): string | null {
   }
 }
 
-async function settleFailure(ctx: DeliveryContext, row: OutboxRow, error: unknown): Promise<Outcome> {
+async function settleFailure(ctx: DeliveryContext, row: ClaimedRow, error: unknown): Promise<Outcome> {
   const text = describeSendError(error);
-  const now = ctx.clock.now().getTime();
+  const now = ctx.clock.now();
   const log = { outboxId: row.id, target: row.target, attempts: row.attempts, error: text };
+  // Still unsure whether an earlier attempt posted: the next attempt looks before it posts.
+  const maybePosted = row.resumed || (error instanceof TransientSendError && error.outcomeUnknown);
   if (error instanceof RateLimitedError) {
-    const at = new Date(now + Math.max(error.retryAfterMs, MIN_RATE_LIMIT_WAIT_MS));
+    const at = new Date(now.getTime() + Math.max(error.retryAfterMs, MIN_RATE_LIMIT_WAIT_MS));
     ctx.logger.debug(log, 'rate limited; rescheduled');
-    return (await reschedule(ctx.db, row, at, text)) ? 'rate_limited' : 'lost_lease';
+    return (await reschedule(ctx.db, row, { at, error: text, maybePosted, now })) ? 'rate_limited' : 'lost_lease';
   }
   const failed = row.attempts + 1;
   if (error instanceof PermanentSendError || failed >= ctx.maxAttempts) {
@@ -98,6 +135,6 @@ async function settleFailure(ctx: DeliveryContext, row: OutboxRow, error: unknow
   // Anything that is not a platform answer we know (a rendering bug, say) is retried, but said loudly.
   if (!(error instanceof TransientSendError)) ctx.logger.error({ ...log, err: error }, 'unexpected delivery failure');
   else ctx.logger.info(log, 'send failed; will retry');
-  const at = new Date(now + backoffDelay(failed, ctx.backoff, ctx.random));
-  return (await recordRetry(ctx.db, row, at, text)) ? 'retry' : 'lost_lease';
+  const at = new Date(now.getTime() + backoffDelay(failed, ctx.backoff, ctx.random));
+  return (await recordRetry(ctx.db, row, { at, error: text, maybePosted, now })) ? 'retry' : 'lost_lease';
 }

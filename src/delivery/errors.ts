@@ -12,11 +12,15 @@ export class RateLimitedError extends Error {
   }
 }
 
-/** Worth retrying with backoff: a 5xx, a network failure, a timeout (outcome unknown). */
+/** Worth retrying with backoff: a 5xx, a network failure, a timeout. */
 export class TransientSendError extends Error {
-  constructor(message: string, options?: ErrorOptions) {
+  /** The request may have reached the platform (a timeout, a dropped connection): it may have posted. */
+  readonly outcomeUnknown: boolean;
+
+  constructor(message: string, options?: ErrorOptions & { outcomeUnknown?: boolean }) {
     super(message, options);
     this.name = 'TransientSendError';
+    this.outcomeUnknown = options?.outcomeUnknown ?? false;
   }
 }
 

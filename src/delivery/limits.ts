@@ -67,6 +67,9 @@ export const SLACK_METHOD_TIERS: Record<string, SlackTier> = {
   'chat.delete': 3,
   'chat.postEphemeral': 4,
   'conversations.open': 3,
+  // Only read after a crash, to find a post an interrupted relay made (see deliver.ts).
+  'conversations.history': 3,
+  'conversations.replies': 3,
   'users.lookupByEmail': 3,
   'users.info': 4,
   'reactions.add': 3,

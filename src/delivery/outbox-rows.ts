@@ -10,6 +10,12 @@ import type { PlatformMessage } from './sender.ts';
 // before it, and failure outcomes only apply while the row still carries the caller's lease, so a
 // relay whose lease expired cannot undo the work of the relay that took the row over.
 
+/**
+ * A row leased to this relay. `resumed`: an earlier claim ran out without any outcome recorded, so a
+ * relay may have died after the platform accepted the message; look for it before posting again.
+ */
+export type ClaimedRow = OutboxRow & { resumed: boolean };
+
 export interface ClaimOptions {
   limit: number;
   leaseMs: number;
@@ -24,7 +30,7 @@ export interface ClaimOptions {
  * to one channel or person go out in the order they were enqueued, and an edit never overtakes the
  * post it edits. A row that waits for a retry holds back the rows behind it on that target only.
  */
-export async function claimDue(db: Db, clock: Clock, options: ClaimOptions): Promise<OutboxRow[]> {
+export async function claimDue(db: Db, clock: Clock, options: ClaimOptions): Promise<ClaimedRow[]> {
   if (options.limit <= 0 || options.platforms.length === 0) return [];
   const now = clock.now();
   const nowIso = now.toISOString();
@@ -54,44 +60,95 @@ export async function claimDue(db: Db, clock: Clock, options: ClaimOptions): Pro
         rows.map((r) => r.id),
       )
       .execute();
-    return rows.map((r) => ({ ...r, lease_until: leaseUntil }));
+    return rows.map((r) => ({ ...r, lease_until: leaseUntil, resumed: r.lease_until !== null }));
   });
 }
 
-/** Sent (or nothing left to send): done for good, and remember where the message about its subject is. */
-export async function markSent(db: Db, clock: Clock, row: OutboxRow, message: PlatformMessage | null): Promise<void> {
-  await inTransaction(db, async (tx) => {
-    const result = await tx
-      .updateTable('outbox')
-      .set({ status: 'sent', sent_at: clock.now().toISOString(), lease_until: null, last_error: null })
-      .where('id', '=', row.id)
-      .where('status', '=', 'pending')
-      .executeTakeFirst();
-    // Already recorded by a relay that took over an expired lease: its record stands.
-    if (Number(result.numUpdatedRows) === 0) return;
-    if (row.subject && message) await saveMessageRef(tx, clock, row.subject, row.target, message);
+export interface SentRecord {
+  row: OutboxRow;
+  /** Where it landed; null when there was nothing to send any more. */
+  message: PlatformMessage | null;
+  /** Also lease the next row of the same target, so the relay can go on without a claim of its own. */
+  claimNext: boolean;
+}
+
+/**
+ * Marks rows sent (done for good) and remembers where the message about each subject is, all in one
+ * transaction. For each record that asks, the next due row of its target is leased in the same commit
+ * and returned (or null). A row already recorded by a relay that took over an expired lease keeps
+ * that record.
+ */
+export function recordSent(
+  db: Db,
+  clock: Clock,
+  records: SentRecord[],
+  leaseMs: number,
+): Promise<(ClaimedRow | null)[]> {
+  const now = clock.now();
+  const nowIso = now.toISOString();
+  const leaseUntil = new Date(now.getTime() + leaseMs).toISOString();
+  return inTransaction(db, async (tx) => {
+    for (const { row, message } of records) {
+      const result = await tx
+        .updateTable('outbox')
+        .set({ status: 'sent', sent_at: nowIso, lease_until: null, last_error: null })
+        .where('id', '=', row.id)
+        .where('status', '=', 'pending')
+        .executeTakeFirst();
+      if (Number(result.numUpdatedRows) > 0 && row.subject && message) {
+        await saveMessageRef(tx, clock, row.subject, row.target, message);
+      }
+    }
+    const next: (ClaimedRow | null)[] = [];
+    for (const { row, claimNext } of records) {
+      next.push(claimNext ? await leaseHead(tx, row.target, nowIso, leaseUntil) : null);
+    }
+    return next;
   });
+}
+
+async function leaseHead(tx: Tx, target: string, nowIso: string, leaseUntil: string): Promise<ClaimedRow | null> {
+  const head = await tx
+    .selectFrom('outbox')
+    .selectAll()
+    .where('status', '=', 'pending')
+    .where('target', '=', target)
+    .orderBy('id')
+    .limit(1)
+    .executeTakeFirst();
+  if (!head || head.available_at > nowIso || (head.lease_until !== null && head.lease_until > nowIso)) return null;
+  await tx.updateTable('outbox').set({ lease_until: leaseUntil }).where('id', '=', head.id).execute();
+  return { ...head, lease_until: leaseUntil, resumed: head.lease_until !== null };
 }
 
 type OutboxChange = UpdateObject<Database, 'outbox'>;
 
-/** Rate limited: try again at `at`, attempts unchanged. False if another relay has taken the row over. */
-export function reschedule(db: Db, row: OutboxRow, at: Date, error: string): Promise<boolean> {
-  return inTransaction(db, (tx) =>
-    fenced(tx, row, { available_at: at.toISOString(), lease_until: null, last_error: error }),
-  );
+/**
+ * How a row waits for its next try. `maybePosted`: the message may already be on the platform (a timed
+ * out call, or a crash before we could check), so the row keeps a spent lease (its time is now, already
+ * past) and the next claim sees it as resumed and looks for the earlier post first.
+ */
+export interface Wait {
+  at: Date;
+  error: string;
+  maybePosted: boolean;
+  now: Date;
 }
 
-/** A failed attempt: count it and wait until `at` before the next one. */
-export function recordRetry(db: Db, row: OutboxRow, at: Date, error: string): Promise<boolean> {
-  return inTransaction(db, (tx) =>
-    fenced(tx, row, {
-      attempts: sql<number>`attempts + 1`,
-      available_at: at.toISOString(),
-      lease_until: null,
-      last_error: error,
-    }),
-  );
+const waitChange = (wait: Wait) => ({
+  available_at: wait.at.toISOString(),
+  lease_until: wait.maybePosted ? wait.now.toISOString() : null,
+  last_error: wait.error,
+});
+
+/** Rate limited: try again later, attempts unchanged. False if another relay has taken the row over. */
+export function reschedule(db: Db, row: OutboxRow, wait: Wait): Promise<boolean> {
+  return inTransaction(db, (tx) => fenced(tx, row, waitChange(wait)));
+}
+
+/** A failed attempt: count it and wait before the next one. */
+export function recordRetry(db: Db, row: OutboxRow, wait: Wait): Promise<boolean> {
+  return inTransaction(db, (tx) => fenced(tx, row, { ...waitChange(wait), attempts: sql<number>`attempts + 1` }));
 }
 
 /** The last failed attempt: the row is dead. `alsoInTx` adds the dead-letter notices to the same commit. */

@@ -1,10 +1,10 @@
 import { type Logger, pino } from 'pino';
 import type { Clock } from '../core/clock.ts';
 import type { Db } from '../store/database.ts';
-import type { OutboxRow } from '../store/tables.ts';
 import { type BackoffPolicy, DEFAULT_BACKOFF, DEFAULT_MAX_ATTEMPTS } from './backoff.ts';
 import { type DeliveryContext, deliverRow, type Outcome, type RenderOutbox } from './deliver.ts';
-import { claimDue } from './outbox-rows.ts';
+import { GroupCommit } from './group-commit.ts';
+import { type ClaimedRow, claimDue, recordSent, type SentRecord } from './outbox-rows.ts';
 import type { Sender } from './sender.ts';
 
 export interface RelayOptions {
@@ -20,6 +20,8 @@ export interface RelayOptions {
   pollMs?: number;
   /** Rows in flight at once, one per target at most. */
   concurrency?: number;
+  /** How long a batch of "sent" records waits for more to share its commit (one fsync). */
+  commitWindowMs?: number;
   maxAttempts?: number;
   backoff?: BackoffPolicy;
   random?: () => number;
@@ -48,7 +50,9 @@ export class Relay {
   readonly #pollMs: number;
   readonly #concurrency: number;
   readonly #inFlight = new Map<number, Promise<void>>();
+  readonly #commits: GroupCommit<SentRecord, ClaimedRow | null>;
   #running = false;
+  #stopping = false;
   #loop: Promise<void> | null = null;
   #woken = false;
   #wake: (() => void) | null = null;
@@ -63,15 +67,22 @@ export class Relay {
       backoff: options.backoff ?? DEFAULT_BACKOFF,
       random: options.random ?? Math.random,
       logger: options.logger ?? pino({ level: 'silent' }),
+      // While stopping, a finished row hands no successor on: stop() must not chase a channel's queue.
+      recordSent: (row, message) => this.#commits.submit({ row, message, claimNext: !this.#stopping }),
     };
     this.#leaseMs = options.leaseMs ?? 60_000;
     this.#pollMs = options.pollMs ?? 250;
     this.#concurrency = options.concurrency ?? 32;
+    this.#commits = new GroupCommit(
+      (records) => recordSent(this.#ctx.db, this.#ctx.clock, records, this.#leaseMs),
+      options.commitWindowMs ?? 5,
+    );
   }
 
   start(): void {
     if (this.#running) return;
     this.#running = true;
+    this.#stopping = false;
     this.#loop = this.#pump('forever', emptySummary());
   }
 
@@ -84,10 +95,11 @@ export class Relay {
   /** Stops claiming, lets every send in flight finish and be recorded, then resolves. */
   async stop(): Promise<void> {
     this.#running = false;
+    this.#stopping = true;
     this.nudge();
     await this.#loop;
     this.#loop = null;
-    await Promise.allSettled([...this.#inFlight.values()]);
+    while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight.values()]);
   }
 
   /** Sends every row due now, each at most once per call, and returns what happened. */
@@ -102,7 +114,7 @@ export class Relay {
     const settledLater = mode === 'once' ? new Set<number>() : null;
     while (mode === 'once' || this.#running) {
       const free = this.#concurrency - this.#inFlight.size;
-      let rows: OutboxRow[] = [];
+      let rows: ClaimedRow[] = [];
       if (free > 0) {
         try {
           rows = await claimDue(this.#ctx.db, this.#ctx.clock, {
@@ -123,20 +135,21 @@ export class Relay {
     }
   }
 
-  #spawn(row: OutboxRow, summary: DrainSummary, settledLater: Set<number> | null): void {
+  #spawn(row: ClaimedRow, summary: DrainSummary, settledLater: Set<number> | null): void {
     const work = deliverRow(this.#ctx, row)
-      .catch((error: unknown): 'error' => {
+      .catch((error: unknown): { outcome: 'error'; next: null } => {
         // The send happened or not, but recording failed: the lease expires and the row is tried again.
         this.#ctx.logger.error({ err: error, outboxId: row.id }, 'recording a delivery failed');
-        return 'error';
+        return { outcome: 'error', next: null };
       })
-      .then((outcome) => {
+      .then(({ outcome, next }) => {
         summary[outcome] += 1;
         if (outcome !== 'sent' && outcome !== 'skipped' && outcome !== 'dead') settledLater?.add(row.id);
-      })
-      .finally(() => {
         this.#inFlight.delete(row.id);
-        this.nudge();
+        // The target's next row was leased with this one's record: it takes over the slot at once.
+        // Only a freed slot needs the loop to look for more work.
+        if (next) this.#spawn(next, summary, settledLater);
+        else this.nudge();
       });
     this.#inFlight.set(row.id, work);
   }

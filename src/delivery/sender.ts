@@ -11,6 +11,8 @@ export interface PlatformMessage {
 }
 
 export interface PostRequest {
+  /** The outbox row's idempotency key, for senders that stamp it on the message to recognise it later. */
+  key?: string;
   /** The outbox target, e.g. `slack:C123` or `slack:U123`. */
   target: string;
   reply: Reply;
@@ -32,4 +34,9 @@ export interface UpdateRequest {
 export interface Sender {
   post(request: PostRequest): Promise<PlatformMessage>;
   update(request: UpdateRequest): Promise<PlatformMessage>;
+  /**
+   * Optional: the message this request already became, if a relay posted it and died before recording
+   * it (found by the key stamped on it, among messages since `since`); null if it was never posted.
+   */
+  findPosted?(request: PostRequest, since: Date): Promise<PlatformMessage | null>;
 }

@@ -44,7 +44,7 @@ export function classifySlackError(error: unknown, editing = false): Error {
       return new PermanentSendError(`http_${status}`, `Slack HTTP ${status}`);
     }
     case 'slack_webapi_request_error':
-      return new TransientSendError('Slack could not be reached (network error or timeout)');
+      return new TransientSendError('Slack could not be reached (network error or timeout)', { outcomeUnknown: true });
     default:
       // Not a Web API answer (e.g. a 429 without a usable Retry-After): unknown, so retried with backoff.
       return new TransientSendError(typeof e.message === 'string' ? e.message : 'unknown Slack failure');

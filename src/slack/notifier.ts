@@ -22,6 +22,10 @@ export interface SlackNotifierOptions {
 }
 
 const DM_USER = /^[UW][A-Z0-9]+$/;
+/** Stamped on every post with its outbox key, so a post an interrupted relay made can be recognised. */
+const METADATA_TYPE = 'vendor_risk_outbox';
+/** Messages are looked for from this long before the row was created: server clocks drift. */
+const CLOCK_SLACK_S = 600;
 
 export function createSlackNotifier(options: SlackNotifierOptions): Sender {
   const log = options.logger ?? pino({ level: 'silent' });
@@ -58,7 +62,7 @@ export function createSlackNotifier(options: SlackNotifierOptions): Sender {
   }
 
   return {
-    async post({ target, reply, threadParent }: PostRequest): Promise<PlatformMessage> {
+    async post({ key, target, reply, threadParent }: PostRequest): Promise<PlatformMessage> {
       // A thread reply goes where its parent is, which for a DM is the opened D… channel.
       const channel = threadParent ? threadParent.conversation : await conversationFor(target);
       const message = renderMessage(reply);
@@ -67,10 +71,38 @@ export function createSlackNotifier(options: SlackNotifierOptions): Sender {
           channel,
           ...message,
           ...(threadParent ? { thread_ts: threadParent.id } : {}),
+          ...(key ? { metadata: { event_type: METADATA_TYPE, event_payload: { key } } } : {}),
         }),
       );
       if (!result.ts) throw classifySlackError(new Error('chat.postMessage answered without a ts'));
       return { conversation: result.channel ?? channel, id: result.ts };
+    },
+
+    // Reads the channel (or thread) since the row was created; needs the *:history scopes. The
+    // interrupted post, if it exists, is our newest message there: its target was blocked since.
+    async findPosted({ key, target, threadParent }: PostRequest, since: Date): Promise<PlatformMessage | null> {
+      if (!key) return null;
+      const channel = threadParent ? threadParent.conversation : await conversationFor(target);
+      const oldest = String(Math.floor(since.getTime() / 1000) - CLOCK_SLACK_S);
+      const page = threadParent
+        ? await call('conversations.replies', channel, () =>
+            client.conversations.replies({
+              channel,
+              ts: threadParent.id,
+              oldest,
+              limit: 200,
+              include_all_metadata: true,
+            }),
+          )
+        : await call('conversations.history', channel, () =>
+            client.conversations.history({ channel, oldest, limit: 200, include_all_metadata: true }),
+          );
+      const match = page.messages?.find(
+        (m) =>
+          m.metadata?.event_type === METADATA_TYPE &&
+          (m.metadata.event_payload as { key?: unknown } | undefined)?.key === key,
+      );
+      return match?.ts ? { conversation: channel, id: match.ts } : null;
     },
 
     async update({ message, reply }: UpdateRequest): Promise<PlatformMessage> {

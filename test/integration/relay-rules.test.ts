@@ -12,10 +12,13 @@ import { createTestStore, type TestStore } from '../support/store.ts';
 // The relay's rules against a real SQLite file and a scripted sender: what counts as an attempt, when
 // a row may be claimed, what a stale relay may not undo, and how start/nudge/stop behave.
 
-type Script = (request: PostRequest) => Promise<void>;
+/** One scripted post: throw to fail it; call `accept()` first to fail it after the platform took it. */
+type Script = (request: PostRequest, accept: () => void) => Promise<void>;
 
 class ScriptedSender implements Sender {
   readonly posted: string[] = [];
+  readonly lookups: string[] = [];
+  readonly #byKey = new Map<string, { conversation: string; id: string }>();
   readonly #script: Script[] = [];
 
   /** The next posts run these first (throw to fail); afterwards posts succeed. */
@@ -25,9 +28,20 @@ class ScriptedSender implements Sender {
   }
 
   async post(request: PostRequest) {
-    await this.#script.shift()?.(request);
-    this.posted.push(request.reply.text);
-    return { conversation: request.target.slice(6), id: String(this.posted.length) };
+    let accepted: { conversation: string; id: string } | null = null;
+    const accept = () => {
+      this.posted.push(request.reply.text);
+      accepted = { conversation: request.target.slice(6), id: String(this.posted.length) };
+      this.#byKey.set(request.key ?? '', accepted);
+    };
+    await this.#script.shift()?.(request, accept);
+    if (!accepted) accept();
+    return accepted!;
+  }
+
+  async findPosted(request: PostRequest) {
+    this.lookups.push(request.key ?? '');
+    return this.#byKey.get(request.key ?? '') ?? null;
   }
 
   async update(request: { reply: Reply; message: { conversation: string; id: string } }) {
@@ -106,6 +120,31 @@ describe('attempts and waits', () => {
     expect(await row('m')).toMatchObject({ status: 'sent', attempts: 2, last_error: null });
   });
 
+  it('looks for the earlier copy before retrying a post whose outcome is unknown', async () => {
+    sender.script(async (_request, accept) => {
+      accept();
+      throw new TransientSendError('timed out', { outcomeUnknown: true });
+    });
+    await send('m', 'slack:C1', 'hello');
+    await relay.drainOnce();
+    expect(await row('m')).toMatchObject({ status: 'pending', attempts: 1 });
+    store.clock.advance(500);
+    await relay.drainOnce();
+    expect(sender.lookups).toEqual(['m']);
+    expect(sender.posted).toEqual(['hello']);
+    expect(await row('m')).toMatchObject({ status: 'sent' });
+  });
+
+  it('does not look before retrying a post the platform refused', async () => {
+    sender.script(fail(new TransientSendError('HTTP 500')));
+    await send('m', 'slack:C1', 'hello');
+    await relay.drainOnce();
+    store.clock.advance(500);
+    await relay.drainOnce();
+    expect(sender.lookups).toEqual([]);
+    expect(sender.posted).toEqual(['hello']);
+  });
+
   it('retries an unexpected error (a rendering bug) like a transient one', async () => {
     relay = makeRelay({
       render: async () => {
@@ -147,8 +186,11 @@ describe('what is claimed', () => {
     const [stale] = await claimDue(store.db, store.clock, { limit: 1, leaseMs: 1_000, platforms: ['slack'] });
     store.clock.advance(1_001);
     const [fresh] = await claimDue(store.db, store.clock, { limit: 1, leaseMs: 1_000, platforms: ['slack'] });
-    expect(fresh?.id).toBe(stale?.id);
-    expect(await recordRetry(store.db, stale!, store.clock.now(), 'late failure')).toBe(false);
+    expect([stale?.resumed, fresh?.id, fresh?.resumed]).toEqual([false, stale?.id, true]);
+    const now = store.clock.now();
+    expect(await recordRetry(store.db, stale!, { at: now, error: 'late failure', maybePosted: false, now })).toBe(
+      false,
+    );
     expect(await row('m')).toMatchObject({ attempts: 0, last_error: null, lease_until: fresh?.lease_until });
   });
 });

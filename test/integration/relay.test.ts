@@ -7,6 +7,7 @@ import { grantRole } from '../../src/core/roles.ts';
 import { claimDue } from '../../src/delivery/outbox-rows.ts';
 import { createSlackPacer, type Pacer } from '../../src/delivery/pacing.ts';
 import { Relay } from '../../src/delivery/relay.ts';
+import type { Sender } from '../../src/delivery/sender.ts';
 import { createSlackNotifier } from '../../src/slack/notifier.ts';
 import { inTransaction } from '../../src/store/database.ts';
 import type { OutboxRow } from '../../src/store/tables.ts';
@@ -22,6 +23,7 @@ let store: TestStore;
 let slack: SlackWebApi;
 let pacer: Pacer;
 let relay: Relay;
+let sender: Sender;
 
 async function render(row: OutboxRow): Promise<Reply | null> {
   const data = JSON.parse(row.data) as Record<string, unknown>;
@@ -40,7 +42,7 @@ beforeEach(async () => {
     postsPerSecondPerChannel: RATE,
   });
   pacer = createSlackPacer({ postsPerSecondPerChannel: RATE });
-  const sender = createSlackNotifier({ token: slack.token, slackApiUrl: slack.url, pacer });
+  sender = createSlackNotifier({ token: slack.token, slackApiUrl: slack.url, pacer });
   relay = new Relay({ db: store.db, clock: store.clock, senders: { slack: sender }, render, random: () => 0.5 });
 });
 
@@ -185,6 +187,52 @@ describe('dead letters', () => {
     ]);
     expect(rows[0]?.last_error).toContain('channel_not_found');
     expect(rows[2]?.last_error).toContain('user_not_found');
+  });
+});
+
+describe('after a crash between posting and recording', () => {
+  /** A relay that claimed the row, posted it, and died before recording it. */
+  async function postAndDie(threadParent: { conversation: string; id: string } | null = null): Promise<void> {
+    const [row] = await claimDue(store.db, store.clock, { limit: 1, leaseMs: 60_000, platforms: ['slack'] });
+    const reply = await render(row!);
+    await sender.post({ key: row!.idempotency_key, target: row!.target, reply: reply!, threadParent });
+    store.clock.advance(60_001);
+  }
+
+  it('finds the post the dead relay made instead of posting it again, and edits that one later', async () => {
+    await send('card', 'slack:C1', 'Finding 9: open', { subject: 'finding:9' });
+    await postAndDie();
+    const summary = await relay.drainOnce();
+    expect(summary.sent).toBe(1);
+    expect(texts('C1')).toEqual(['Finding 9: open']);
+
+    await send('card-v2', 'slack:C1', 'Finding 9: resolved', { subject: 'finding:9' });
+    await drainAll();
+    expect(texts('C1')).toEqual(['Finding 9: resolved']);
+  });
+
+  it('finds an interrupted thread reply and an interrupted DM', async () => {
+    await send('card', 'slack:C1', 'Finding 9', { subject: 'finding:9' });
+    await drainAll();
+    const card = slack.messages('C1')[0]!;
+    await send('note', 'slack:C1', 'Dana acknowledged', { threadOf: 'finding:9' });
+    await postAndDie({ conversation: 'C1', id: card.ts });
+    await drainAll();
+    await send('dm', 'slack:U1', 'Assigned to you');
+    await postAndDie();
+    await send('dm-2', 'slack:U1', 'Due tomorrow');
+    await drainAll();
+
+    expect(slack.threadReplies('C1', card.ts).map((m) => m.text)).toEqual(['Dana acknowledged']);
+    expect(texts(slack.dmChannel('U1')!)).toEqual(['Assigned to you', 'Due tomorrow']);
+  });
+
+  it('posts again, once, when it cannot read the channel to check', async () => {
+    await send('card', 'slack:C1', 'Finding 9', { subject: 'finding:9' });
+    await postAndDie();
+    slack.inject('conversations.history', { error: 'missing_scope' });
+    await relay.drainOnce();
+    expect(texts('C1')).toEqual(['Finding 9', 'Finding 9']);
   });
 });
 

@@ -2,9 +2,10 @@
 //  - Tiers, per method per workspace: at most N calls in any rolling 60 seconds (the strict reading of
 //    Slack's "N+ per minute"): Tier 1 = 1, Tier 2 = 20, Tier 3 = 50, Tier 4 = 100.
 //  - chat.postMessage, per channel: one per interval (1 s by default) as a cell-rate schedule. A post may
-//    arrive up to `toleranceMs` ahead of its slot (default 250 ms, never more than half the interval), so
-//    network and event-loop jitter on a client that spaces its calls exactly is not punished, while a
-//    client that bursts or goes faster is. Slack itself tolerates "short bursts"; this is stricter.
+//    arrive up to `toleranceMs` ahead of its slot (default 250 ms, never more than one interval), so the
+//    jitter between a client's scheduled start and its request's arrival (a first connection, a GC pause,
+//    a blocking commit) is not punished, while a client that bursts or goes faster than the rate is.
+//    Slack itself tolerates "short bursts"; this is stricter.
 // Only calls that pass authentication count, and a refused call does not count.
 
 export const METHOD_TIERS: Record<string, 1 | 2 | 3 | 4> = {
@@ -13,6 +14,8 @@ export const METHOD_TIERS: Record<string, 1 | 2 | 3 | 4> = {
   'chat.delete': 3,
   'chat.postEphemeral': 4,
   'conversations.open': 3,
+  'conversations.history': 3,
+  'conversations.replies': 3,
   'users.info': 4,
   'users.lookupByEmail': 3,
   'views.open': 4,
@@ -26,7 +29,7 @@ export const TIER_PER_MINUTE: Record<1 | 2 | 3 | 4, number> = { 1: 1, 2: 20, 3: 
 export interface RateLimitOptions {
   /** chat.postMessage per channel per second; Slack's is 1. Raise it for fast tests and benchmarks. */
   postsPerSecondPerChannel?: number;
-  /** How early a post may arrive before its slot; default 250 ms, capped at half the interval. */
+  /** How early a post may arrive before its slot; default 250 ms, capped at one interval. */
   toleranceMs?: number;
   /** Overrides calls per minute for a tier, e.g. to exercise a 429 quickly. */
   tierPerMinute?: Partial<Record<1 | 2 | 3 | 4, number>>;
@@ -45,7 +48,7 @@ export class RateLimits {
 
   constructor(options: RateLimitOptions = {}) {
     this.#intervalMs = 1000 / (options.postsPerSecondPerChannel ?? 1);
-    this.#toleranceMs = Math.min(options.toleranceMs ?? 250, this.#intervalMs / 2);
+    this.#toleranceMs = Math.min(options.toleranceMs ?? 250, this.#intervalMs);
     this.#tiers = { ...TIER_PER_MINUTE, ...options.tierPerMinute };
   }
 

@@ -1,4 +1,5 @@
 import { MESSAGE_TEXT_LIMIT, messageBlockProblems } from './slack-web-api-blocks.ts';
+import { readHistory, readReplies } from './slack-web-api-history.ts';
 import { type Answer, fail, type Json, str, TEAM_ID, Views } from './slack-web-api-views.ts';
 
 export type { Answer, Json, OpenView } from './slack-web-api-views.ts';
@@ -32,6 +33,8 @@ export interface StoredMessage {
   text: string;
   blocks: unknown[] | undefined;
   threadTs: string | undefined;
+  /** Message metadata (`event_type`, `event_payload`), as posted. */
+  metadata: Json | undefined;
   /** Earlier versions, oldest first, each replaced by a chat.update. */
   edits: { text: string; blocks: unknown[] | undefined }[];
 }
@@ -130,7 +133,16 @@ export class Workspace {
       if (!parent) return fail('thread_not_found');
       threadTs = parent.threadTs ?? parent.ts;
     }
-    const message: StoredMessage = { channel: channel.id, ts: this.#nextTs(), ...content, threadTs, edits: [] };
+    const metadata = args.metadata;
+    if (metadata !== undefined && !isMetadata(metadata)) return fail('invalid_metadata_format');
+    const message: StoredMessage = {
+      channel: channel.id,
+      ts: this.#nextTs(),
+      ...content,
+      threadTs,
+      metadata,
+      edits: [],
+    };
     channel.messages.push(message);
     return { ok: true, channel: channel.id, ts: message.ts, message: this.#public(message) };
   }
@@ -212,7 +224,25 @@ export class Workspace {
     };
   }
 
-  #public(m: StoredMessage): Json {
+  /** A channel the bot can read: it must be a member. */
+  #readable(id: string | undefined): { messages: StoredMessage[] } | Answer {
+    const channel = id ? this.channels.get(id) : undefined;
+    if (!channel) return fail('channel_not_found');
+    if (!channel.member) return fail('not_in_channel');
+    return channel;
+  }
+
+  history(args: Json): Answer {
+    const channel = this.#readable(str(args.channel));
+    return 'ok' in channel ? channel : readHistory(channel.messages, args, (m, meta) => this.#public(m, meta));
+  }
+
+  replies(args: Json): Answer {
+    const channel = this.#readable(str(args.channel));
+    return 'ok' in channel ? channel : readReplies(channel.messages, args, (m, meta) => this.#public(m, meta));
+  }
+
+  #public(m: StoredMessage, withMetadata = false): Json {
     return {
       type: 'message',
       bot_id: this.bot.botId,
@@ -221,6 +251,14 @@ export class Workspace {
       ts: m.ts,
       ...(m.blocks ? { blocks: m.blocks } : {}),
       ...(m.threadTs ? { thread_ts: m.threadTs } : {}),
+      ...(withMetadata && m.metadata ? { metadata: m.metadata } : {}),
     };
   }
+}
+
+/** Slack's message metadata: an `event_type` name and an `event_payload` object. */
+function isMetadata(value: unknown): value is Json {
+  if (typeof value !== 'object' || value === null) return false;
+  const m = value as Json;
+  return typeof m.event_type === 'string' && typeof m.event_payload === 'object' && m.event_payload !== null;
 }

@@ -256,4 +256,29 @@ describe('faults and state', () => {
     expect(info.user?.profile).toMatchObject({ real_name: 'Dana Scully', display_name: 'dana' });
     expect(await outcome(c.chat.postMessage({ channel: 'CNOPE', text: 'x' }))).toBe('channel_not_found');
   });
+
+  it('reads history newest first and threads oldest first, with metadata only on request', async () => {
+    const c = await start();
+    const metadata = { event_type: 'outbox', event_payload: { key: 'k1' } };
+    const first = await c.chat.postMessage({ channel: 'C1', text: 'one', metadata });
+    now += 1000;
+    await c.chat.postMessage({ channel: 'C1', text: 'two' });
+    now += 1000;
+    await c.chat.postMessage({ channel: 'C1', text: 'reply', thread_ts: first.ts! });
+
+    const plain = await c.conversations.history({ channel: 'C1' });
+    expect(plain.messages?.map((m) => [m.text, m.metadata])).toEqual([
+      ['two', undefined],
+      ['one', undefined],
+    ]);
+    const withMeta = await c.conversations.history({ channel: 'C1', include_all_metadata: true, oldest: first.ts! });
+    expect(withMeta.messages?.map((m) => m.text)).toEqual(['two']);
+    const all = await c.conversations.history({ channel: 'C1', include_all_metadata: true });
+    expect(all.messages?.[1]?.metadata).toEqual(metadata);
+    const thread = await c.conversations.replies({ channel: 'C1', ts: first.ts! });
+    expect(thread.messages?.map((m) => m.text)).toEqual(['one', 'reply']);
+    expect(await outcome(c.apiCall('chat.postMessage', { channel: 'C2', text: 'x', metadata: { nope: 1 } }))).toBe(
+      'invalid_metadata_format',
+    );
+  });
 });
