@@ -1,5 +1,5 @@
+import type { StoredMessage } from './slack-web-api-types.ts';
 import type { Answer, Json } from './slack-web-api-views.ts';
-import type { StoredMessage } from './slack-web-api-workspace.ts';
 
 // conversations.history and conversations.replies in the Slack Web API stand-in: history lists a
 // channel's top-level messages newest first, replies a thread's parent and replies oldest first;

@@ -1,57 +1,21 @@
 import { MESSAGE_TEXT_LIMIT, messageBlockProblems } from './slack-web-api-blocks.ts';
 import { readHistory, readReplies } from './slack-web-api-history.ts';
+import {
+  type Channel,
+  type ChannelSpec,
+  type EphemeralMessage,
+  isMetadata,
+  type SlackUser,
+  type StoredMessage,
+} from './slack-web-api-types.ts';
 import { type Answer, fail, type Json, str, TEAM_ID, Views } from './slack-web-api-views.ts';
 
+export type { ChannelSpec, EphemeralMessage, SlackUser, StoredMessage } from './slack-web-api-types.ts';
 export type { Answer, Json, OpenView } from './slack-web-api-views.ts';
 
 // The workspace the Slack Web API stand-in keeps: channels with messages (and their edit history),
 // DMs, ephemeral messages and a user directory; modals, Home tabs and trigger ids live in `views`.
 // Each method answers like Slack: `{ ok: true, ... }` or `{ ok: false, error }` with Slack's codes.
-
-export interface SlackUser {
-  id: string;
-  name: string;
-  realName: string;
-  displayName: string;
-  tz?: string;
-  email?: string;
-  isBot?: boolean;
-}
-
-export interface ChannelSpec {
-  id: string;
-  /** The bot is in the channel (else `not_in_channel`); default true. */
-  member?: boolean;
-  archived?: boolean;
-  /** Who is in the channel (for ephemeral messages); default: everyone in the directory. */
-  members?: string[];
-}
-
-export interface StoredMessage {
-  channel: string;
-  ts: string;
-  text: string;
-  blocks: unknown[] | undefined;
-  threadTs: string | undefined;
-  /** Message metadata (`event_type`, `event_payload`), as posted. */
-  metadata: Json | undefined;
-  /** Earlier versions, oldest first, each replaced by a chat.update. */
-  edits: { text: string; blocks: unknown[] | undefined }[];
-}
-
-export interface EphemeralMessage {
-  channel: string;
-  user: string;
-  text: string;
-  blocks: unknown[] | undefined;
-  threadTs: string | undefined;
-  messageTs: string;
-}
-
-interface Channel extends Required<Omit<ChannelSpec, 'members'>> {
-  members: string[] | null;
-  messages: StoredMessage[];
-}
 
 export class Workspace {
   readonly team = { id: TEAM_ID, name: 'Stand-in workspace' };
@@ -254,11 +218,4 @@ export class Workspace {
       ...(withMetadata && m.metadata ? { metadata: m.metadata } : {}),
     };
   }
-}
-
-/** Slack's message metadata: an `event_type` name and an `event_payload` object. */
-function isMetadata(value: unknown): value is Json {
-  if (typeof value !== 'object' || value === null) return false;
-  const m = value as Json;
-  return typeof m.event_type === 'string' && typeof m.event_payload === 'object' && m.event_payload !== null;
 }
