@@ -27,6 +27,8 @@ export interface CardFacts {
 
 /** A message as one person sees it. */
 export interface Message extends CardFacts {
+  /** The message's id on its platform (a Slack ts, a Teams activity id): the same id is the same message. */
+  id: string;
   /** Only this person sees it (Slack ephemeral, a Teams invoke answer or 1:1 chat). */
   private: boolean;
   /** It replaced the message the person clicked. */

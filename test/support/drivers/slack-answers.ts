@@ -63,7 +63,8 @@ export function awaitAnswer(stack: SlackStack, waiting: Waiting, names: SlackNam
       text: shown.text,
       blocks: shown.blocks ?? [],
     };
-    return { kind: 'message', message: { ...slackFacts(shown, names), private: true, replaced: false, handle } };
+    const facts = slackFacts(shown, names);
+    return { kind: 'message', message: { ...facts, id: shown.messageTs, private: true, replaced: false, handle } };
   }
   const dm = api.dmChannel(waiting.user);
   if (
@@ -72,15 +73,25 @@ export function awaitAnswer(stack: SlackStack, waiting: Waiting, names: SlackNam
   ) {
     const posted = api.messages(dm).at(-1);
     if (!posted) return null;
-    const handle: SlackHandle = { kind: 'channel', channel: dm, ts: posted.ts };
-    return { kind: 'message', message: { ...slackFacts(posted, names), private: true, replaced: false, handle } };
+    const handle: SlackHandle = {
+      kind: 'channel',
+      channel: dm,
+      ts: posted.ts,
+      text: posted.text,
+      blocks: posted.blocks ?? [],
+    };
+    const facts = slackFacts(posted, names);
+    return { kind: 'message', message: { ...facts, id: posted.ts, private: true, replaced: false, handle } };
   }
   return null;
 }
 
+let answers = 0;
+
 function fromResponse(body: ResponseBody, channel: string, names: SlackNames): Answer {
   const ephemeral = body.response_type !== 'in_channel';
-  const ts = `${Date.now() / 1000}`;
+  // Slack gives a response_url answer no ts the app sees; one is made up so it can be clicked.
+  const ts = `${Math.floor(Date.now() / 1000)}.${String(++answers).padStart(6, '0')}`;
   const handle: SlackHandle = {
     kind: 'reply',
     channel,
@@ -92,6 +103,6 @@ function fromResponse(body: ResponseBody, channel: string, names: SlackNames): A
   const facts = slackFacts({ text: body.text, blocks: body.blocks }, names);
   return {
     kind: 'message',
-    message: { ...facts, private: ephemeral, replaced: body.replace_original === true, handle },
+    message: { ...facts, id: ts, private: ephemeral, replaced: body.replace_original === true, handle },
   };
 }

@@ -24,7 +24,7 @@ import {
 import type { StoredMessage } from '../slack-web-api.ts';
 import { ScenarioStore } from './scenario-store.ts';
 import { awaitAnswer, readAnswer, type Waiting } from './slack-answers.ts';
-import { type Block, type SlackNames, slackFacts, slackText } from './slack-facts.ts';
+import { type SlackNames, slackFacts, slackText } from './slack-facts.ts';
 import { pressed, stateValues } from './slack-inputs.ts';
 import {
   COMMAND_CHANNEL,
@@ -43,7 +43,7 @@ import {
 
 /** A message the driver can click: a real one in a channel or DM, or an answer only one person saw. */
 export type SlackHandle =
-  | { kind: 'channel'; channel: string; ts: string }
+  | { kind: 'channel'; channel: string; ts: string; text: string; blocks: unknown[] }
   | { kind: 'reply'; channel: string; ephemeral: boolean; ts: string; text: string; blocks: unknown[] };
 
 export interface SlackFormHandle {
@@ -116,7 +116,8 @@ export class SlackDriver implements ChatDriver {
   }
 
   async click(persona: Persona, message: Message, label: string): Promise<Answer> {
-    const shown = this.#shown(message.handle as SlackHandle);
+    const handle = message.handle as SlackHandle;
+    const shown = { ...handle, ephemeral: handle.kind === 'reply' && handle.ephemeral };
     const press = pressed(shown.blocks, label);
     const responseUrl = this.#s.responses.url();
     const payload = blockActions({
@@ -195,24 +196,9 @@ export class SlackDriver implements ChatDriver {
   }
 
   #channelMessage(m: StoredMessage): Message {
-    const handle: SlackHandle = { kind: 'channel', channel: m.channel, ts: m.ts };
-    return { ...slackFacts(m, this.names), private: false, replaced: false, handle };
-  }
-
-  /** What the person has in front of them now: a channel message as it stands after its edits. */
-  #shown(handle: SlackHandle): { channel: string; ts: string; text: string; blocks: unknown[]; ephemeral: boolean } {
-    if (handle.kind === 'reply') return { ...handle };
-    const message = (this.#s.api.workspace.channels.get(handle.channel)?.messages ?? []).find(
-      (m) => m.ts === handle.ts,
-    );
-    if (!message) throw new Error(`no message ${handle.ts} in ${handle.channel}`);
-    return {
-      channel: handle.channel,
-      ts: handle.ts,
-      text: message.text,
-      blocks: (message.blocks ?? []) as Block[],
-      ephemeral: false,
-    };
+    // The message as it was read: a click presses what the person was shown, even if it changed since.
+    const handle: SlackHandle = { kind: 'channel', channel: m.channel, ts: m.ts, text: m.text, blocks: m.blocks ?? [] };
+    return { ...slackFacts(m, this.names), id: m.ts, private: false, replaced: false, handle };
   }
 
   async #answer(persona: Persona, request: SlackRequest, waiting: Omit<Waiting, 'user' | 'since'>): Promise<Answer> {

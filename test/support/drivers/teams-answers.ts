@@ -38,7 +38,8 @@ export function answerFromInvoke(
     const handle: TeamsHandle = { ...clicked, card };
     if (isForm(card)) return { kind: 'form', form: teamsFormFacts(card, handle) };
     const forEveryone = during.some((c) => c.kind === 'update' && c.activityId === clicked.id);
-    return { kind: 'message', message: { ...factsOf(card, ''), private: !forEveryone, replaced: true, handle } };
+    const message = { ...factsOf(card, ''), id: clicked.id, private: !forEveryone, replaced: true, handle };
+    return { kind: 'message', message };
   }
   const text = typeof body?.value === 'string' ? body.value : JSON.stringify(raw);
   if (text.startsWith(CHECK)) return { kind: 'errors', errors: text.slice(CHECK.length).split(' · ') };
@@ -50,7 +51,14 @@ export function answerFromInvoke(
     return { kind: 'message', message: { ...messageFrom(calls, posted, posted.conversationId), private: personal } };
   }
   // A short message only the clicker sees; the card they clicked stays as it was.
-  return { kind: 'message', message: { ...factsOf(null, text), private: true, replaced: false, handle: clicked } };
+  const message = {
+    ...factsOf(null, text),
+    id: `${activity.id}:answer`,
+    private: true,
+    replaced: false,
+    handle: clicked,
+  };
+  return { kind: 'message', message };
 }
 
 /** The button with this label; behind a confirmation card, the confirming action (the person confirms). */

@@ -35,7 +35,7 @@ export function currentCard(calls: ConnectorCall[], id: string, first: Card | nu
 export function messageFrom(calls: ConnectorCall[], call: ConnectorCall, clickable: string): Message {
   const card = currentCard(calls, call.id, cardOf(call));
   const handle: TeamsHandle = { conversation: clickable, id: call.id, card: card ?? { body: [] } };
-  return { ...factsOf(card, call.activity.text), private: false, replaced: false, handle };
+  return { ...factsOf(card, call.activity.text), id: call.id, private: false, replaced: false, handle };
 }
 
 /** Top-level messages the bot posted in a conversation, as they stand now. */

@@ -7,7 +7,7 @@ import { type Activity, postActivity } from '../teams-requests.ts';
 import { ScenarioStore } from './scenario-store.ts';
 import { COMMAND_CHANNEL, installed, invoke, personalChat, teamsAccount, typed } from './teams-activities.ts';
 import { answerFromCall, answerFromInvoke, formData, pickAction } from './teams-answers.ts';
-import { currentCard, type TeamsHandle, threadOf, topLevel } from './teams-conversations.ts';
+import { type TeamsHandle, threadOf, topLevel } from './teams-conversations.ts';
 import { PLACES, startTeamsStack, type TeamsStack } from './teams-stack.ts';
 
 // The scenarios' driver for Teams: activities POSTed to /api/messages over HTTP as Teams sends them,
@@ -75,10 +75,9 @@ export class TeamsDriver implements ChatDriver {
   }
 
   async click(persona: Persona, message: Message, label: string): Promise<Answer> {
+    // The card as it was read: a click presses what the person was shown, even if it changed since.
     const handle = message.handle as TeamsHandle;
-    const card = currentCard(this.#calls, handle.id, handle.card) ?? handle.card;
-    const action = pickAction(card, label);
-    return this.#invoke(persona, handle, action);
+    return this.#invoke(persona, handle, pickAction(handle.card, label));
   }
 
   async submit(persona: Persona, form: FormFacts, values: Record<string, FieldInput>): Promise<Answer> {
