@@ -36,6 +36,13 @@ export interface DeliveryContext {
 /** `lost_lease`: another relay took the row over after our lease ran out; its outcome stands. */
 export type Outcome = 'sent' | 'skipped' | 'rate_limited' | 'retry' | 'dead' | 'lost_lease';
 
+/** The platforms there is a sender for (a key set to undefined, e.g. an unconfigured platform, is none). */
+export function sendablePlatforms(senders: Partial<Record<string, Sender>>): string[] {
+  return Object.entries(senders)
+    .filter(([, sender]) => sender !== undefined)
+    .map(([platform]) => platform);
+}
+
 export interface Delivered {
   outcome: Outcome;
   /** The next row of the same target, already leased for this relay. */
@@ -125,7 +132,7 @@ async function settleFailure(ctx: DeliveryContext, row: ClaimedRow, error: unkno
   }
   const failed = row.attempts + 1;
   if (error instanceof PermanentSendError || failed >= ctx.maxAttempts) {
-    const platforms = Object.keys(ctx.senders);
+    const platforms = sendablePlatforms(ctx.senders);
     const dead = await markDead(ctx.db, row, text, async (tx) => {
       await reportDeadLetter(tx, ctx.clock, row, text, platforms);
     });

@@ -2,7 +2,7 @@ import { type Logger, pino } from 'pino';
 import type { Clock } from '../core/clock.ts';
 import type { Db } from '../store/database.ts';
 import { type BackoffPolicy, DEFAULT_BACKOFF, DEFAULT_MAX_ATTEMPTS } from './backoff.ts';
-import { type DeliveryContext, deliverRow, type Outcome, type RenderOutbox } from './deliver.ts';
+import { type DeliveryContext, deliverRow, type Outcome, type RenderOutbox, sendablePlatforms } from './deliver.ts';
 import { GroupCommit } from './group-commit.ts';
 import { type ClaimedRow, claimDue, recordSent, type SentRecord } from './outbox-rows.ts';
 import type { Sender } from './sender.ts';
@@ -120,7 +120,7 @@ export class Relay {
           rows = await claimDue(this.#ctx.db, this.#ctx.clock, {
             limit: free,
             leaseMs: this.#leaseMs,
-            platforms: Object.keys(this.#ctx.senders),
+            platforms: sendablePlatforms(this.#ctx.senders),
             excludeIds: [...this.#inFlight.keys(), ...(settledLater ?? [])],
           });
         } catch (error) {

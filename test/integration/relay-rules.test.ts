@@ -174,6 +174,7 @@ describe('what is claimed', () => {
   });
 
   it('leaves rows for a platform it has no sender for to a relay that has one', async () => {
+    relay = makeRelay({ senders: { slack: sender, teams: undefined } });
     await send('t', 'teams:conv-1', 'for Teams');
     await send('s', 'slack:C1', 'for Slack');
     await relay.drainOnce();
