@@ -10,7 +10,10 @@ describe('operator CLI: migrate, roles, audit verify, backup', () => {
   afterEach(() => cli.cleanup());
 
   it('migrates once, then reports the schema is current', async () => {
-    expect(await cli.run('migrate')).toMatchObject({ code: 0, out: 'applied: 0001_initial, 0002_outbox_subject_index\n' });
+    expect(await cli.run('migrate')).toMatchObject({
+      code: 0,
+      out: 'applied: 0001_initial, 0002_outbox_subject_index, 0003_outbox_target_index\n',
+    });
     expect(await cli.run('migrate')).toMatchObject({ code: 0, out: 'schema is up to date\n' });
   });
 
