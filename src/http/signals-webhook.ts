@@ -153,11 +153,8 @@ export function signalsWebhook(deps: CoreDeps, options: SignalsWebhookOptions): 
     if (!/^\d+$/.test(timestamp) || Math.abs(nowSeconds - Number(timestamp)) > TOLERANCE_SECONDS) {
       return refuse(401, 'webhook-timestamp is more than 5 minutes away from now');
     }
-    if (Number(req.get('content-length') ?? 0) > MAX_BODY_BYTES) {
-      res.set('Connection', 'close');
-      return refuse(413, `the body is larger than ${MAX_BODY_BYTES} bytes`);
-    }
-    const raw = await readBody(req, MAX_BODY_BYTES);
+    const declared = Number(req.get('content-length') ?? 0);
+    const raw = declared > MAX_BODY_BYTES ? null : await readBody(req, MAX_BODY_BYTES);
     if (raw === null) {
       res.set('Connection', 'close');
       return refuse(413, `the body is larger than ${MAX_BODY_BYTES} bytes`);
@@ -186,18 +183,10 @@ export function signalsWebhook(deps: CoreDeps, options: SignalsWebhookOptions): 
         if (Number(claimed.numInsertedOrUpdatedRows ?? 0) === 0) return null;
         const vendorIds = await resolveVendors(tx, signals);
         const out: SignalResult[] = [];
-        for (const [i, s] of signals.entries()) {
+        for (const [i, { vendor: _name, vendorId: _id, ...s }] of signals.entries()) {
+          const observedAt = s.observedAt ?? deps.clock.now().toISOString();
           out.push(
-            await recordSignalIn(tx, deps, sourceActor(s.source), {
-              vendorId: vendorIds[i] ?? 0,
-              source: s.source,
-              externalId: s.externalId,
-              kind: s.kind,
-              severity: s.severity,
-              summary: s.summary,
-              details: s.details,
-              observedAt: s.observedAt ?? deps.clock.now().toISOString(),
-            }),
+            await recordSignalIn(tx, deps, sourceActor(s.source), { ...s, vendorId: vendorIds[i] ?? 0, observedAt }),
           );
         }
         return out;

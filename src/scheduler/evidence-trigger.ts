@@ -5,7 +5,7 @@ import { evidenceReminderSlots, latestDueSlot } from '../core/cadence.ts';
 import { addDaysIso } from '../core/dates.ts';
 import { openFinding } from '../core/findings.ts';
 import { EVIDENCE_LABELS, type EvidenceType, type Tier } from '../core/vocabulary.ts';
-import { enqueueAll, type Firing, fire, ownerOrRouting, type SweepContext, unfiredKeys } from './firing.ts';
+import { enqueueAll, type Firing, fire, ownerOrRouting, type SweepContext } from './firing.ts';
 
 // Evidence expiry: the owner is reminded 30, 7 and 1 days before a document lapses, and on the expiry
 // day a finding opens. Once the expiry has fired, the document never shows up here again, so expired
@@ -25,12 +25,27 @@ interface DueDocument {
 export const evidenceKey = (evidenceId: number, slot: string) => `evidence:${evidenceId}:${slot}`;
 
 /**
+ * In SQL, the key suffix of a document's latest slot on or before today, as latestDueSlot picks it:
+ * `expired` from the expiry day, else `before-d` for the smallest offset d with expiry <= today + d.
+ * Dates are compared as text against values computed here, so it runs the same on any dialect.
+ */
+function latestSlotSql(today: string, offsets: readonly number[]) {
+  const ascending = [...new Set(offsets.filter((d) => d > 0))].sort((a, b) => a - b);
+  const expires = sql.ref('e.expires_on');
+  const branches = ascending.map((d) => sql`when ${expires} <= ${addDaysIso(today, d)} then ${`before-${d}`}`);
+  return sql<
+    string | null
+  >`case when ${expires} <= ${today} then 'expired' ${sql.join(branches, sql` `)} else null end`;
+}
+
+/**
  * The current document of each vendor and type (a renewal supersedes it) expiring within the longest
- * reminder offset, for vendors in service, whose expiry has not fired yet. Same rules as the core's
- * listEvidenceDue, plus the fired-expiry anti-join, which keeps the set small; uses evidence_expiry.
+ * reminder offset, for vendors in service, whose latest due slot has not fired: the core's
+ * listEvidenceDue rules plus the fired-key anti-join, so a sweep with nothing new reads no rows.
  */
 function dueDocuments(ctx: SweepContext): Promise<DueDocument[]> {
   const horizon = addDaysIso(ctx.today, Math.max(0, ...ctx.deps.policy.evidenceReminderDays));
+  const slot = latestSlotSql(ctx.today, ctx.deps.policy.evidenceReminderDays);
   return ctx.tx
     .selectFrom('evidence as e')
     .innerJoin('vendors as v', 'v.id', 'e.vendor_id')
@@ -54,7 +69,7 @@ function dueDocuments(ctx: SweepContext): Promise<DueDocument[]> {
         exists(
           selectFrom('fired_triggers as ft')
             .select('ft.key')
-            .where('ft.key', '=', sql<string>`'evidence:' || cast(${sql.ref('e.id')} as text) || ':expired'`),
+            .where('ft.key', '=', sql<string>`'evidence:' || cast(${sql.ref('e.id')} as text) || ':' || ${slot}`),
         ),
       ),
     )
@@ -75,12 +90,7 @@ export async function runEvidenceTrigger(ctx: SweepContext): Promise<void> {
     };
     return [{ ...firing, doc, slot }];
   });
-  const open = await unfiredKeys(
-    ctx.tx,
-    plans.map((p) => p.key),
-  );
   for (const plan of plans) {
-    if (!open.has(plan.key)) continue;
     const { doc, slot } = plan;
     await fire(ctx, plan, async () => {
       if (!slot.opensFinding) {
