@@ -3,4 +3,5 @@
 import { register } from 'tsx/esm/api';
 
 register();
-await import('../src/main.ts');
+const { runFromEnvironment } = await import('../src/main.ts');
+await runFromEnvironment();
