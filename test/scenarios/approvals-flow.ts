@@ -118,4 +118,35 @@ export const approvalScenarios: Scenario[] = [
       expect(messageOf(await driver.run('pat', 'approvals')).all).toContain(ESCALATION);
     },
   },
+  {
+    name: 'risk acceptance asked from the card, approved from the approvals list: the card shows until when',
+    async run(driver) {
+      const { world, portfolio } = await standardWorld(driver);
+      await openSignalFinding(world, portfolio.acme);
+      const [card] = await driver.channelMessages('findings');
+      const form = formOf(await driver.click('olive', card!, 'Request risk acceptance'));
+      expect(form.fields.map((f) => [f.id, f.kind])).toEqual([
+        ['reason', 'textarea'],
+        ['until', 'date'],
+      ]);
+      const past = await driver.submit('olive', form, { reason: 'Compensating firewall rule', until: '2026-05-01' });
+      expect(errorsOf(past)).toEqual(['Pick a date after today (2026-06-01).']);
+      const values = { reason: 'Compensating firewall rule', until: '2026-09-30' };
+      const asked = messageOf(await driver.submit('olive', form, values));
+      expect(asked.all).toContain('Asked the approvers: Risk acceptance #1');
+      // Pat decides from the private list of what waits for them, not from the channel card.
+      const list = messageOf(await driver.run('pat', 'approvals'));
+      expect(list.title).toBe('Waiting for your decision (1)');
+      expect(list.private).toBe(true);
+      expect(list.buttons).toEqual(['Approve', 'Reject']);
+      const approved = messageOf(await driver.click('pat', list, 'Approve'));
+      expect(approved.all).toContain('Approved. Signed by Pat Approver, 2026-06-01 09:00 UTC, meaning: approval.');
+      const [edited] = await driver.channelMessages('findings');
+      expect(edited?.id).toBe(card?.id);
+      expect(edited?.fields.State).toBe('Risk accepted');
+      expect(edited?.fields['Risk accepted until']).toBe('2026-09-30');
+      const [decided] = await driver.channelMessages('approvals');
+      expect(decided?.all).toContain('✅ Approved. Signed by Pat Approver');
+    },
+  },
 ];

@@ -3,10 +3,10 @@ import type { SlackHandle } from './slack-driver.ts';
 import { type SlackNames, slackFacts, slackFormFacts } from './slack-facts.ts';
 import type { SlackStack } from './slack-stack.ts';
 
-// Where a Slack user sees the bot's answer. Bolt acknowledges first and answers afterwards, so the
-// answer is looked for where it can appear: a post to the request's response_url, a modal opened with
-// views.open/push, or an ephemeral or direct message through the Web API. A modal submission is the
-// exception: its answer (field errors, the next form) rides on the acknowledgement itself.
+// Where a Slack user sees the bot's answer once Bolt has handled the request: a post to the request's
+// response_url, a modal opened with views.open/push, or an ephemeral or direct message through the Web
+// API. A modal submission is the exception: its answer (field errors, the next form) rides on the
+// acknowledgement itself.
 
 export interface Waiting {
   user: string;
@@ -38,8 +38,8 @@ export function readAnswer(
   return null;
 }
 
-/** The answer once it has arrived; null while nothing has. */
-export function awaitAnswer(stack: SlackStack, waiting: Waiting, names: SlackNames): Answer | null {
+/** The answer the person saw, or null when there was none. */
+export function answerSeen(stack: SlackStack, waiting: Waiting, names: SlackNames): Answer | null {
   const { api, responses } = stack;
   if (waiting.responseUrl) {
     const path = new URL(waiting.responseUrl).pathname;

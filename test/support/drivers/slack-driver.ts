@@ -1,4 +1,3 @@
-import { vi } from 'vitest';
 import type { Registry } from '../../../src/chat/command.ts';
 import type { CoreDeps } from '../../../src/core/deps.ts';
 import {
@@ -23,7 +22,7 @@ import {
 } from '../slack-requests.ts';
 import type { StoredMessage } from '../slack-web-api.ts';
 import { ScenarioStore } from './scenario-store.ts';
-import { awaitAnswer, readAnswer, type Waiting } from './slack-answers.ts';
+import { answerSeen, readAnswer, type Waiting } from './slack-answers.ts';
 import { type SlackNames, slackFacts, slackText } from './slack-facts.ts';
 import { pressed, stateValues } from './slack-inputs.ts';
 import {
@@ -164,8 +163,7 @@ export class SlackDriver implements ChatDriver {
     const retry = sign(last.request.body, last.request.headers['content-type'] ?? '', { secret: SECRET, retryNum: 1 });
     const answer = await deliver(this.#s.endpoint, retry);
     if (answer.status !== 200) throw new Error(`Slack's retry was answered ${answer.status}`);
-    // Bolt acknowledges before the listener runs: a later request's answer shows the retry was handled.
-    await this.run(last.persona, 'help help');
+    await this.#s.idle();
   }
 
   drain(): Promise<void> {
@@ -206,17 +204,11 @@ export class SlackDriver implements ChatDriver {
     this.#last = { request, persona };
     const response = await deliver(this.#s.endpoint, request);
     if (response.status !== 200) throw new Error(`Slack request answered ${response.status}: ${response.body}`);
+    await this.#s.idle();
     const direct = readAnswer(response.body, waiting.view, this.names, () => `${++this.#submissions}`);
     if (direct) return direct;
-    const full: Waiting = { ...waiting, user: slackUser(persona), since };
-    let answer: Answer | null = null;
-    await vi.waitFor(
-      () => {
-        answer = awaitAnswer(this.#s, full, this.names);
-        if (!answer) throw new Error(`no answer to ${persona}'s request yet`);
-      },
-      { timeout: 5_000, interval: 2 },
-    );
-    return answer as unknown as Answer;
+    const answer = answerSeen(this.#s, { ...waiting, user: slackUser(persona), since }, this.names);
+    if (!answer) throw new Error(`${persona} saw no answer to ${request.body.slice(0, 200)}`);
+    return answer;
   }
 }

@@ -37,7 +37,29 @@ export interface SlackStack {
   responses: ResponseUrlCatcher;
   endpoint: string;
   sender: Sender;
+  /** Resolves once Bolt has finished every request it was handling (listeners included). */
+  idle(): Promise<void>;
   close(): Promise<void>;
+}
+
+/**
+ * Bolt acknowledges a request before its listener runs, so the HTTP answer says nothing about when the
+ * work is done. Counting the requests inside `processEvent` (which awaits the listeners) does.
+ */
+function trackProcessing(slack: SlackApp): () => Promise<void> {
+  let inFlight = 0;
+  const waiters: (() => void)[] = [];
+  const processEvent = slack.app.processEvent.bind(slack.app);
+  slack.app.processEvent = async (event) => {
+    inFlight += 1;
+    try {
+      return await processEvent(event);
+    } finally {
+      inFlight -= 1;
+      if (inFlight === 0) for (const wake of waiters.splice(0)) wake();
+    }
+  };
+  return () => (inFlight === 0 ? Promise.resolve() : new Promise((resolve) => waiters.push(resolve)));
 }
 
 export async function startSlackStack(registry: Registry, scenarios: ScenarioStore): Promise<SlackStack> {
@@ -64,6 +86,7 @@ export async function startSlackStack(registry: Registry, scenarios: ScenarioSto
     expressApp: http,
   });
   await slack.start();
+  const idle = trackProcessing(slack);
   const server: Server = await new Promise((resolve) => {
     const s = http.listen(0, '127.0.0.1', () => resolve(s));
   });
@@ -79,6 +102,7 @@ export async function startSlackStack(registry: Registry, scenarios: ScenarioSto
     responses,
     endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}/slack/events`,
     sender: createSlackNotifier({ token: api.token, slackApiUrl: api.url, pacer }),
+    idle,
     async close() {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
