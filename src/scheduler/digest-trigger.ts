@@ -44,7 +44,7 @@ async function digestTargets(ctx: SweepContext): Promise<string[]> {
 
 export async function runDigestTrigger(ctx: SweepContext): Promise<void> {
   const slot = digestSlot(ctx.deps.clock.now(), ctx.deps.timeZone, ctx.deps.policy.digest);
-  const firing: Firing = { key: digestKey(slot.weekOf), late: slot.late, entityType: 'digest', entityId: slot.weekOf };
+  const firing: Firing = { key: digestKey(slot.weekOf), late: slot.late };
   const fired = await ctx.tx
     .selectFrom('fired_triggers')
     .select('key')

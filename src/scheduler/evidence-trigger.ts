@@ -85,8 +85,6 @@ export async function runEvidenceTrigger(ctx: SweepContext): Promise<void> {
     const firing: Firing = {
       key: evidenceKey(doc.id, slot.key),
       late: slot.late,
-      entityType: 'evidence',
-      entityId: doc.id,
     };
     return [{ ...firing, doc, slot }];
   });

@@ -56,8 +56,6 @@ export async function runSlaReminderTrigger(ctx: SweepContext): Promise<void> {
     const firing: Firing = {
       key: slaKey(f.id, f.sla_due_on, 'reminder'),
       late: on < ctx.today,
-      entityType: 'finding',
-      entityId: f.id,
     };
     await fire(ctx, firing, async () => {
       const targets = f.assignee_id ? [f.assignee_id] : await ownerOrRouting(ctx, f);
@@ -102,8 +100,6 @@ export async function runSlaBreachTrigger(ctx: SweepContext): Promise<void> {
     const firing: Firing = {
       key: slaKey(finding.id, finding.sla_due_on, 'breach'),
       late: dayAfter(finding.sla_due_on) < ctx.today,
-      entityType: 'finding',
-      entityId: finding.id,
     };
     await fire(ctx, firing, async () => {
       const result = await escalateSlaBreachIn(ctx.tx, ctx.deps, finding);
@@ -120,8 +116,6 @@ export async function runAcceptanceExpiryTrigger(ctx: SweepContext): Promise<voi
             findingId: f.id,
             key: acceptanceKey(f.id, f.accepted_until),
             late: dayAfter(f.accepted_until) < ctx.today,
-            entityType: 'finding',
-            entityId: f.id,
           },
         ]
       : [],

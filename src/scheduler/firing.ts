@@ -7,8 +7,8 @@ import { findingTargets } from '../core/finding-routing.ts';
 import { enqueue, type NotificationContent } from '../core/outbox.ts';
 import type { Tx } from '../store/database.ts';
 
-// The one way a trigger fires: claim its key in fired_triggers, do the work, audit it, all inside a
-// savepoint of the sweep's transaction. The claim is an insert that does nothing on conflict, so two
+// The one way a trigger fires: claim its key in fired_triggers and do the work, inside a savepoint of
+// the sweep's transaction; the sweep then audits everything it fired in one entry. The claim is an insert that does nothing on conflict, so two
 // sweeps racing (two processes on PostgreSQL, a CLI sweep beside the bot) still fire once. A failing
 // item rolls back to its savepoint alone: it is logged and retried on the next sweep, and one bad row
 // never holds back every other reminder.
@@ -20,22 +20,26 @@ export interface SweepContext {
   /** Today's calendar date in deps.timeZone. */
   today: string;
   log: Logger;
-  /** Keys fired by this sweep, in order. */
-  fired: { key: string; late: boolean }[];
+  /** What this sweep fired, in order, with what each did (targets, the finding it opened). */
+  fired: FiredItem[];
   /** Keys whose work threw this sweep; they stay unfired. */
   failed: string[];
+}
+
+export interface FiredItem {
+  key: string;
+  late: boolean;
+  outcome: Record<string, unknown>;
 }
 
 export interface Firing {
   /** Names the (item, slot) for ever, e.g. `review:12:2026-07-01:before-7`. */
   key: string;
   late: boolean;
-  entityType: string;
-  entityId: number | string;
 }
 
-/** Printed on the audit entry of a late fire, so the trail explains the gap. */
-export const LATE_REASON = 'Fired after downtime; earlier missed slots of this item were skipped.';
+/** Printed on the audit entry of a sweep that fired late items, so the trail explains the gap. */
+export const LATE_REASON = 'Some items fired after downtime; earlier missed slots of those items were skipped.';
 
 const CHUNK = 500;
 
@@ -51,8 +55,26 @@ export async function unfiredKeys(tx: Tx, keys: readonly string[]): Promise<Set<
 }
 
 /**
- * Fires one item unless its key fired before. `work` returns what the audit entry should record
- * (targets, the finding it opened). Returns whether the item fired now.
+ * One audit entry per sweep that fired anything: every key, whether it was late and what it did. The
+ * domain steps a trigger takes (a finding opened, an escalation requested) are audited on their own.
+ * One entry rather than one per reminder keeps a 10,000-vendor sweep's writes proportionate.
+ */
+export async function auditSweep(ctx: SweepContext): Promise<void> {
+  if (ctx.fired.length === 0) return;
+  const late = ctx.fired.filter((f) => f.late).length;
+  await appendAudit(ctx.tx, ctx.deps.clock, {
+    actor: SYSTEM_ACTOR,
+    action: 'scheduler.sweep',
+    entityType: 'scheduler',
+    entityId: ctx.today,
+    after: { fired: ctx.fired.map((f) => ({ key: f.key, late: f.late, ...f.outcome })), late },
+    reason: late > 0 ? LATE_REASON : null,
+  });
+}
+
+/**
+ * Fires one item unless its key fired before. `work` returns what the sweep's audit entry records for
+ * it (targets, the finding it opened). Returns whether the item fired now.
  */
 export async function fire(
   ctx: SweepContext,
@@ -70,15 +92,7 @@ export async function fire(
     const fresh = Number(claimed.numInsertedOrUpdatedRows ?? 0) > 0;
     if (fresh) {
       const outcome = await work();
-      await appendAudit(tx, deps.clock, {
-        actor: SYSTEM_ACTOR,
-        action: 'trigger.fire',
-        entityType: firing.entityType,
-        entityId: firing.entityId,
-        after: { key: firing.key, late: firing.late, ...outcome },
-        reason: firing.late ? LATE_REASON : null,
-      });
-      ctx.fired.push({ key: firing.key, late: firing.late });
+      ctx.fired.push({ key: firing.key, late: firing.late, outcome });
     }
     await sql`release savepoint sweep_item`.execute(tx);
     return fresh;

@@ -47,7 +47,7 @@ export function planReview(vendor: DueVendor, ctx: Pick<SweepContext, 'today' | 
   const { today, deps } = ctx;
   const plans: Plan[] = [];
   const slot = latestDueSlot(reviewReminderSlots(dueOn, deps.policy, today), today);
-  const base = { vendor, dueOn, entityType: 'vendor', entityId: vendor.id };
+  const base = { vendor, dueOn };
   if (slot) {
     const key = reviewKey(vendor.id, dueOn, slot.key);
     plans.push({ ...base, kind: 'reminder', key, late: slot.late, daysBefore: slot.daysBefore });

@@ -6,7 +6,7 @@ import { inTransaction } from '../store/database.ts';
 import { runDigestTrigger } from './digest-trigger.ts';
 import { runEvidenceTrigger } from './evidence-trigger.ts';
 import { runAcceptanceExpiryTrigger, runSlaBreachTrigger, runSlaReminderTrigger } from './finding-triggers.ts';
-import type { SweepContext } from './firing.ts';
+import { auditSweep, type SweepContext } from './firing.ts';
 import { runPostureTrigger } from './posture-trigger.ts';
 import { runReviewTrigger } from './review-trigger.ts';
 
@@ -82,6 +82,7 @@ export async function runSweep(deps: CoreDeps, options: SweepOptions = {}): Prom
       await runReviewTrigger(ctx);
       const posture = await runPostureTrigger(ctx);
       await runDigestTrigger(ctx);
+      await auditSweep(ctx);
       const messages = await tx
         .selectFrom('outbox')
         .select(['idempotency_key as key', 'target', 'template', 'late'])
@@ -92,7 +93,7 @@ export async function runSweep(deps: CoreDeps, options: SweepOptions = {}): Prom
         at: at.toISOString(),
         today,
         dryRun,
-        fired: ctx.fired,
+        fired: ctx.fired.map(({ key, late }) => ({ key, late })),
         messages: messages.map((m) => ({ ...m, late: m.late === 1 })),
         snapshots: posture.snapshots,
         drifted: posture.drifted,

@@ -4,6 +4,7 @@ import { addDaysIso } from '../../src/core/dates.ts';
 import type { CoreDeps } from '../../src/core/deps.ts';
 import { recordEvidence } from '../../src/core/evidence.ts';
 import { openFinding, resolve } from '../../src/core/findings.ts';
+import { LATE_REASON } from '../../src/scheduler/firing.ts';
 import { createScheduler, type Scheduler } from '../../src/scheduler/scheduler.ts';
 import type { SweepReport } from '../../src/scheduler/sweep.ts';
 import { inTransaction, openStore, type Store } from '../../src/store/database.ts';
@@ -240,12 +241,15 @@ describe('a year of daily sweeps over a demo portfolio', () => {
     );
     const reopened = await store.db.selectFrom('findings').selectAll().where('id', '=', 2).executeTakeFirstOrThrow();
     expect(reopened.reopened_reason).toBe('Risk acceptance expired on 2026-09-30');
-    const audited = await store.db
+    // Each sweep that fired anything left one audit entry naming every key it fired.
+    const sweeps = await store.db
       .selectFrom('audit_log')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('action', '=', 'trigger.fire')
-      .executeTakeFirstOrThrow();
-    expect(Number(audited.n)).toBe(fired.length + 58);
+      .select('after')
+      .where('action', '=', 'scheduler.sweep')
+      .orderBy('seq')
+      .execute();
+    const audited = sweeps.flatMap((a) => (JSON.parse(a.after ?? '{}') as { fired: { key: string }[] }).fired);
+    expect(audited.map((f) => f.key)).toEqual(firedOf(reports).map(([, key]) => key));
   }, 120_000);
 
   it('restarting half-way (new scheduler, same database file) and sweeping twice a day change nothing', async () => {
@@ -283,6 +287,14 @@ describe('a year of daily sweeps over a demo portfolio', () => {
       ['2026-06-23', 'evidence:1:before-7', 'on time'],
       ['2026-07-01', 'evidence:1:expired', 'late'],
     ]);
+    const lateSweeps = await store.db
+      .selectFrom('audit_log')
+      .select(['at', 'reason'])
+      .where('action', '=', 'scheduler.sweep')
+      .where('reason', 'is not', null)
+      .execute();
+    expect(lateSweeps.map((a) => a.at.slice(0, 10))).toEqual(['2026-03-31', '2026-04-16', '2026-07-01']);
+    expect(lateSweeps[0]?.reason).toBe(LATE_REASON);
     const rows = await store.db.selectFrom('fired_triggers').selectAll().where('late', '=', 1).orderBy('key').execute();
     expect(rows.map((r) => r.key)).toEqual([
       'digest:2026-03-30',
