@@ -11,7 +11,7 @@ import type { Sender } from '../../src/delivery/sender.ts';
 import { createSlackNotifier } from '../../src/slack/notifier.ts';
 import { inTransaction } from '../../src/store/database.ts';
 import type { OutboxRow } from '../../src/store/tables.ts';
-import { type SlackWebApi, startSlackWebApi } from '../support/slack-web-api.ts';
+import { type SlackWebApi, startSlackWebApi } from '../../src/playground/slack-web-api.ts';
 import { createTestStore, type TestStore } from '../support/store.ts';
 
 // The relay end to end: real SQLite, the real notifier and WebClient, and a Slack stand-in that

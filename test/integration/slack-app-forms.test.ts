@@ -15,8 +15,8 @@ import {
   startResponseUrlCatcher,
   viewSubmission,
 } from '../support/slack-requests.ts';
-import { type OpenView, type SlackWebApi, startSlackWebApi } from '../support/slack-web-api.ts';
-import { viewProblems } from '../support/slack-web-api-blocks.ts';
+import { type OpenView, type SlackWebApi, startSlackWebApi } from '../../src/playground/slack-web-api.ts';
+import { viewProblems } from '../../src/playground/slack-web-api-blocks.ts';
 import { createTestStore, type TestStore } from '../support/store.ts';
 
 // Forms through the real app: a questionnaire too long for one modal is walked page by page and

@@ -17,7 +17,7 @@ import {
   slashCommand,
   startResponseUrlCatcher,
 } from '../support/slack-requests.ts';
-import { type SlackWebApi, startSlackWebApi } from '../support/slack-web-api.ts';
+import { type SlackWebApi, startSlackWebApi } from '../../src/playground/slack-web-api.ts';
 import { createTestStore, type TestStore } from '../support/store.ts';
 
 // What reaches the handlers: only correctly signed, fresh requests, and each Slack delivery once.

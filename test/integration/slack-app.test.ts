@@ -18,7 +18,7 @@ import {
   viewClosed,
   viewSubmission,
 } from '../support/slack-requests.ts';
-import { type SlackWebApi, startSlackWebApi } from '../support/slack-web-api.ts';
+import { type SlackWebApi, startSlackWebApi } from '../../src/playground/slack-web-api.ts';
 import { createTestStore, type TestStore } from '../support/store.ts';
 
 // The real Bolt ExpressReceiver on loopback HTTP, signed requests in Slack's shapes, and the Web API

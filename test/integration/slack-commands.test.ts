@@ -20,8 +20,8 @@ import {
   startResponseUrlCatcher,
   viewSubmission,
 } from '../support/slack-requests.ts';
-import { type SlackWebApi, startSlackWebApi } from '../support/slack-web-api.ts';
-import { messageBlockProblems } from '../support/slack-web-api-blocks.ts';
+import { type SlackWebApi, startSlackWebApi } from '../../src/playground/slack-web-api.ts';
+import { messageBlockProblems } from '../../src/playground/slack-web-api-blocks.ts';
 import { createTestStore, type TestStore } from '../support/store.ts';
 
 // The real registry behind the real Bolt app: signed slash commands over loopback HTTP, replies

@@ -3,7 +3,7 @@ import { pino } from 'pino';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { rememberPerson } from '../../src/core/people.ts';
 import { slackActor } from '../../src/slack/identity.ts';
-import { type SlackWebApi, startSlackWebApi } from '../support/slack-web-api.ts';
+import { type SlackWebApi, startSlackWebApi } from '../../src/playground/slack-web-api.ts';
 import { createTestStore, type TestStore } from '../support/store.ts';
 
 let store: TestStore;

@@ -23,7 +23,7 @@ import {
   startResponseUrlCatcher,
   viewSubmission,
 } from '../support/slack-requests.ts';
-import { type SlackWebApi, type StoredMessage, startSlackWebApi } from '../support/slack-web-api.ts';
+import { type SlackWebApi, type StoredMessage, startSlackWebApi } from '../../src/playground/slack-web-api.ts';
 import { createTestStore, type TestStore } from '../support/store.ts';
 import { grantRoles, insertVendor, openTestFinding } from './finding-fixtures.ts';
 

@@ -1,6 +1,6 @@
 import { webApi } from '@slack/bolt';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type SlackWebApi, type SlackWebApiOptions, startSlackWebApi } from '../support/slack-web-api.ts';
+import { type SlackWebApi, type SlackWebApiOptions, startSlackWebApi } from '../../src/playground/slack-web-api.ts';
 
 // The stand-in's own rules: if it ever turns permissive, every test that relies on it proves nothing.
 

@@ -20,7 +20,7 @@ import {
   slashCommand,
   viewSubmission,
 } from '../slack-requests.ts';
-import type { StoredMessage } from '../slack-web-api.ts';
+import type { StoredMessage } from '../../../src/playground/slack-web-api.ts';
 import { ScenarioStore } from './scenario-store.ts';
 import { answerSeen, readAnswer, type Waiting } from './slack-answers.ts';
 import { type SlackNames, slackFacts, slackText } from './slack-facts.ts';

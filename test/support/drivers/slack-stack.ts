@@ -11,7 +11,7 @@ import { createSlackNotifier } from '../../../src/slack/notifier.ts';
 import { PERSONAS, type Persona, type Place } from '../../scenarios/driver.ts';
 import { PEOPLE } from '../../scenarios/personas.ts';
 import { type ResponseUrlCatcher, startResponseUrlCatcher } from '../slack-requests.ts';
-import { type SlackWebApi, startSlackWebApi } from '../slack-web-api.ts';
+import { type SlackWebApi, startSlackWebApi } from '../../../src/playground/slack-web-api.ts';
 import type { ScenarioStore } from './scenario-store.ts';
 
 // Everything a Slack scenario runs against, started once per test file: the Web API stand-in (with
