@@ -8,10 +8,10 @@ import { enqueue, type NotificationContent } from '../core/outbox.ts';
 import type { Tx } from '../store/database.ts';
 
 // The one way a trigger fires: claim its key in fired_triggers and do the work, inside a savepoint of
-// the sweep's transaction; the sweep then audits everything it fired in one entry. The claim is an insert that does nothing on conflict, so two
-// sweeps racing (two processes on PostgreSQL, a CLI sweep beside the bot) still fire once. A failing
-// item rolls back to its savepoint alone: it is logged and retried on the next sweep, and one bad row
-// never holds back every other reminder.
+// the sweep's transaction; the sweep then audits everything it fired in one entry. The claim is an
+// insert that does nothing on conflict, so two sweeps racing (two processes on PostgreSQL, a CLI sweep
+// beside the bot) still fire once. A failing item rolls back to its savepoint alone: it is logged and
+// retried on the next sweep, and one bad row never holds back every other reminder.
 
 export interface SweepContext {
   tx: Tx;
