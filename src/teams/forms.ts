@@ -10,6 +10,8 @@ import type { AdaptiveCard } from './render.ts';
 // submission is read back with nothing remembered on our side.
 
 export const FORM_SUBMIT_VERB = 'form/submit';
+/** Keeps what was filled in without submitting: Teams has no "form closed" event to save a draft on. */
+export const FORM_DRAFT_VERB = 'form/draft';
 
 const FIELD_PREFIX = 'field:';
 const PEOPLE_DATASET = 'graph.microsoft.com/users';
@@ -19,6 +21,8 @@ export interface FormCardOptions {
   own: boolean;
   /** Printed names for preset people (`teams:<aad id>` -> name), so the people picker can show them. */
   names?: Record<string, string>;
+  /** The form's handler keeps drafts (Slack saves one when the modal is closed): offer "Save draft". */
+  drafts?: boolean;
 }
 
 export interface FormSubmission {
@@ -35,23 +39,21 @@ export function renderForm(form: Form, options: FormCardOptions): AdaptiveCard {
   ];
   if (form.intro) body.push({ type: 'TextBlock', text: toTeamsMarkdown(form.intro, mentions), wrap: true });
   for (const field of form.fields) {
-    body.push(renderInput(field, options.names ?? {}));
+    body.push(renderInput(field, options.names ?? {}, options.drafts === true));
     if (field.hint)
       body.push({ type: 'TextBlock', text: toPlain(field.hint), size: 'Small', isSubtle: true, wrap: true });
   }
-  body.push({
-    type: 'ActionSet',
-    actions: [
-      {
-        type: 'Action.Execute',
-        title: truncate(toPlain(form.submitLabel), LIMITS.buttonTitle),
-        verb: FORM_SUBMIT_VERB,
-        style: 'positive',
-        associatedInputs: 'auto',
-        data: { form: form.id, state: form.state, own: options.own },
-      },
-    ],
-  });
+  const data = { form: form.id, state: form.state, own: options.own };
+  const submit = {
+    type: 'Action.Execute',
+    title: truncate(toPlain(form.submitLabel), LIMITS.buttonTitle),
+    verb: FORM_SUBMIT_VERB,
+    style: 'positive',
+    associatedInputs: 'auto',
+    data,
+  };
+  const draft = { type: 'Action.Execute', title: 'Save draft', verb: FORM_DRAFT_VERB, associatedInputs: 'auto', data };
+  body.push({ type: 'ActionSet', actions: options.drafts ? [submit, draft] : [submit] });
   const entities = mentions.list();
   return {
     type: 'AdaptiveCard',
@@ -63,11 +65,13 @@ export function renderForm(form: Form, options: FormCardOptions): AdaptiveCard {
   };
 }
 
-function renderInput(field: FormField, names: Record<string, string>): Json {
+function renderInput(field: FormField, names: Record<string, string>, drafts: boolean): Json {
   const common: Json = {
     id: `${FIELD_PREFIX}${field.kind}:${field.id}`,
     label: truncate(toPlain(field.label), LIMITS.inputLabel),
-    isRequired: !field.optional,
+    // Teams checks required inputs before any action, "Save draft" too; a form that keeps drafts
+    // therefore requires nothing here, and its handler names what is missing on submit.
+    isRequired: !field.optional && !drafts,
     errorMessage: `${toPlain(field.label)} is required.`,
     ...(field.placeholder ? { placeholder: toPlain(field.placeholder) } : {}),
   };

@@ -22,11 +22,24 @@ import { type AdaptiveCard, cardMessage, renderCard, renderMessage } from './ren
 
 const DONE_TEXT = '✓ Done';
 
+/** What drawing an outcome needs besides the turn: the store (for names), a log, and which forms keep drafts. */
+export interface OutcomeEnv {
+  db: Db;
+  log: Logger;
+  /** The form's handler keeps a draft when the form is put away (Slack: the modal closed). */
+  drafts(form: string): boolean;
+}
+
 /** Answers a typed command in its conversation (in a channel: in the thread it was typed in). */
-export async function replyToMessage(context: TurnContext, db: Db, actor: Actor, outcome: Outcome): Promise<void> {
+export async function replyToMessage(
+  context: TurnContext,
+  env: OutcomeEnv,
+  actor: Actor,
+  outcome: Outcome,
+): Promise<void> {
   if ('done' in outcome) return;
   if ('form' in outcome) {
-    await context.sendActivity(cardMessage(await formCard(db, outcome.form, true)));
+    await context.sendActivity(cardMessage(await formCard(env, outcome.form, true)));
     return;
   }
   const reply: Reply =
@@ -56,16 +69,15 @@ function addressed(reply: Reply, actor: Actor): Reply {
  */
 export async function answerButton(
   context: TurnContext,
-  db: Db,
-  log: Logger,
+  env: OutcomeEnv,
   outcome: Outcome,
 ): Promise<AdaptiveCard | string> {
   if ('done' in outcome) return DONE_TEXT;
-  if ('form' in outcome) return formCard(db, outcome.form, false);
+  if ('form' in outcome) return formCard(env, outcome.form, false);
   if ('fieldErrors' in outcome) return Object.values(outcome.fieldErrors).join('\n');
   const card = renderCard(outcome.reply);
   if (outcome.replace) {
-    await replaceForEveryone(context, log, card);
+    await replaceForEveryone(context, env.log, card);
     return card;
   }
   if (outcome.reply.visibility === 'ephemeral') {
@@ -84,17 +96,16 @@ export async function answerButton(
  */
 export async function answerForm(
   context: TurnContext,
-  db: Db,
-  log: Logger,
+  env: OutcomeEnv,
   outcome: Outcome,
   own: boolean,
 ): Promise<AdaptiveCard | string> {
   if ('fieldErrors' in outcome) return `Please check: ${Object.values(outcome.fieldErrors).join(' · ')}`;
-  if ('form' in outcome) return formCard(db, outcome.form, own);
+  if ('form' in outcome) return formCard(env, outcome.form, own);
   const reply: Reply = 'reply' in outcome ? outcome.reply : { visibility: 'ephemeral', text: DONE_TEXT };
   const card = renderCard(reply);
   const replace = 'reply' in outcome && outcome.replace === true;
-  if (own || replace) await replaceForEveryone(context, log, card);
+  if (own || replace) await replaceForEveryone(context, env.log, card);
   else if (reply.visibility === 'in_channel') await context.sendActivity(cardMessage(card));
   return card;
 }
@@ -112,11 +123,11 @@ async function replaceForEveryone(context: TurnContext, log: Logger, card: Adapt
 }
 
 /** The form as a card, with printed names for people it presets (the people picker shows them). */
-export async function formCard(db: Db, form: Form, own: boolean): Promise<AdaptiveCard> {
+export async function formCard(env: OutcomeEnv, form: Form, own: boolean): Promise<AdaptiveCard> {
   const names: Record<string, string> = {};
   for (const field of form.fields) {
     if (field.kind !== 'user' || !field.initial?.startsWith('teams:')) continue;
-    names[field.initial] = (await displayName(db, field.initial)) ?? field.initial;
+    names[field.initial] = (await displayName(env.db, field.initial)) ?? field.initial;
   }
-  return renderForm(form, { own, names });
+  return renderForm(form, { own, names, drafts: env.drafts(form.id) });
 }

@@ -1,14 +1,14 @@
 import { ActivityTypes, TeamsInfo, type TurnContext } from 'botbuilder';
 import type { Logger } from 'pino';
 import type { ChatContext, Outcome, Registry } from '../chat/command.ts';
-import { dispatchAction, dispatchCommand, dispatchForm } from '../chat/dispatch.ts';
+import { dispatchAction, dispatchCommand, dispatchForm, dispatchFormClosed } from '../chat/dispatch.ts';
 import type { CoreDeps } from '../core/deps.ts';
 import { rememberPerson } from '../core/people.ts';
 import { outcomeWithChannelNames } from './channel-names.ts';
 import { captureReferences, conversationTarget, rememberMentionedChannels } from './conversation-refs.ts';
-import { FORM_SUBMIT_VERB, pickedPeople, readFormValues } from './forms.ts';
+import { FORM_DRAFT_VERB, FORM_SUBMIT_VERB, pickedPeople, readFormValues } from './forms.ts';
 import { actorOf, rememberActor, rememberPicked } from './identity.ts';
-import { answerButton, answerForm, replyToMessage } from './outcomes.ts';
+import { answerButton, answerForm, type OutcomeEnv, replyToMessage } from './outcomes.ts';
 import { claimReceipt, receiptKey } from './receipts.ts';
 import { neutralizeTeamsMentions, type ResolveAccount } from './refs.ts';
 import type { AdaptiveCard } from './render.ts';
@@ -23,6 +23,7 @@ export interface TurnDeps {
 }
 
 const INVOKE_ACK = { statusCode: 200, type: 'application/vnd.microsoft.activity.message' };
+const DRAFT_SAVED = 'Draft saved: your answers are filled in when you open the form again.';
 
 /** Runs before every routed turn; false stops the turn (a resend of an activity already applied). */
 export async function beforeTurn(t: TurnDeps, context: TurnContext): Promise<boolean> {
@@ -63,7 +64,7 @@ export async function onMessage(t: TurnDeps, context: TurnContext): Promise<void
   await rememberMentionedChannels(t.deps.db, t.deps.clock, context.activity, channels);
   const ctx = chatContext(t, context);
   const outcome = await named(t, await dispatchCommand(t.registry, ctx, withoutVendorWord(text)));
-  await replyToMessage(context, t.deps.db, ctx.actor, outcome);
+  await replyToMessage(context, outcomeEnv(t), ctx.actor, outcome);
 }
 
 /** `vendor posture "Acme CRO"` and `posture "Acme CRO"` are the same command (Slack's `/vendor …`). */
@@ -71,7 +72,7 @@ export function withoutVendorWord(text: string): string {
   return text.replace(/^\s*\/?vendor(\s+|$)/i, '');
 }
 
-/** An Action.Execute: a button (verb = action id, data.value) or a form's submit. */
+/** An Action.Execute: a button (verb = action id, data.value), a form's submit, or its "Save draft". */
 export async function onAction(
   t: TurnDeps,
   context: TurnContext,
@@ -79,6 +80,12 @@ export async function onAction(
 ): Promise<AdaptiveCard | string> {
   const verb = String((context.activity.value as { action?: { verb?: unknown } }).action?.verb ?? '');
   const ctx = chatContext(t, context);
+  if (verb === FORM_DRAFT_VERB) {
+    const draft = readFormValues(data);
+    await rememberPicked(context, t.deps.db, t.deps.clock, t.log, pickedPeople(data));
+    await dispatchFormClosed(t.registry, ctx, draft.form, draft.values, draft.state);
+    return DRAFT_SAVED;
+  }
   if (verb === FORM_SUBMIT_VERB) {
     const submission = readFormValues(data);
     await rememberPicked(context, t.deps.db, t.deps.clock, t.log, pickedPeople(data));
@@ -86,13 +93,19 @@ export async function onAction(
       t,
       await dispatchForm(t.registry, ctx, submission.form, submission.values, submission.state),
     );
-    return answerForm(context, t.deps.db, t.log, outcome, submission.own);
+    return answerForm(context, outcomeEnv(t), outcome, submission.own);
   }
   const value = typeof data.value === 'string' ? data.value : '';
-  return answerButton(context, t.deps.db, t.log, await named(t, await dispatchAction(t.registry, ctx, verb, value)));
+  return answerButton(context, outcomeEnv(t), await named(t, await dispatchAction(t.registry, ctx, verb, value)));
 }
 
 const named = (t: TurnDeps, outcome: Outcome) => outcomeWithChannelNames(t.deps.db, outcome);
+
+const outcomeEnv = (t: TurnDeps): OutcomeEnv => ({
+  db: t.deps.db,
+  log: t.log,
+  drafts: (form) => typeof t.registry.forms.find((f) => f.form === form)?.close === 'function',
+});
 
 /** Mention entities from Teams name the `29:` account; role grants need the Entra object id. */
 function resolveAccount(t: TurnDeps, context: TurnContext): ResolveAccount {

@@ -82,6 +82,11 @@ export interface ChatDriver {
   click(persona: Persona, message: Message, label: string): Promise<Answer>;
   /** The person fills in the form with these values (by field id) and submits it. */
   submit(persona: Persona, form: FormFacts, values: Record<string, FieldInput>): Promise<Answer>;
+  /**
+   * The person puts the form away without submitting, keeping what they filled in: Slack keeps a
+   * draft when the modal is closed; Teams has no such event, so such a form offers "Save draft".
+   */
+  closeForm(persona: Persona, form: FormFacts, values: Record<string, FieldInput>): Promise<void>;
   /** The platform delivers the last request again (Slack's retry, Teams' resend after 15 seconds). */
   redeliverLast(): Promise<void>;
   /** Sends everything the outbox holds, as the relay would. */

@@ -1,11 +1,11 @@
 import { expect } from 'vitest';
-import { errorsOf, type FieldInput, formOf, messageOf } from './driver.ts';
+import { type FieldInput, formOf, messageOf } from './driver.ts';
 import type { Scenario } from './scenario.ts';
 import { standardWorld } from './world.ts';
 
 // A reassessment from the prompt to new findings: an analyst asks, the owner gets a direct message,
-// opens the questionnaire from its button, is told what is unanswered, submits, and every failed
-// control becomes a finding whose card reaches the findings channel. The prompt then says it is done.
+// opens the questionnaire from its button, puts it away half answered (a draft), comes back, submits,
+// and every failed control becomes a finding whose card reaches the findings channel.
 
 const CONTROLS = [
   'mfa-admin',
@@ -45,16 +45,17 @@ export const reassessmentScenarios: Scenario[] = [
         kind: 'radio',
       });
 
-      // Half answered: the form stays, naming what is still open.
+      // Half answered, then put away: the answers are kept as a draft and filled in next time.
       const half: Record<string, FieldInput> = {};
       for (const id of CONTROLS.slice(0, 7)) half[`answer.${id}`] = FAILED[id] ?? 'yes';
-      const missing = errorsOf(await driver.submit('olive', form, half));
-      expect(missing).toEqual(CONTROLS.slice(7).map(() => 'Answer this control to submit.'));
+      await driver.closeForm('olive', form, half);
+      const again = formOf(await driver.click('olive', prompt!, 'Start reassessment'));
+      expect(again.intro).toContain('7 of 14 controls are answered from your draft.');
 
-      const all: Record<string, FieldInput> = {};
-      for (const id of CONTROLS) all[`answer.${id}`] = FAILED[id] ?? 'yes';
-      all['comment.mfa-admin'] = 'Rolling out by Q3';
-      const done = messageOf(await driver.submit('olive', form, all));
+      const rest: Record<string, FieldInput> = {};
+      for (const id of CONTROLS.slice(7)) rest[`answer.${id}`] = FAILED[id] ?? 'yes';
+      rest['comment.mfa-admin'] = 'Rolling out by Q3';
+      const done = messageOf(await driver.submit('olive', again, rest));
       expect(done.title).toBe('Thank you: Acme Health Cloud reassessed');
       expect(done.all).toContain('Reassessment of Acme Health Cloud submitted. Posture is now');
       expect(done.all).toContain('Controls that failed, each now a finding posted to the vendor’s channel:');

@@ -1,5 +1,6 @@
 import type { Registry } from '../../../src/chat/command.ts';
 import type { CoreDeps } from '../../../src/core/deps.ts';
+import type { StoredMessage } from '../../../src/playground/slack-web-api.ts';
 import {
   type Answer,
   type ChatDriver,
@@ -18,9 +19,9 @@ import {
   type SlackRequest,
   sign,
   slashCommand,
+  viewClosed,
   viewSubmission,
 } from '../slack-requests.ts';
-import type { StoredMessage } from '../../../src/playground/slack-web-api.ts';
 import { ScenarioStore } from './scenario-store.ts';
 import { answerSeen, readAnswer, type Waiting } from './slack-answers.ts';
 import { type SlackNames, slackFacts, slackText } from './slack-facts.ts';
@@ -47,6 +48,22 @@ export type SlackHandle =
 
 export interface SlackFormHandle {
   view: { id: string; hash: string; view: Record<string, unknown> };
+}
+
+/** The open modal with these values entered, as Slack reports it on submit or close. */
+function filledIn(view: SlackFormHandle['view'], values: Record<string, FieldInput>) {
+  const person = (input: FieldInput) => {
+    if (typeof input === 'object' && 'person' in input) return slackUser(input.person);
+    throw new Error(`a people picker takes { person }, not ${JSON.stringify(input)}`);
+  };
+  return {
+    id: view.id,
+    hash: view.hash,
+    callbackId: String(view.view.callback_id),
+    privateMetadata: String(view.view.private_metadata ?? ''),
+    values: stateValues(view.view, values, person),
+    opened: view.view,
+  };
 }
 
 export class SlackDriver implements ChatDriver {
@@ -138,23 +155,17 @@ export class SlackDriver implements ChatDriver {
 
   async submit(persona: Persona, form: FormFacts, values: Record<string, FieldInput>): Promise<Answer> {
     const { view } = form.handle as SlackFormHandle;
-    const person = (input: FieldInput) => {
-      if (typeof input === 'object' && 'person' in input) return slackUser(input.person);
-      throw new Error(`a people picker takes { person }, not ${JSON.stringify(input)}`);
-    };
-    const submission = viewSubmission(
-      slackUser(persona),
-      {
-        id: view.id,
-        hash: view.hash,
-        callbackId: String(view.view.callback_id),
-        privateMetadata: String(view.view.private_metadata ?? ''),
-        values: stateValues(view.view, values, person),
-        opened: view.view,
-      },
-      persona,
-    );
+    const submission = viewSubmission(slackUser(persona), filledIn(view, values), persona);
     return this.#answer(persona, interaction(submission, { secret: SECRET }), { channel: null, view });
+  }
+
+  async closeForm(persona: Persona, form: FormFacts, values: Record<string, FieldInput>): Promise<void> {
+    const { view } = form.handle as SlackFormHandle;
+    const closed = viewClosed(slackUser(persona), filledIn(view, values), persona);
+    this.#last = { request: interaction(closed, { secret: SECRET }), persona };
+    const response = await deliver(this.#s.endpoint, this.#last.request);
+    if (response.status !== 200) throw new Error(`Slack view_closed answered ${response.status}`);
+    await this.#s.idle();
   }
 
   async redeliverLast(): Promise<void> {

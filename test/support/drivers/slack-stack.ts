@@ -6,12 +6,12 @@ import { SLACK_TIERS } from '../../../src/delivery/limits.ts';
 import { createSlackPacer, type Pacer } from '../../../src/delivery/pacing.ts';
 import type { Sender } from '../../../src/delivery/sender.ts';
 import { createLogger } from '../../../src/log.ts';
+import { type SlackWebApi, startSlackWebApi } from '../../../src/playground/slack-web-api.ts';
 import { createSlackApp, type SlackApp } from '../../../src/slack/app.ts';
 import { createSlackNotifier } from '../../../src/slack/notifier.ts';
 import { PERSONAS, type Persona, type Place } from '../../scenarios/driver.ts';
 import { PEOPLE } from '../../scenarios/personas.ts';
 import { type ResponseUrlCatcher, startResponseUrlCatcher } from '../slack-requests.ts';
-import { type SlackWebApi, startSlackWebApi } from '../../../src/playground/slack-web-api.ts';
 import type { ScenarioStore } from './scenario-store.ts';
 
 // Everything a Slack scenario runs against, started once per test file: the Web API stand-in (with

@@ -1,3 +1,4 @@
+import { FORM_DRAFT_VERB } from '../../../src/teams/forms.ts';
 import type { Answer, FieldInput, Persona } from '../../scenarios/driver.ts';
 import type { ConnectorCall } from '../bot-connector.ts';
 import type { Activity } from '../teams-requests.ts';
@@ -83,9 +84,10 @@ export function formData(
   card: Card,
   values: Record<string, FieldInput>,
   aad: (persona: Persona) => string,
+  action: Element | undefined = submitAction(card),
 ): { verb: string; data: Record<string, unknown> } {
-  const submit = submitAction(card);
-  if (!submit) throw new Error(`not a form: ${JSON.stringify(card)}`);
+  const submit = action;
+  if (!submit) throw new Error(`not a form, or no such button on it: ${JSON.stringify(card)}`);
   const data: Record<string, unknown> = { ...(submit.data as Record<string, unknown>) };
   for (const element of card.body ?? []) {
     const id = typeof element.id === 'string' ? /^field:([a-z]+):(.+)$/.exec(element.id) : null;
@@ -99,4 +101,10 @@ export function formData(
     data[String(element.id)] = value;
   }
   return { verb: String(submit.verb), data };
+}
+
+/** The same, for the form's "Save draft" button (Teams' stand-in for closing a form). */
+export function draftData(card: Card, values: Record<string, FieldInput>, aad: (persona: Persona) => string) {
+  const draft = cardActions(card).find((a) => a.type === 'Action.Execute' && a.verb === FORM_DRAFT_VERB);
+  return formData(card, values, aad, draft);
 }

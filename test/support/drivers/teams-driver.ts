@@ -6,7 +6,7 @@ import type { ConnectorCall } from '../bot-connector.ts';
 import { type Activity, postActivity } from '../teams-requests.ts';
 import { ScenarioStore } from './scenario-store.ts';
 import { COMMAND_CHANNEL, installed, invoke, personalChat, teamsAccount, typed } from './teams-activities.ts';
-import { answerFromCall, answerFromInvoke, formData, pickAction } from './teams-answers.ts';
+import { answerFromCall, answerFromInvoke, draftData, formData, pickAction } from './teams-answers.ts';
 import { type TeamsHandle, threadOf, topLevel } from './teams-conversations.ts';
 import { PLACES, startTeamsStack, type TeamsStack } from './teams-stack.ts';
 
@@ -87,6 +87,18 @@ export class TeamsDriver implements ChatDriver {
       handle,
       formData(handle.card, values, (p) => teamsAccount(p).aadObjectId),
     );
+  }
+
+  async closeForm(persona: Persona, form: FormFacts, values: Record<string, FieldInput>): Promise<void> {
+    const handle = form.handle as TeamsHandle;
+    const saved = await this.#invoke(
+      persona,
+      handle,
+      draftData(handle.card, values, (p) => teamsAccount(p).aadObjectId),
+    );
+    if (saved.kind !== 'message' || !saved.message.all.startsWith('Draft saved')) {
+      throw new Error(`Save draft was answered ${JSON.stringify(saved)}`);
+    }
   }
 
   async redeliverLast(): Promise<void> {
