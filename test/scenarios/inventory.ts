@@ -30,6 +30,12 @@ export const inventoryScenarios: Scenario[] = [
         await driver.run('dana', 'add "Pied Piper" data:none tier:high reason:"holds our keys"'),
       );
       expect(reasoned.all).toContain('Added Pied Piper: tier high (override: holds our keys).');
+      const routed = messageOf(await driver.run('dana', 'add "Hooli Labs" data:confidential channel:#{security}'));
+      expect(routed.all).toContain('Findings go to #security.');
+      await driver.run('dana', 'signal Hooli Labs breach medium Credentials posted on a paste site');
+      expect((await driver.channelMessages('security')).map((m) => m.title)).toEqual([
+        'Medium · Hooli Labs (medium tier)',
+      ]);
       const bad = messageOf(await driver.run('dana', 'add Hoolix data:XYZ'));
       expect(bad.all).toContain('Data types must be one of PHI, PII, confidential, none; “XYZ” is not.');
       expect(bad.all).toContain(usageOf('add'));

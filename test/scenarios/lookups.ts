@@ -82,6 +82,9 @@ export const lookupScenarios: Scenario[] = [
       expect(critical.all).toContain('Acme Health Cloud');
       expect(critical.all).not.toContain('Globex Payroll');
       expect(critical.context).toEqual(['Showing 1 · Filtered: tier critical']);
+      const olives = messageOf(await driver.run('vic', 'list owner:@{olive}'));
+      expect(olives.context).toContain('Showing 1 · Filtered: owner @Olive Owner');
+      expect(olives.all).toContain('Acme Health Cloud');
       const bad = messageOf(await driver.run('vic', 'list tier:extreme'));
       expect(bad.all).toContain('Tier must be one of critical, high, medium, low; “extreme” is not.');
       expect(bad.all).toContain(usageOf('list'));
@@ -117,6 +120,24 @@ export const lookupScenarios: Scenario[] = [
       const bad = messageOf(await driver.run('dana', 'findings severity:urgent'));
       expect(bad.all).toContain('Severity must be one of critical, high, medium, low; “urgent” is not.');
       expect(bad.all).toContain(usageOf('findings'));
+    },
+  },
+  {
+    name: 'a command’s answer is for the asker: private, or in Teams channels addressed to them',
+    async run(driver) {
+      await standardWorld(driver);
+      const plain = messageOf(await driver.run('vic', 'posture Globex Payroll'));
+      expect(plain.private).toBe(true);
+      // Naming a person means typing in a conversation they are in: on Teams that is a channel, where
+      // no message is private, so the answer is addressed to the asker (docs/platform-differences.md).
+      const named = messageOf(await driver.run('vic', 'list owner:@{olive}'));
+      if (driver.platform === 'slack') {
+        expect(named.private).toBe(true);
+        expect(named.context).toEqual(['Showing 1 · Filtered: owner @Olive Owner']);
+      } else {
+        expect(named.private).toBe(false);
+        expect(named.context).toEqual(['For @Vic Viewer', 'Showing 1 · Filtered: owner @Olive Owner']);
+      }
     },
   },
 ];
