@@ -10,13 +10,16 @@ import { type CliIO, FailedCheck } from '../io.ts';
 // does the whole sweep in a transaction and rolls it back, printing what would have been queued.
 // A real sweep only queues: the running bot's relay picks the messages up from the outbox.
 
+const count = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
+
 function describe(report: SweepReport, timeZone: string): string[] {
   const late = report.messages.filter((m) => m.late).length;
   const verb = report.dryRun ? 'would be queued' : 'queued';
   const lines = [
     `${report.dryRun ? 'dry run' : 'sweep'} at ${report.at} (${report.today} in ${timeZone}): ` +
-      `${report.fired.length} triggers fired, ${report.messages.length} messages ${verb} (${late} late), ` +
-      `${report.snapshots} posture snapshots${report.drifted.length ? `, drift on ${report.drifted.length} vendors` : ''}`,
+      `${count(report.fired.length, 'trigger')} fired, ${count(report.messages.length, 'message')} ${verb} (${late} late), ` +
+      `${count(report.snapshots, 'posture snapshot')}` +
+      `${report.drifted.length ? `, drift on ${count(report.drifted.length, 'vendor')}` : ''}`,
   ];
   if (report.messages.length > 0) lines.push('target\ttemplate\tlate');
   for (const m of report.messages) lines.push(`${m.target}\t${m.template}\t${m.late ? 'late' : 'on time'}`);
