@@ -6,10 +6,10 @@ import { systemClock } from '../src/core/clock.ts';
 import { enqueue } from '../src/core/outbox.ts';
 import { createSlackPacer } from '../src/delivery/pacing.ts';
 import { Relay } from '../src/delivery/relay.ts';
+import { startSlackWebApi } from '../src/playground/slack-web-api.ts';
 import { createSlackNotifier } from '../src/slack/notifier.ts';
 import { inTransaction, openStore } from '../src/store/database.ts';
 import { migrateToLatest } from '../src/store/migrate.ts';
-import { startSlackWebApi } from '../src/playground/slack-web-api.ts';
 
 // How close the relay gets to the ceiling Slack's per-channel limit allows, without a single 429 and
 // without losing a message. Slack allows 1 post per second per channel; the stand-in and the pacer are

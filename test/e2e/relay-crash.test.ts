@@ -2,8 +2,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { enqueue } from '../../src/core/outbox.ts';
-import { inTransaction } from '../../src/store/database.ts';
 import { type SlackWebApi, startSlackWebApi } from '../../src/playground/slack-web-api.ts';
+import { inTransaction } from '../../src/store/database.ts';
 import { createTestStore, type TestStore } from '../support/store.ts';
 
 // The delivery guarantee under SIGKILL: a relay process is killed at random moments 20 times while

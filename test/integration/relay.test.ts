@@ -8,10 +8,10 @@ import { claimDue } from '../../src/delivery/outbox-rows.ts';
 import { createSlackPacer, type Pacer } from '../../src/delivery/pacing.ts';
 import { Relay } from '../../src/delivery/relay.ts';
 import type { Sender } from '../../src/delivery/sender.ts';
+import { type SlackWebApi, startSlackWebApi } from '../../src/playground/slack-web-api.ts';
 import { createSlackNotifier } from '../../src/slack/notifier.ts';
 import { inTransaction } from '../../src/store/database.ts';
 import type { OutboxRow } from '../../src/store/tables.ts';
-import { type SlackWebApi, startSlackWebApi } from '../../src/playground/slack-web-api.ts';
 import { createTestStore, type TestStore } from '../support/store.ts';
 
 // The relay end to end: real SQLite, the real notifier and WebClient, and a Slack stand-in that

@@ -5,6 +5,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type FormValues, openForm, type Registry, reply } from '../../src/chat/command.ts';
 import { ephemeral, type Form } from '../../src/chat/reply.ts';
 import { createLogger } from '../../src/log.ts';
+import { type OpenView, type SlackWebApi, startSlackWebApi } from '../../src/playground/slack-web-api.ts';
+import { viewProblems } from '../../src/playground/slack-web-api-blocks.ts';
 import { createSlackApp, type SlackApp } from '../../src/slack/app.ts';
 import {
   deliver,
@@ -15,8 +17,6 @@ import {
   startResponseUrlCatcher,
   viewSubmission,
 } from '../support/slack-requests.ts';
-import { type OpenView, type SlackWebApi, startSlackWebApi } from '../../src/playground/slack-web-api.ts';
-import { viewProblems } from '../../src/playground/slack-web-api-blocks.ts';
 import { createTestStore, type TestStore } from '../support/store.ts';
 
 // Forms through the real app: a questionnaire too long for one modal is walked page by page and

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type Registry, reply } from '../../src/chat/command.ts';
 import { ephemeral } from '../../src/chat/reply.ts';
 import { createLogger } from '../../src/log.ts';
+import { type SlackWebApi, startSlackWebApi } from '../../src/playground/slack-web-api.ts';
 import { createSlackApp, type SlackApp } from '../../src/slack/app.ts';
 import { claimReceipt, pruneReceipts } from '../../src/slack/receipts.ts';
 import {
@@ -17,7 +18,6 @@ import {
   slashCommand,
   startResponseUrlCatcher,
 } from '../support/slack-requests.ts';
-import { type SlackWebApi, startSlackWebApi } from '../../src/playground/slack-web-api.ts';
 import { createTestStore, type TestStore } from '../support/store.ts';
 
 // What reaches the handlers: only correctly signed, fresh requests, and each Slack delivery once.

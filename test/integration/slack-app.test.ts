@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { openForm, type Registry, reply } from '../../src/chat/command.ts';
 import { ephemeral, type Form, inChannel, mention } from '../../src/chat/reply.ts';
 import { createLogger } from '../../src/log.ts';
+import { type SlackWebApi, startSlackWebApi } from '../../src/playground/slack-web-api.ts';
 import { createSlackApp, type SlackApp } from '../../src/slack/app.ts';
 import { readModalMeta } from '../../src/slack/forms.ts';
 import {
@@ -18,7 +19,6 @@ import {
   viewClosed,
   viewSubmission,
 } from '../support/slack-requests.ts';
-import { type SlackWebApi, startSlackWebApi } from '../../src/playground/slack-web-api.ts';
 import { createTestStore, type TestStore } from '../support/store.ts';
 
 // The real Bolt ExpressReceiver on loopback HTTP, signed requests in Slack's shapes, and the Web API

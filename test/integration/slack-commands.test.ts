@@ -9,6 +9,8 @@ import { grantRole } from '../../src/core/roles.ts';
 import { findVendorByName } from '../../src/core/vendor-lookup.ts';
 import { createVendor } from '../../src/core/vendors.ts';
 import { createLogger } from '../../src/log.ts';
+import { type SlackWebApi, startSlackWebApi } from '../../src/playground/slack-web-api.ts';
+import { messageBlockProblems } from '../../src/playground/slack-web-api-blocks.ts';
 import { createSlackApp, type SlackApp } from '../../src/slack/app.ts';
 import { inTransaction } from '../../src/store/database.ts';
 import {
@@ -20,8 +22,6 @@ import {
   startResponseUrlCatcher,
   viewSubmission,
 } from '../support/slack-requests.ts';
-import { type SlackWebApi, startSlackWebApi } from '../../src/playground/slack-web-api.ts';
-import { messageBlockProblems } from '../../src/playground/slack-web-api-blocks.ts';
 import { createTestStore, type TestStore } from '../support/store.ts';
 
 // The real registry behind the real Bolt app: signed slash commands over loopback HTTP, replies

@@ -11,6 +11,7 @@ import { renderNotification } from '../../src/chat/notifications/index.ts';
 import { createSlackPacer, type Pacer } from '../../src/delivery/pacing.ts';
 import { Relay } from '../../src/delivery/relay.ts';
 import { createLogger } from '../../src/log.ts';
+import { type SlackWebApi, type StoredMessage, startSlackWebApi } from '../../src/playground/slack-web-api.ts';
 import { createSlackApp, type SlackApp } from '../../src/slack/app.ts';
 import { createSlackNotifier } from '../../src/slack/notifier.ts';
 import {
@@ -23,7 +24,6 @@ import {
   startResponseUrlCatcher,
   viewSubmission,
 } from '../support/slack-requests.ts';
-import { type SlackWebApi, type StoredMessage, startSlackWebApi } from '../../src/playground/slack-web-api.ts';
 import { createTestStore, type TestStore } from '../support/store.ts';
 import { grantRoles, insertVendor, openTestFinding } from './finding-fixtures.ts';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Form, FormField } from '../../src/chat/reply.ts';
-import { fieldErrorsResponse, formPages, readFormValues, readModalMeta, renderModal } from '../../src/slack/forms.ts';
 import { viewProblems } from '../../src/playground/slack-web-api-blocks.ts';
+import { fieldErrorsResponse, formPages, readFormValues, readModalMeta, renderModal } from '../../src/slack/forms.ts';
 
 type AnyBlock = { type: string; block_id?: string; element?: Record<string, unknown>; optional?: boolean };
 

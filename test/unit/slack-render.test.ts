@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { type Block, type Button, inChannel, mention } from '../../src/chat/reply.ts';
+import { messageBlockProblems, viewProblems } from '../../src/playground/slack-web-api-blocks.ts';
 import { decodeActionId, decodeOverflowValue } from '../../src/slack/action-ids.ts';
 import { renderHome, renderMessage } from '../../src/slack/render.ts';
-import { messageBlockProblems, viewProblems } from '../../src/playground/slack-web-api-blocks.ts';
 
 type AnyBlock = { type: string; [key: string]: unknown };
 const blocksOf = (blocks: Block[]) => renderMessage(inChannel('fallback', blocks)).blocks as unknown as AnyBlock[];
