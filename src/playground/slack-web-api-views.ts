@@ -118,6 +118,44 @@ export class Views {
     return fail('view_not_found');
   }
 
+  /** Slack's client closing the modal on top (Cancel, or a submission acknowledged without an action). */
+  close(user: string, viewId: string): boolean {
+    const stack = this.#modals.get(user);
+    if (!stack || stack.at(-1)?.id !== viewId) return false;
+    stack.pop();
+    if (stack.length === 0) this.#modals.delete(user);
+    return true;
+  }
+
+  /**
+   * What Slack does with the acknowledgement of a view_submission: `errors` keeps the view open, `update`
+   * replaces it (same id, new hash), `push` adds a view on top, `clear` closes every view, and anything
+   * else closes the submitted view.
+   */
+  applySubmissionAck(user: string, viewId: string, ack: Json): Answer {
+    const stack = this.#modals.get(user) ?? [];
+    const index = stack.findIndex((v) => v.id === viewId);
+    if (index < 0) return fail('view_not_found');
+    const action = ack.response_action;
+    if (action === 'errors') return { ok: true };
+    if (action === 'clear') {
+      this.#modals.delete(user);
+      return { ok: true };
+    }
+    if (action === 'update' || action === 'push') {
+      const problem = this.#checkView(ack.view, 'modal');
+      if (problem) return problem;
+      if (action === 'push' && stack.length >= MODAL_STACK_LIMIT) return fail('push_limit_reached');
+      const open = this.#stored(user, ack.view as Json, action === 'update' ? viewId : undefined);
+      if (action === 'update') stack[index] = open;
+      else stack.push(open);
+      return this.#answer(open);
+    }
+    stack.splice(index, 1);
+    if (stack.length === 0) this.#modals.delete(user);
+    return { ok: true };
+  }
+
   publish(args: Json): Answer {
     const user = str(args.user_id);
     if (!user || !this.#userExists(user)) return fail('user_not_found');

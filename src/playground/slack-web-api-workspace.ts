@@ -146,6 +146,23 @@ export class Workspace {
     return { ok: true, message_ts: messageTs };
   }
 
+  /** A response_url's `replace_original` on an ephemeral message: only the person ever saw it. */
+  replaceEphemeral(user: string, messageTs: string, args: Json): Answer {
+    const message = this.ephemerals.find((e) => e.user === user && e.messageTs === messageTs);
+    if (!message) return fail('message_not_found');
+    const content = this.#content(args);
+    if ('ok' in content) return content;
+    Object.assign(message, content);
+    return { ok: true };
+  }
+
+  deleteEphemeral(user: string, messageTs: string): Answer {
+    const index = this.ephemerals.findIndex((e) => e.user === user && e.messageTs === messageTs);
+    if (index < 0) return fail('message_not_found');
+    this.ephemerals.splice(index, 1);
+    return { ok: true };
+  }
+
   conversationsOpen(args: Json): Answer {
     const users = (str(args.users) ?? '').split(',').filter(Boolean);
     if (users.length !== 1) return fail(users.length === 0 ? 'users_list_not_supplied' : 'not_supported');

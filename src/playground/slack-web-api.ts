@@ -1,7 +1,9 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { type Fault, Faults } from './slack-web-api-faults.ts';
 import { bearer, parseArgs, readBody, stringArg } from './slack-web-api-http.ts';
 import { type RateLimitOptions, RateLimits } from './slack-web-api-limits.ts';
+import { type ResponseSource, ResponseUrls } from './slack-web-api-responses.ts';
 import {
   type Answer,
   type ChannelSpec,
@@ -17,16 +19,11 @@ import {
 // (and Bolt, via clientOptions.slackApiUrl) talks to. It enforces what Slack enforces, so a test that
 // passes against it means something: bearer-token auth, form-urlencoded and JSON bodies, Block Kit
 // limits (invalid_blocks), per-tier and per-channel rate limits (HTTP 429 + Retry-After), trigger ids
-// that expire after 3 s and work once. Faults can be injected per method.
+// that expire after 3 s and work once. Faults can be injected per method. It also serves response_urls
+// and does what Slack's client does with a modal's acknowledgement, so the playground runs the bot on
+// it as the bot's workspace, and tests and benches use the same one.
 
-export type { ChannelSpec, EphemeralMessage, OpenView, SlackUser, StoredMessage };
-
-export type Fault =
-  | { status: number }
-  | { error: string }
-  | { rateLimited: number }
-  /** The connection is dropped without an answer (a network error for the client). */
-  | { drop: true };
+export type { ChannelSpec, EphemeralMessage, Fault, OpenView, ResponseSource, SlackUser, StoredMessage };
 
 export interface CallRecord {
   method: string;
@@ -42,6 +39,8 @@ export interface SlackWebApiOptions extends RateLimitOptions {
   users?: SlackUser[];
   /** Milliseconds clock for rate limits and trigger expiry; default Date.now. */
   now?: () => number;
+  /** Called after anything a person could see may have changed (a message, a modal, a Home tab). */
+  onChange?: () => void;
 }
 
 type Handler = (ws: Workspace, args: Json) => Answer;
@@ -69,7 +68,9 @@ export class SlackWebApi {
   #url = '';
   readonly #limits: RateLimits;
   readonly #now: () => number;
-  readonly #faults = new Map<string, { fault: Fault; times: number; after: number }[]>();
+  readonly #faults = new Faults();
+  readonly #responses: ResponseUrls;
+  readonly #onChange: () => void;
   readonly #server = createServer((req, res) => {
     this.#handle(req, res).catch(() => {
       if (!res.headersSent) res.writeHead(500).end();
@@ -81,6 +82,8 @@ export class SlackWebApi {
     this.token = options.token ?? 'xoxb-stand-in-token';
     this.workspace = new Workspace(this.#now);
     this.#limits = new RateLimits(options);
+    this.#responses = new ResponseUrls(this.workspace, this.#now);
+    this.#onChange = options.onChange ?? (() => {});
     for (const c of options.channels ?? ['CGENERAL']) this.workspace.addChannel(typeof c === 'string' ? { id: c } : c);
     for (const u of options.users ?? []) this.workspace.addUser(u);
   }
@@ -103,13 +106,30 @@ export class SlackWebApi {
 
   /** The next `times` calls of `method` (after letting `after` calls through) answer with `fault`. */
   inject(method: string, fault: Fault, times = 1, after = 0): void {
-    const queue = this.#faults.get(method) ?? [];
-    queue.push({ fault, times, after });
-    this.#faults.set(method, queue);
+    this.#faults.inject(method, fault, times, after);
   }
 
   issueTrigger(user: string): string {
     return this.workspace.views.issueTrigger(user);
+  }
+
+  /** A response_url for one command or message click, served by this stand-in as Slack serves it. */
+  responseUrl(source: ResponseSource): string {
+    return new URL(`../respond/${this.#responses.issue(source)}`, this.#url).toString();
+  }
+
+  /** The person cancelled the modal on top of their stack. */
+  closeView(user: string, viewId: string): boolean {
+    const closed = this.workspace.views.close(user, viewId);
+    if (closed) this.#onChange();
+    return closed;
+  }
+
+  /** Applies a view_submission's acknowledgement (response_action) as Slack's client does. */
+  applySubmissionAck(user: string, viewId: string, ack: Json): Answer {
+    const answer = this.workspace.views.applySubmissionAck(user, viewId, ack);
+    this.#onChange();
+    return answer;
   }
 
   addChannel(spec: string | ChannelSpec): void {
@@ -153,7 +173,11 @@ export class SlackWebApi {
 
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://stand-in');
-    const method = url.pathname.startsWith('/api/') ? url.pathname.slice('/api/'.length) : '';
+    const method = url.pathname.startsWith('/api/')
+      ? url.pathname.slice('/api/'.length)
+      : url.pathname.startsWith('/respond/')
+        ? 'response_url'
+        : '';
     const parsed = parseArgs(req, url, await readBody(req));
     // A token in the body is accepted for form posts (not JSON, as on Slack) and never kept in the log.
     const { token: bodyToken, ...args } = parsed.args;
@@ -163,8 +187,15 @@ export class SlackWebApi {
       res
         .writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers })
         .end(JSON.stringify(body));
+      if (body.ok === true) this.#onChange();
     };
 
+    if (url.pathname.startsWith('/respond/')) {
+      // A response_url carries its own authority: no token. Logged as method "response_url".
+      if (parsed.error) return send(400, { ok: false, error: parsed.error });
+      const answer = this.#responses.answer(url.pathname.slice('/respond/'.length), args);
+      return send(answer.status, answer.body);
+    }
     if (parsed.error) return send(200, { ok: false, error: parsed.error });
     const token = bearer(req) ?? (parsed.json ? undefined : stringArg(bodyToken));
     if (!token) return send(200, { ok: false, error: 'not_authed' });
@@ -172,7 +203,7 @@ export class SlackWebApi {
     const handler = METHODS[method];
     if (!handler) return send(200, { ok: false, error: 'unknown_method' });
 
-    const fault = this.#takeFault(method);
+    const fault = this.#faults.take(method);
     if (fault) {
       if ('drop' in fault) {
         record(0, 'dropped');
@@ -196,19 +227,6 @@ export class SlackWebApi {
   #channelKey(channel: unknown): string | undefined {
     const id = stringArg(channel);
     return id && this.workspace.users.has(id) ? (this.workspace.dms.get(id) ?? id) : id;
-  }
-
-  #takeFault(method: string): Fault | null {
-    const queue = this.#faults.get(method);
-    const next = queue?.[0];
-    if (!queue || !next) return null;
-    if (next.after > 0) {
-      next.after -= 1;
-      return null;
-    }
-    next.times -= 1;
-    if (next.times <= 0) queue.shift();
-    return next.fault;
   }
 }
 
