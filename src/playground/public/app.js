@@ -107,7 +107,9 @@ function render() {
 
   renderTopbar(snap);
   const list = $('messages');
-  const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 48 || list.dataset.conv !== conv.id;
+  const view = `${conv.id}:${ui.tab}`;
+  const moved = list.dataset.view !== view;
+  const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 48 || moved;
   const scrollTop = list.scrollTop;
   if (ui.tab === 'messages') ui.seen.set(conv.id, countOf(conv));
   $('sidebar').replaceChildren(...sidebar(snap, ui, openConversation));
@@ -130,7 +132,9 @@ function render() {
   const answered = list.dataset.conv === conv.id && own > Number(list.dataset.own ?? own);
   list.dataset.conv = conv.id;
   list.dataset.own = String(own);
-  list.scrollTop = atBottom ? list.scrollHeight : scrollTop;
+  list.dataset.view = view;
+  // Conversations open at their newest message, Home at its top.
+  list.scrollTop = ui.tab === 'home' ? (moved ? 0 : scrollTop) : atBottom ? list.scrollHeight : scrollTop;
   if (answered && ui.tab === 'messages')
     [...list.querySelectorAll(':scope > .msg.ephemeral')].at(-1)?.scrollIntoView({ block: 'nearest' });
 
@@ -166,9 +170,8 @@ function renderTabs(conv, snap) {
       'button',
       {
         type: 'button',
-        role: 'tab',
         class: 'tab',
-        'aria-selected': String(ui.tab === name),
+        'aria-current': ui.tab === name ? 'true' : null,
         dataset: { focusKey: `tab:${name}` },
         on: { click: () => openTab(name) },
       },

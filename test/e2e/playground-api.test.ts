@@ -1,0 +1,170 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.ts';
+import { createLogger } from '../../src/log.ts';
+import { PUBLIC_DIR } from '../../src/playground/routes.ts';
+import type { MessageView, Snapshot } from '../../src/playground/snapshot.ts';
+import { type RunningPlayground, startPlayground } from '../../src/playground/start.ts';
+
+// The playground server over HTTP, as the page uses it: what it keeps between runs, what Reset does,
+// what it refuses (as Slack's own client would), and that the page needs nothing from elsewhere.
+
+const ANALYST = 'UDEMOANALYST';
+const FINDINGS = 'CDEMOFINDINGS';
+const DAY = 86_400_000;
+/** Posts per channel per second: raised (for the stand-in and the relay alike) so the tests are quick. */
+const RATE = 20;
+const SLOW = 60_000;
+
+let dir: string;
+let running: RunningPlayground[] = [];
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'vendor-risk-playground-api-'));
+  running = [];
+});
+
+afterEach(async () => {
+  for (const p of running) await p.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function start(): Promise<RunningPlayground> {
+  const config = loadConfig({ PORT: '0', LOG_LEVEL: 'silent' });
+  const p = await startPlayground(config, {
+    databaseFile: join(dir, 'playground.db'),
+    log: createLogger('silent'),
+    postsPerSecondPerChannel: RATE,
+  });
+  running.push(p);
+  return p;
+}
+
+async function stop(p: RunningPlayground): Promise<void> {
+  running = running.filter((r) => r !== p);
+  await p.stop();
+}
+
+const post = async (p: RunningPlayground, path: string, body: object) => {
+  const response = await fetch(`${p.url}playground/api/${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+};
+
+const state = async (p: RunningPlayground, as = ANALYST): Promise<Snapshot> =>
+  (await fetch(`${p.url}playground/api/state?as=${as}`)).json() as Promise<Snapshot>;
+
+/** Reads the persona's view until `found` finds what it looks for (the bot answers asynchronously). */
+async function eventually<T>(p: RunningPlayground, found: (s: Snapshot) => T | undefined, as = ANALYST): Promise<T> {
+  for (let tries = 0; tries < 900; tries += 1) {
+    const hit = found(await state(p, as));
+    if (hit !== undefined && hit !== null && hit !== false) return hit;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error('the playground never showed what was expected');
+}
+
+const findings = (s: Snapshot) => s.conversations.find((c) => c.id === FINDINGS)?.messages ?? [];
+const withText = (text: string) => (m: MessageView) => m.text.includes(text) || JSON.stringify(m.blocks).includes(text);
+/** The action ids of a message's buttons, e.g. finding.ack. */
+const actionIds = (m: MessageView): string[] =>
+  [...JSON.stringify(m.blocks).matchAll(/"action_id":"([^"]+)"/g)].map((x) => x[1] ?? '');
+
+const backupCard = (s: Snapshot) => findings(s).find(withText('Backup restore not tested'));
+const acknowledgedCard = (s: Snapshot) => {
+  const card = backupCard(s);
+  return card?.edited && JSON.stringify(card.blocks).includes('Acknowledged') ? card : undefined;
+};
+
+/** Uses the control on a message whose action id starts with `action` (the renderer numbers repeats). */
+async function click(p: RunningPlayground, m: MessageView, action: string, as = ANALYST) {
+  const actionId = actionIds(m).find((id) => id.startsWith(action)) ?? action;
+  const place = { channel: FINDINGS, ts: m.ts, ephemeral: m.ephemeral };
+  return (await post(p, 'click', { as, place, actionId, choice: null })).body;
+}
+
+describe('the playground server', () => {
+  it(
+    'keeps the database and the conversations between runs, and resumes the clock, never earlier',
+    async () => {
+      const first = await start();
+      expect(await click(first, await eventually(first, backupCard), 'finding.ack')).toEqual({ ok: true });
+      const acknowledged = await eventually(first, acknowledgedCard);
+      expect((await post(first, 'clock', { days: 7 })).body.ok).toBe(true);
+      expect((await post(first, 'triggers', {})).body.ok).toBe(true);
+      expect((await state(first)).aheadMs).toBeGreaterThanOrEqual(7 * DAY);
+      await stop(first);
+
+      const second = await start();
+      const after = await state(second);
+      expect(after.aheadMs).toBeGreaterThanOrEqual(7 * DAY - 60_000);
+      // The same card as it was left: not a second seeding, and not an empty channel.
+      expect(acknowledgedCard(after)?.ts).toBe(acknowledged.ts);
+    },
+    SLOW,
+  );
+
+  it(
+    'Reset wipes what was done, seeds the demo again and puts the clock back to real time',
+    async () => {
+      const p = await start();
+      expect(await click(p, await eventually(p, backupCard), 'finding.ack')).toEqual({ ok: true });
+      await eventually(p, acknowledgedCard);
+      await post(p, 'clock', { days: 30 });
+
+      expect((await post(p, 'reset', {})).body).toEqual({ ok: true });
+      const fresh = await eventually(p, backupCard);
+      expect(actionIds(fresh).some((id) => id.startsWith('finding.ack'))).toBe(true);
+      expect(fresh.edited).toBe(false);
+      expect((await state(p)).aheadMs).toBeLessThan(DAY);
+    },
+    SLOW,
+  );
+
+  it(
+    'refuses what Slack would not let a person do, and says why',
+    async () => {
+      const p = await start();
+      const notMine = await post(p, 'command', { as: ANALYST, channel: 'DDEMOOWNER', text: '/vendor help' });
+      expect(notMine.status).toBe(400);
+      expect(notMine.body.error).toMatch(/another person's conversation/);
+
+      const unknown = await post(p, 'command', { as: ANALYST, channel: FINDINGS, text: '/vendr help' });
+      expect(unknown.body).toMatchObject({ ok: false, error: expect.stringMatching(/\/vendr is not a valid command/) });
+
+      const card = await eventually(p, backupCard);
+      expect(await click(p, card, 'approval.approve')).toEqual({
+        ok: false,
+        error: 'That button is no longer on the message.',
+      });
+
+      // An empty required field keeps the modal open, as Slack's client does, and nothing reaches the bot.
+      expect(await click(p, card, 'finding.escalate')).toEqual({ ok: true });
+      const modal = await eventually(p, (s) => s.modal ?? undefined);
+      const empty = await post(p, 'submit', { as: ANALYST, viewId: modal.id, values: {} });
+      expect(empty.body).toMatchObject({ ok: false, fieldErrors: { reason: 'Please complete this required field.' } });
+      expect((await state(p)).modal?.id).toBe(modal.id);
+      expect((await post(p, 'close', { as: ANALYST, viewId: modal.id })).body).toEqual({ ok: true });
+      expect((await state(p)).modal).toBeNull();
+    },
+    SLOW,
+  );
+
+  it('serves a page that loads nothing from anywhere else', async () => {
+    const p = await start();
+    const page = await fetch(p.url);
+    expect(page.headers.get('content-security-policy')).toMatch(/default-src 'self'/);
+    const html = await page.text();
+    const assets = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1] ?? '');
+    expect(assets.filter((a) => /^(https?:)?\/\//.test(a))).toEqual([]);
+    for (const asset of assets.filter((a) => a.startsWith('/'))) {
+      expect((await fetch(new URL(asset, p.url))).status, asset).toBe(200);
+    }
+    expect(readFileSync(join(PUBLIC_DIR, 'app.css'), 'utf8')).not.toMatch(/@import|url\(\s*['"]?(https?:)?\/\//);
+  });
+});
