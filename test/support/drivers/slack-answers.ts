@@ -1,6 +1,6 @@
 import type { Answer } from '../../scenarios/driver.ts';
-import type { SlackHandle } from './slack-driver.ts';
 import { type SlackNames, slackFacts, slackFormFacts } from './slack-facts.ts';
+import type { SlackHandle } from './slack-inputs.ts';
 import type { SlackStack } from './slack-stack.ts';
 
 // Where a Slack user sees the bot's answer once Bolt has handled the request: a post to the request's

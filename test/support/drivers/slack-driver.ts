@@ -11,7 +11,7 @@ import {
   type Persona,
   type Place,
 } from '../../scenarios/driver.ts';
-import { CHANNEL_PLACEHOLDER, PEOPLE, PERSON_PLACEHOLDER } from '../../scenarios/personas.ts';
+import { PEOPLE } from '../../scenarios/personas.ts';
 import {
   blockActions,
   deliver,
@@ -25,14 +25,13 @@ import {
 import { ScenarioStore } from './scenario-store.ts';
 import { answerSeen, readAnswer, type Waiting } from './slack-answers.ts';
 import { type SlackNames, slackFacts, slackText } from './slack-facts.ts';
-import { pressed, stateValues } from './slack-inputs.ts';
+import { filledIn, pressed, type SlackFormHandle, type SlackHandle, typedText } from './slack-inputs.ts';
 import {
   COMMAND_CHANNEL,
   clearWorkspace,
   PLACES,
   SECRET,
   type SlackStack,
-  slackChannel,
   slackUser,
   startSlackStack,
 } from './slack-stack.ts';
@@ -40,31 +39,6 @@ import {
 // The scenarios' driver for Slack: signed slash commands, block actions and view submissions to the
 // Bolt app over HTTP; answers read where Slack would show them (the response_url, a modal opened with
 // views.open, an ephemeral or a DM through the Web API stand-in).
-
-/** A message the driver can click: a real one in a channel or DM, or an answer only one person saw. */
-export type SlackHandle =
-  | { kind: 'channel'; channel: string; ts: string; text: string; blocks: unknown[] }
-  | { kind: 'reply'; channel: string; ephemeral: boolean; ts: string; text: string; blocks: unknown[] };
-
-export interface SlackFormHandle {
-  view: { id: string; hash: string; view: Record<string, unknown> };
-}
-
-/** The open modal with these values entered, as Slack reports it on submit or close. */
-function filledIn(view: SlackFormHandle['view'], values: Record<string, FieldInput>) {
-  const person = (input: FieldInput) => {
-    if (typeof input === 'object' && 'person' in input) return slackUser(input.person);
-    throw new Error(`a people picker takes { person }, not ${JSON.stringify(input)}`);
-  };
-  return {
-    id: view.id,
-    hash: view.hash,
-    callbackId: String(view.view.callback_id),
-    privateMetadata: String(view.view.private_metadata ?? ''),
-    values: stateValues(view.view, values, person),
-    opened: view.view,
-  };
-}
 
 export class SlackDriver implements ChatDriver {
   readonly platform = 'slack' as const;
@@ -108,14 +82,7 @@ export class SlackDriver implements ChatDriver {
   }
 
   async run(persona: Persona, text: string): Promise<Answer> {
-    // Slack escapes &, < and > in what people type, and writes links as <url> and mentions as <@U…|name>.
-    const typed = text
-      .replace(/&/g, '&amp;')
-      .replace(/</g, '&lt;')
-      .replace(/>/g, '&gt;')
-      .replace(/https?:\/\/[^\s<>]+/g, '<$&>')
-      .replace(PERSON_PLACEHOLDER, (_, p: string) => `<@${slackUser(p as Persona)}|${p}>`)
-      .replace(CHANNEL_PLACEHOLDER, (_, c: string) => `<#${slackChannel(c)}|${c}>`);
+    const typed = typedText(text);
     const responseUrl = this.#s.responses.url();
     const request = slashCommand(
       {

@@ -1,9 +1,47 @@
-import type { FieldInput } from '../../scenarios/driver.ts';
+import type { FieldInput, Persona } from '../../scenarios/driver.ts';
+import { CHANNEL_PLACEHOLDER, PERSON_PLACEHOLDER } from '../../scenarios/personas.ts';
 import type { StateValues } from '../slack-requests.ts';
 import type { Block } from './slack-facts.ts';
+import { slackChannel, slackUser } from './slack-stack.ts';
 
-// Turning a neutral click or form into what Slack would send: the element pressed (a button, or an
-// overflow menu's choice) and a modal's state values, shaped per element type.
+// Turning what a person does into what Slack would send: typed text with Slack's escapes, the element
+// pressed (a button, or an overflow menu's choice) and a modal's state values, shaped per element type.
+
+/** A message the driver can click: a real one in a channel or DM, or an answer only one person saw. */
+export type SlackHandle =
+  | { kind: 'channel'; channel: string; ts: string; text: string; blocks: unknown[] }
+  | { kind: 'reply'; channel: string; ephemeral: boolean; ts: string; text: string; blocks: unknown[] };
+
+export interface SlackFormHandle {
+  view: { id: string; hash: string; view: Record<string, unknown> };
+}
+
+/** The open modal with these values entered, as Slack reports it on submit or close. */
+export function filledIn(view: SlackFormHandle['view'], values: Record<string, FieldInput>) {
+  const person = (input: FieldInput) => {
+    if (typeof input === 'object' && 'person' in input) return slackUser(input.person);
+    throw new Error(`a people picker takes { person }, not ${JSON.stringify(input)}`);
+  };
+  return {
+    id: view.id,
+    hash: view.hash,
+    callbackId: String(view.view.callback_id),
+    privateMetadata: String(view.view.private_metadata ?? ''),
+    values: stateValues(view.view, values, person),
+    opened: view.view,
+  };
+}
+
+/** What a person types, as Slack delivers it: &, < and > escaped, links as <url>, mentions as <@U…|name>. */
+export function typedText(text: string): string {
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/https?:\/\/[^\s<>]+/g, '<$&>')
+    .replace(PERSON_PLACEHOLDER, (_, p: string) => `<@${slackUser(p as Persona)}|${p}>`)
+    .replace(CHANNEL_PLACEHOLDER, (_, c: string) => `<#${slackChannel(c)}|${c}>`);
+}
 
 type TextObject = { text?: string };
 export type Pressed = { actionId: string; value?: string; overflowValue?: string; blockId: string };
