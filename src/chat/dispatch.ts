@@ -33,8 +33,12 @@ export function dispatchCommand(registry: Registry, ctx: ChatContext, text: stri
       if (!help) throw new UserError('bad_arguments', `Unknown command \`${name}\`.`);
       const outcome = await help.run(ctx, help.parse([]));
       if ('reply' in outcome) {
-        const text = `I don't know \`${name}\`. Here is what I can do:\n${outcome.reply.text}`;
-        return { reply: { ...outcome.reply, text, visibility: 'ephemeral' } };
+        const notice = `I don't know \`${name}\`. Here is what I can do:`;
+        const blocks: Block[] | undefined = outcome.reply.blocks && [
+          { type: 'text', text: notice },
+          ...outcome.reply.blocks,
+        ];
+        return { reply: { visibility: 'ephemeral', text: `${notice}\n${outcome.reply.text}`, blocks } };
       }
       return outcome;
     }

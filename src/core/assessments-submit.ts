@@ -12,6 +12,7 @@ import { conflict, invalidInput } from './errors.ts';
 import { ACTIVE_STATES } from './finding-states.ts';
 import { authorize } from './finding-transition.ts';
 import { openFinding } from './findings.ts';
+import { enqueue } from './outbox.ts';
 import { questionnaireOf } from './questionnaire.ts';
 import { TIERS, type Tier } from './vocabulary.ts';
 
@@ -148,7 +149,23 @@ export async function submitIn(
       finding_ids: findings.map((f) => f.id),
     },
   });
+  await closePrompts(tx, deps, assessmentId);
   return { assessment: submitted, score, failedControls: failed, findings };
+}
+
+/** The prompt messages are edited in place to say the reassessment was submitted; their Start button goes. */
+async function closePrompts(tx: Tx, deps: AssessmentDeps, assessmentId: number): Promise<void> {
+  const subject = `assessment:${assessmentId}`;
+  const sent = await tx.selectFrom('outbox').select('target').distinct().where('subject', '=', subject).execute();
+  for (const { target } of sent) {
+    await enqueue(tx, deps.clock, {
+      key: `${subject}:submitted:${target}`,
+      target,
+      subject,
+      template: 'reassessment-prompt',
+      data: { assessmentId },
+    });
+  }
 }
 
 export function submit(

@@ -29,14 +29,6 @@ export const lookupScenarios: Scenario[] = [
   },
   {
     name: 'an unknown subcommand is named and answered with help',
-    knownBug: {
-      on: ['slack', 'teams'],
-      // src/chat/dispatch.ts dispatchCommand: for an unknown subcommand it puts "I don't know `x`. Here is
-      // what I can do:" into the reply's fallback `text` only and keeps help's blocks; both platforms draw
-      // the blocks, so the person sees the help card and never learns their word was not understood.
-      bug: 'src/chat/dispatch.ts: the "I don\'t know" line is only in the fallback text, not in the blocks shown',
-      failsWith: 'know frobnicate',
-    },
     async run(driver) {
       await standardWorld(driver);
       const answer = messageOf(await driver.run('vic', 'frobnicate Acme'));

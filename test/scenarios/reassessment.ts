@@ -71,14 +71,6 @@ export const reassessmentScenarios: Scenario[] = [
   },
   {
     name: 'the prompt in the owner’s direct messages says the reassessment was submitted',
-    knownBug: {
-      on: ['slack', 'teams'],
-      // src/core/assessments-submit.ts submit(): it enqueues the finding cards but no edit of the
-      // 'reassessment-prompt' (subject `assessment:<id>`), so the prompt keeps its Start button after
-      // submission, although its view (src/chat/notifications/reminders.ts) draws "Submitted by …".
-      bug: 'src/core/assessments-submit.ts: submitting does not queue the edit of the reassessment prompt',
-      failsWith: 'Submitted by Olive Owner',
-    },
     async run(driver) {
       await standardWorld(driver);
       await driver.run('dana', 'reassess Acme Health Cloud');
