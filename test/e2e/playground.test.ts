@@ -34,6 +34,7 @@ let page: Page;
 
 beforeAll(async () => {
   const executablePath = chromiumPath();
+  mkdirSync(ARTIFACTS, { recursive: true });
   dir = mkdtempSync(join(tmpdir(), 'vendor-risk-playground-'));
   const config = loadConfig({ PORT: '0', LOG_LEVEL: 'silent' });
   playground = await startPlayground(config, { databaseFile: join(dir, 'playground.db'), log: createLogger('silent') });
@@ -45,7 +46,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (page) {
-    mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTIFACTS, 'playground-final.png') }).catch(() => undefined);
   }
   await browser?.close();
@@ -136,7 +136,32 @@ describe('the playground in a browser', () => {
     await answerQuestionnaire();
     const result = await messageWith('Reassessment of Meridian Clinical Research submitted', 'Only visible to you');
     expect(await result.textContent()).toMatch(/Posture is now \d+\/100, grade [A-F]/);
+    await page.screenshot({ path: join(ARTIFACTS, 'playground-workflow.png') });
   }, 300_000);
+
+  it('works from the keyboard alone and fits a narrow window', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await actAs('Dana Reyes');
+    await open('# vendor-findings');
+    expect(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
+
+    // The skip link leads to the composer; a command is typed and sent with Enter.
+    await page.getByRole('link', { name: 'Skip to the message composer' }).focus();
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('/vendor help');
+    await page.keyboard.press('Enter');
+    await messageWith('/vendor posture', 'Only visible to you');
+
+    // An overflow menu opens with the arrow key, an item is chosen with Enter, Escape closes its modal.
+    const card = messages().filter({ has: page.getByRole('button', { name: 'More actions' }) });
+    await card.last().getByRole('button', { name: 'More actions' }).focus();
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    await modal().waitFor();
+    expect(await page.evaluate('document.getElementById("modal-dialog").contains(document.activeElement)')).toBe(true);
+    await page.keyboard.press('Escape');
+    await modal().waitFor({ state: 'hidden' });
+  }, 120_000);
 });
 
 /** Every control answered "Yes", page after page, until the form is submitted. */
