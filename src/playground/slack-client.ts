@@ -1,16 +1,8 @@
 import { SLACK_COMMAND } from '../slack/app.ts';
 import { actionOf, type Choice, findElement, InteractionError, viewState } from './interactions.ts';
 import type { Persona, PlaygroundChannel } from './personas.ts';
-import {
-  appHomeOpened,
-  blockActions,
-  deliver,
-  interaction,
-  type SlackRequest,
-  slashCommand,
-  viewClosed,
-  viewSubmission,
-} from './slack-requests.ts';
+import { blockActions, viewClosed, viewSubmission } from './slack-payloads.ts';
+import { appHomeOpened, deliver, interaction, type SlackRequest, slashCommand } from './slack-requests.ts';
 import type { SlackWebApi } from './slack-web-api.ts';
 
 // The playground's Slack client: what a person does in the browser becomes the signed request Slack

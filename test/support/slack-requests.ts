@@ -3,6 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 // The signed-request builders live with the playground, which sends them for real; tests share them.
+export * from '../../src/playground/slack-payloads.ts';
 export * from '../../src/playground/slack-requests.ts';
 
 export interface ResponseUrlCatcher {
