@@ -1,9 +1,11 @@
-import { addDaysIso, addMonthsIso } from './dates.ts';
+import { addDaysIso, addMonthsIso, dayNumber, isoOfDayNumber } from './dates.ts';
 import type { Policy } from './policy.ts';
 import type { Severity, Tier } from './vocabulary.ts';
 
 // When things fall due and when people are reminded. Pure: the scheduler asks these functions what is
 // due on a day and records each fired slot by its key, so one reminder goes out per slot, ever.
+// Month steps (the review cadence) go through date-fns for its month-end and leap-day rules; offsets
+// in days are integer arithmetic on day numbers, turned back into dates only for the slots returned.
 
 /** One planned reminder. `key` is stable for a due date, so it can name a fired trigger. */
 export interface ReminderSlot {
@@ -28,11 +30,11 @@ export function initialReviewOn(today: string, policy: Policy): string {
   return addDaysIso(today, policy.initialReviewDays);
 }
 
-function beforeSlots(dueOn: string, offsets: readonly number[], dueKey: string): ReminderSlot[] {
+function beforeSlots(due: number, offsets: readonly number[], dueKey: string): ReminderSlot[] {
   return [...new Set(offsets)]
     .filter((d) => d >= 0)
     .sort((a, b) => b - a)
-    .map((d) => ({ key: d === 0 ? dueKey : `before-${d}`, on: addDaysIso(dueOn, -d), daysBefore: d }));
+    .map((d) => ({ key: d === 0 ? dueKey : `before-${d}`, on: isoOfDayNumber(due - d), daysBefore: d }));
 }
 
 /**
@@ -41,16 +43,49 @@ function beforeSlots(dueOn: string, offsets: readonly number[], dueKey: string):
  * they go on for as long as the review is not done. Sorted by date.
  */
 export function reviewReminderSlots(dueOn: string, policy: Policy, through: string): ReminderSlot[] {
-  const slots = beforeSlots(dueOn, policy.reminderOffsetsDays, 'due');
+  const due = dayNumber(dueOn);
+  const slots = beforeSlots(due, policy.reminderOffsetsDays, 'due');
   const every = policy.overdueReminderEveryDays;
   if (every > 0) {
-    for (let late = every; ; late += every) {
-      const on = addDaysIso(dueOn, late);
-      if (on > through) break;
-      slots.push({ key: `overdue-${late}`, on, daysBefore: -late });
+    const lastLate = dayNumber(through) - due;
+    for (let late = every; late <= lastLate; late += every) {
+      slots.push({ key: `overdue-${late}`, on: isoOfDayNumber(due + late), daysBefore: -late });
     }
   }
   return slots;
+}
+
+/**
+ * The review reminder to fire today: exactly `latestDueSlot(reviewReminderSlots(dueOn, policy, today),
+ * today)`, worked out directly. The sweep asks this for every vendor near or past its due date, so it
+ * builds one slot instead of listing each one (a long-overdue review has dozens of weekly slots).
+ */
+export function latestReviewSlot(
+  dueOn: string,
+  policy: Policy,
+  today: string,
+): (ReminderSlot & { late: boolean }) | null {
+  const due = dayNumber(dueOn);
+  const daysLate = dayNumber(today) - due;
+  const every = policy.overdueReminderEveryDays;
+  // Overdue by a week or more: the latest weekly slot, later than any slot before the due date.
+  if (every > 0 && daysLate >= every) {
+    const late = daysLate - (daysLate % every);
+    return { key: `overdue-${late}`, on: isoOfDayNumber(due + late), daysBefore: -late, late: late < daysLate };
+  }
+  // Otherwise the slot before (or on) the due date nearest to it that has come: the smallest offset
+  // whose day is not after today.
+  let nearest: number | null = null;
+  for (const d of policy.reminderOffsetsDays) {
+    if (d >= 0 && d >= -daysLate && (nearest === null || d < nearest)) nearest = d;
+  }
+  if (nearest === null) return null;
+  return {
+    key: nearest === 0 ? 'due' : `before-${nearest}`,
+    on: isoOfDayNumber(due - nearest),
+    daysBefore: nearest,
+    late: nearest > -daysLate,
+  };
 }
 
 /**
@@ -73,11 +108,20 @@ export function autoEscalationOn(dueOn: string, policy: Policy): string {
   return addDaysIso(dueOn, policy.autoEscalateAfterOverdueDays);
 }
 
+/**
+ * Whether a review due on `dueOn` has reached its automatic escalation by `today` (on or after
+ * `autoEscalationOn`), and whether `today` is past that day; null before it. Counted in days.
+ */
+export function reviewEscalationDue(dueOn: string, policy: Policy, today: string): { late: boolean } | null {
+  const pastEscalationDay = dayNumber(today) - dayNumber(dueOn) - policy.autoEscalateAfterOverdueDays;
+  return pastEscalationDay >= 0 ? { late: pastEscalationDay > 0 } : null;
+}
+
 /** Evidence reminders 30, 7 and 1 days before expiry, then the expiry day, which opens a finding. */
 export function evidenceReminderSlots(expiresOn: string, policy: Policy): EvidenceSlot[] {
   return [
     ...beforeSlots(
-      expiresOn,
+      dayNumber(expiresOn),
       policy.evidenceReminderDays.filter((d) => d > 0),
       'expired',
     ).map((s) => ({ ...s, opensFinding: false })),

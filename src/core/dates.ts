@@ -1,5 +1,9 @@
 import { TZDate, tz } from '@date-fns/tz';
-import { addMonths, format, isValid } from 'date-fns';
+// One function per module rather than the package index: the index loads some 300 modules, which
+// every process that touches a date (the CLI, the scheduler, the benchmarks) would otherwise carry.
+import { addMonths } from 'date-fns/addMonths';
+import { format } from 'date-fns/format';
+import { isValid } from 'date-fns/isValid';
 import type { Clock } from './clock.ts';
 import { invalidInput } from './errors.ts';
 
@@ -46,17 +50,56 @@ function fromUtcDate(date: Date): string {
 }
 
 // Day arithmetic is plain integer math on UTC day numbers: exact, and fast enough for a sweep over
-// every vendor or a posture lookup that runs on each request.
+// every vendor or a posture lookup that runs on each request. Both conversions below avoid the regex
+// and the Date object: a sweep makes several per vendor, and those were most of its planning time.
 const DAY_MS = 86_400_000;
+const DASH = 45;
 
-function dayNumber(iso: string): number {
-  const m = ISO_DATE.exec(iso);
-  if (!m) throw new Error(`not a calendar date: ${iso}`);
-  return Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) / DAY_MS;
+/** The number in `iso` from `from` to `to` (exclusive), or -1 if any of it is not a digit. */
+function digitsAt(iso: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const digit = iso.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9) return -1;
+    n = n * 10 + digit;
+  }
+  return n;
+}
+
+/**
+ * Whole days since 1970-01-01 of a calendar date. Planners that step through many dates (the sweep's
+ * reminder slots) compare and offset these integers and turn back into text only what they keep.
+ */
+export function dayNumber(iso: string): number {
+  const year = digitsAt(iso, 0, 4);
+  const month = digitsAt(iso, 5, 7);
+  const day = digitsAt(iso, 8, 10);
+  if (iso.length !== 10 || iso.charCodeAt(4) !== DASH || iso.charCodeAt(7) !== DASH || (year | month | day) < 0) {
+    throw new Error(`not a calendar date: ${iso}`);
+  }
+  return Date.UTC(year, month - 1, day) / DAY_MS;
+}
+
+/** The calendar date of a day number: the inverse of `dayNumber` (civil-from-days, proleptic Gregorian). */
+export function isoOfDayNumber(days: number): string {
+  const z = days + 719_468; // days since 0000-03-01, where 400-year eras begin
+  const era = Math.floor(z / 146_097);
+  const dayOfEra = z - era * 146_097;
+  const yearOfEra = Math.floor(
+    (dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36_524) - Math.floor(dayOfEra / 146_096)) / 365,
+  );
+  const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
+  const m = Math.floor((5 * dayOfYear + 2) / 153); // 0 is March
+  const day = dayOfYear - Math.floor((153 * m + 2) / 5) + 1;
+  const month = m < 10 ? m + 3 : m - 9;
+  const year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+  // Four-digit years only; anything else is left to Date's own (expanded-year) formatting.
+  if (year < 1000 || year > 9999) return new Date(days * DAY_MS).toISOString().slice(0, 10);
+  return `${year}-${month < 10 ? '0' : ''}${month}-${day < 10 ? '0' : ''}${day}`;
 }
 
 export function addDaysIso(iso: string, days: number): string {
-  return new Date((dayNumber(iso) + days) * DAY_MS).toISOString().slice(0, 10);
+  return isoOfDayNumber(dayNumber(iso) + days);
 }
 
 /** Month arithmetic clamps to the month's end: Aug 31 + 6 months is Feb 28 (or 29). */
