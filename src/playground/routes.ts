@@ -53,11 +53,20 @@ export function playgroundRouter(ctl: Controller, log: Logger): Router {
   });
   router.use(express.static(PUBLIC_DIR, { index: 'index.html', maxAge: 0 }));
   router.use('/playground/api', express.json({ limit: '256kb' }), api);
+  // Only JSON is taken, so another site's plain form post (which needs no CORS preflight) changes nothing.
+  api.use((req, res, next) => {
+    if (req.method === 'POST' && !req.is('application/json')) {
+      res.status(415).json({ ok: false, error: 'The playground API takes JSON.' });
+      return;
+    }
+    next();
+  });
 
   api.get('/events', ctl.live.subscribe);
   api.get('/state', (req, res) => {
     const s = ctl.session();
-    const me = persona.catch(s.personas[0]!.id).parse(req.query.as);
+    // Someone not among the personas (an old bookmark) sees the playground as the first persona.
+    const me = s.personas.find((p) => p.id === req.query.as)?.id ?? s.personas[0]!.id;
     res.setHeader('cache-control', 'no-store');
     res.json({ version: ctl.live.version, ...snapshot(s.api, s.personas, s.channels, me, s.clock) });
   });

@@ -99,9 +99,12 @@ export async function startPlayground(config: Config, options: PlaygroundOptions
 
   const server = await listen(http, config.port, host);
   const port = (server.address() as AddressInfo).port;
-  eventsUrl = `http://127.0.0.1:${port}/slack/events`;
+  // The Slack client reaches the bot where the server listens; "all interfaces" includes loopback.
+  const reachable = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+  const bracketed = reachable.includes(':') ? `[${reachable}]` : reachable;
+  eventsUrl = `http://${bracketed}:${port}/slack/events`;
   session = await begin(await resumeOffset(store.db));
-  const url = `http://${host === '0.0.0.0' || host === '127.0.0.1' ? 'localhost' : host}:${port}/`;
+  const url = `http://${reachable === '127.0.0.1' ? 'localhost' : bracketed}:${port}/`;
   log.info({ url }, 'playground ready: open it in a browser (no Slack or Teams credentials were configured)');
   if (log.level !== 'silent') {
     process.stdout.write(

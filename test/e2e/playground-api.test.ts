@@ -155,7 +155,7 @@ describe('the playground server', () => {
     SLOW,
   );
 
-  it('serves a page that loads nothing from anywhere else', async () => {
+  it('serves a page that loads nothing from anywhere else and takes no cross-site form posts', async () => {
     const p = await start();
     const page = await fetch(p.url);
     expect(page.headers.get('content-security-policy')).toMatch(/default-src 'self'/);
@@ -166,5 +166,12 @@ describe('the playground server', () => {
       expect((await fetch(new URL(asset, p.url))).status, asset).toBe(200);
     }
     expect(readFileSync(join(PUBLIC_DIR, 'app.css'), 'utf8')).not.toMatch(/@import|url\(\s*['"]?(https?:)?\/\//);
+    // Another site's plain form post cannot act: the API takes JSON only (which needs a CORS preflight).
+    const forged = await fetch(`${p.url}playground/api/reset`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'confirm=yes',
+    });
+    expect(forged.status).toBe(415);
   });
 });

@@ -54,7 +54,7 @@ async function refresh() {
       try {
         const snap = await getState(ui.me);
         // A snapshot fetched for the persona acted as a moment ago is stale: fetch again.
-        if (ui.me && snap.me !== ui.me) {
+        if (ui.me && snap.me !== ui.me && snap.personas.some((p) => p.id === ui.me)) {
           again = true;
           continue;
         }
