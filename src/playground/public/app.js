@@ -4,7 +4,8 @@ import { conversationHeader, countOf, message, sidebar } from './conversation.js
 import { h } from './dom.js';
 import { confirmDialog } from './menus.js';
 import { renderModal } from './modal.js';
-import { showNotice } from './notice.js';
+import { report as result, showNotice } from './notice.js';
+import { renderTopbar, wireTopbar } from './topbar.js';
 
 // The page: who you are acting as, the conversations, the open one, its composer, the clock controls and
 // any modal the bot opened for you. Everything drawn comes from the server's snapshot, fetched again
@@ -12,15 +13,6 @@ import { showNotice } from './notice.js';
 
 const $ = (id) => document.getElementById(id);
 const BOT_NAME = 'vendor-risk';
-const clockFormat = new Intl.DateTimeFormat('en-GB', {
-  day: 'numeric',
-  month: 'short',
-  year: 'numeric',
-  hour: '2-digit',
-  minute: '2-digit',
-  timeZone: 'UTC',
-});
-
 const ui = {
   me: localStorage.getItem('playground.persona') ?? '',
   current: localStorage.getItem('playground.conversation') ?? '',
@@ -75,13 +67,6 @@ function names(snap) {
   const users = new Map(snap.users.map((u) => [u.id, u.name]));
   const channels = new Map(snap.conversations.map((c) => [c.id, c.name]));
   return { user: (id) => users.get(id), channel: (id) => channels.get(id) };
-}
-
-async function result(answer, success) {
-  if (answer.ok) {
-    if (success) showNotice(success);
-  } else showNotice(answer.error ?? 'That did not work.', 'error');
-  return answer;
 }
 
 function context(snap) {
@@ -146,17 +131,6 @@ function render() {
   if (focused) document.querySelector(`[data-focus-key="${CSS.escape(focused)}"]`)?.focus();
 }
 
-function renderTopbar(snap) {
-  const persona = $('persona');
-  if (persona.options.length !== snap.personas.length) {
-    persona.replaceChildren(...snap.personas.map((p) => h('option', { value: p.id }, `${p.name} — ${p.title}`)));
-  }
-  persona.value = snap.me;
-  $('clock').textContent = `${clockFormat.format(new Date(snap.now))} UTC`;
-  const days = Math.round(snap.aheadMs / 86_400_000);
-  $('ahead').textContent = snap.aheadMs > 0 ? `${days} ${days === 1 ? 'day' : 'days'} ahead of real time` : 'real time';
-}
-
 function renderTabs(conv, snap) {
   const tabs = $('tabs');
   if (conv.kind !== 'dm' || conv.persona !== snap.me) {
@@ -216,9 +190,9 @@ function openConversation(id) {
 }
 
 function wire() {
-  $('persona').addEventListener('change', (event) => {
+  wireTopbar((persona) => {
     const previous = ui.snap?.conversations.find((c) => c.id === ui.current);
-    ui.me = event.target.value;
+    ui.me = persona;
     // Following yourself: from your own DM you land in the new persona's DM.
     if (previous?.kind === 'dm') ui.current = ui.snap.conversations.find((c) => c.persona === ui.me)?.id ?? ui.current;
     ui.modalShown = '';
@@ -232,31 +206,6 @@ function wire() {
     const answer = await result(await post('command', { as: ui.me, channel: ui.current, text }));
     if (answer.ok) input.value = '';
     input.focus();
-  });
-  for (const button of document.querySelectorAll('[data-advance]')) {
-    button.addEventListener('click', async () => {
-      const days = Number(button.dataset.advance);
-      await result(await post('clock', { days }), `The clock moved ${button.textContent.trim()} forward.`);
-    });
-  }
-  $('run-triggers').addEventListener('click', async () => {
-    const answer = await post('triggers');
-    if (answer.ok) {
-      const queued = answer.messages === 1 ? '1 message' : `${answer.messages} messages`;
-      showNotice(`Scheduled triggers ran: ${answer.fired} fired, ${queued} queued.`);
-    } else showNotice(answer.error ?? 'The triggers did not run.', 'error');
-  });
-  $('reset').addEventListener('click', async () => {
-    const ok = await confirmDialog(
-      {
-        title: { text: 'Reset the playground?' },
-        text: { text: 'Everything done here is wiped and the demo portfolio is seeded again.' },
-        confirm: { text: 'Reset' },
-        deny: { text: 'Keep it' },
-      },
-      'danger',
-    );
-    if (ok) await result(await post('reset'), 'The playground was reset to the demo portfolio.');
   });
   $('modal-dialog').addEventListener('cancel', (event) => {
     event.preventDefault();

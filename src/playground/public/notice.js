@@ -21,3 +21,11 @@ export function showNotice(text, kind = 'info') {
     kind === 'error' ? 12_000 : 6_000,
   );
 }
+
+/** Says what happened with a playground answer: `success` when it worked, its error when not. */
+export function report(answer, success) {
+  if (answer.ok) {
+    if (success) showNotice(success);
+  } else showNotice(answer.error ?? 'That did not work.', 'error');
+  return answer;
+}
