@@ -22,6 +22,11 @@ export interface SignalsWebhookOptions {
   log: Logger;
   /** After a commit that recorded something: nudge the relay so a finding card goes out now. */
   onCommitted?: () => void;
+  /**
+   * Real time in ms, for the freshness of signatures. Not the domain clock: that one may be moved
+   * (the playground, `sweep --now`), while senders sign with the time of day.
+   */
+  wallClock?: () => number;
 }
 
 export const MAX_BODY_BYTES = 256 * 1024;
@@ -149,7 +154,7 @@ export function signalsWebhook(deps: CoreDeps, options: SignalsWebhookOptions): 
     if (!id || !timestamp || !signature) {
       return refuse(401, 'missing webhook-id, webhook-timestamp or webhook-signature header');
     }
-    const nowSeconds = Math.floor(deps.clock.now().getTime() / 1000);
+    const nowSeconds = Math.floor((options.wallClock ?? Date.now)() / 1000);
     if (!/^\d+$/.test(timestamp) || Math.abs(nowSeconds - Number(timestamp)) > TOLERANCE_SECONDS) {
       return refuse(401, 'webhook-timestamp is more than 5 minutes away from now');
     }

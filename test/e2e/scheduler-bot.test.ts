@@ -89,7 +89,7 @@ describe('the bot runs its schedule', () => {
       summary: 'Elasticsearch on es.acme.example:9200 answers without authentication',
     });
     const id = 'msg_e2e_1';
-    const ts = String(Math.floor(store.clock.now().getTime() / 1000));
+    const ts = String(Math.floor(Date.now() / 1000)); // senders sign with the time of day
     const signature = createHmac('sha256', KEY).update(`${id}.${ts}.${body}`).digest('base64');
     const response = await fetch(`${running.url}/signals`, {
       method: 'POST',
