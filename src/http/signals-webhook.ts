@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { Actor } from '../core/actor.ts';
 import type { CoreDeps } from '../core/deps.ts';
 import { isUserError } from '../core/errors.ts';
+import { claimReceipt } from '../core/inbound-receipts.ts';
 import { recordSignalIn, type SignalResult } from '../core/signals.ts';
 import { findVendorByName, getVendor } from '../core/vendor-lookup.ts';
 import { SEVERITIES, SIGNAL_KINDS } from '../core/vocabulary.ts';
@@ -180,12 +181,7 @@ export function signalsWebhook(deps: CoreDeps, options: SignalsWebhookOptions): 
     let results: SignalResult[] | null;
     try {
       results = await inTransaction(deps.db, async (tx) => {
-        const claimed = await tx
-          .insertInto('inbound_receipts')
-          .values({ key: `signals:${id}`, received_at: deps.clock.now().toISOString() })
-          .onConflict((oc) => oc.column('key').doNothing())
-          .executeTakeFirst();
-        if (Number(claimed.numInsertedOrUpdatedRows ?? 0) === 0) return null;
+        if (!(await claimReceipt(tx, deps.clock, `signals:${id}`))) return null;
         const vendorIds = await resolveVendors(tx, signals);
         const out: SignalResult[] = [];
         for (const [i, { vendor: _name, vendorId: _id, ...s }] of signals.entries()) {

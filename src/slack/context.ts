@@ -2,9 +2,10 @@ import type { RespondFn, webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { ChatContext, Registry } from '../chat/command.ts';
 import type { CoreDeps } from '../core/deps.ts';
+import { claimReceipt } from '../core/inbound-receipts.ts';
 import type { PendingForms } from './form-pages.ts';
 import { slackActor } from './identity.ts';
-import { claimReceipt, type RecentKeys } from './receipts.ts';
+import type { RecentKeys } from './receipts.ts';
 
 /** What every Slack listener shares. */
 export interface SlackEnv {

@@ -1,7 +1,4 @@
-import type { Clock } from '../core/clock.ts';
-import type { DbOrTx } from '../store/database.ts';
-
-// Slack delivers some things more than once: Events API retries (X-Slack-Retry-Num, same event_id)
+// Slack delivers some things more than once (claimed in src/core/inbound-receipts.ts): Events API retries (X-Slack-Retry-Num, same event_id)
 // and, rarely, an interaction payload twice. Each inbound item claims a key once; a second claim
 // fails and the duplicate is acknowledged and ignored. State changes in the core are conditional
 // updates as well, so a person's own double click is a friendly no-op either way.
@@ -12,30 +9,6 @@ export const receiptKeys = {
   submission: (viewId: string, hash: string) => `slack:view:${viewId}:${hash}`,
   closed: (viewId: string) => `slack:view-closed:${viewId}`,
 };
-
-/** True the first time a key is seen; false for every delivery after that. */
-export async function claimReceipt(db: DbOrTx, clock: Clock, key: string): Promise<boolean> {
-  const result = await db
-    .insertInto('inbound_receipts')
-    .values({ key, received_at: clock.now().toISOString() })
-    .onConflict((oc) => oc.column('key').doNothing())
-    .executeTakeFirst();
-  return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
-}
-
-/** Forgets receipts older than `before`; Slack stops retrying within minutes, so a day is plenty. */
-export async function pruneReceipts(db: DbOrTx, before: Date): Promise<number> {
-  const result = await db
-    .deleteFrom('inbound_receipts')
-    .where('received_at', '<', before.toISOString())
-    .executeTakeFirst();
-  return Number(result.numDeletedRows);
-}
-
-/** Gives a key back, for an item that was refused and will legitimately arrive again. */
-export async function releaseReceipt(db: DbOrTx, key: string): Promise<void> {
-  await db.deleteFrom('inbound_receipts').where('key', '=', key).execute();
-}
 
 /**
  * Slash commands are not redelivered by Slack (an unanswered one shows the person an error instead),

@@ -3,13 +3,14 @@ import type { Logger } from 'pino';
 import type { ChatContext, Outcome, Registry } from '../chat/command.ts';
 import { dispatchAction, dispatchCommand, dispatchForm, dispatchFormClosed } from '../chat/dispatch.ts';
 import type { CoreDeps } from '../core/deps.ts';
+import { claimReceipt } from '../core/inbound-receipts.ts';
 import { rememberPerson } from '../core/people.ts';
 import { outcomeWithChannelNames } from './channel-names.ts';
 import { captureReferences, conversationTarget, rememberMentionedChannels } from './conversation-refs.ts';
 import { FORM_DRAFT_VERB, FORM_SUBMIT_VERB, pickedPeople, readFormValues } from './forms.ts';
 import { actorOf, rememberActor, rememberPicked } from './identity.ts';
 import { answerButton, answerForm, type OutcomeEnv, replyToMessage } from './outcomes.ts';
-import { claimReceipt, receiptKey } from './receipts.ts';
+import { receiptKey } from './receipts.ts';
 import { neutralizeTeamsMentions, type ResolveAccount } from './refs.ts';
 import type { AdaptiveCard } from './render.ts';
 

@@ -4,10 +4,10 @@ import express from 'express';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type Registry, reply } from '../../src/chat/command.ts';
 import { ephemeral } from '../../src/chat/reply.ts';
+import { claimReceipt, pruneReceipts } from '../../src/core/inbound-receipts.ts';
 import { createLogger } from '../../src/log.ts';
 import { type SlackWebApi, startSlackWebApi } from '../../src/playground/slack-web-api.ts';
 import { createSlackApp, type SlackApp } from '../../src/slack/app.ts';
-import { claimReceipt, pruneReceipts } from '../../src/slack/receipts.ts';
 import {
   appHomeOpened,
   blockActions,
