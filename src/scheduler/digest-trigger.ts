@@ -1,5 +1,5 @@
 import { TZDate } from '@date-fns/tz';
-import { format } from 'date-fns';
+import { format } from 'date-fns/format';
 import { addDaysIso } from '../core/dates.ts';
 import type { Policy } from '../core/policy.ts';
 import { enqueueAll, type Firing, fire, type SweepContext } from './firing.ts';
