@@ -113,7 +113,9 @@ async function loadInputs(tx: Tx, vendorIds: number[] | null, today: string, win
     .where(inScope('s.vendor_id'))
     .execute();
   // Per vendor, the window's best score and last day, driven from vendors so each is a key-range seek
-  // (the snapshot table grows by a row per vendor per day); then that last day's row.
+  // (the snapshot table grows by a row per vendor per day); then that last day's row. No status filter:
+  // it would make SQLite walk the status index and sort for the grouping, where a walk in id order
+  // needs no sort; a vendor out of service has no recent snapshots, and nobody asks for its window.
   const window = tx
     .selectFrom('vendors as v')
     .innerJoin('posture_snapshots as p', (j) =>
@@ -124,7 +126,6 @@ async function loadInputs(tx: Tx, vendorIds: number[] | null, today: string, win
       (eb) => eb.fn.max('p.score').as('best'),
       (eb) => eb.fn.max('p.taken_on').as('last_on'),
     ])
-    .where('v.status', 'in', IN_SERVICE)
     .where(inScope('v.id'))
     .groupBy('v.id');
   const drift = await tx

@@ -2,8 +2,10 @@ import { sql } from 'kysely';
 import { SYSTEM_ACTOR } from '../core/actor.ts';
 import { addDaysIso } from '../core/dates.ts';
 import { detectDrift, recordPostureSnapshotIn } from '../core/drift.ts';
+import { ACTIVE_STATES } from '../core/finding-states.ts';
+import type { DbOrTx, Tx } from '../store/database.ts';
 import type { SweepContext } from './firing.ts';
-import { scorePendingVendors } from './posture-batch.ts';
+import { type ScoredVendor, scorePendingVendors } from './posture-batch.ts';
 
 // The daily posture snapshot of every vendor in service, and a drift finding when the score fell by
 // the policy's points within its window or the grade fell. The snapshot row for (vendor, day) is the
@@ -13,23 +15,40 @@ import { scorePendingVendors } from './posture-batch.ts';
 
 const CHUNK = 200;
 
+/** The source drift findings carry (core/drift.ts); a test holds the two together. */
+export const DRIFT_SOURCE = 'posture_drift';
+
 export interface PostureOutcome {
   snapshots: number;
   drifted: number[];
 }
 
-export async function runPostureTrigger(ctx: SweepContext): Promise<PostureOutcome> {
-  const { tx, deps, today } = ctx;
-  const windowStart = addDaysIso(today, -deps.policy.driftWindowDays);
-  const scored = await scorePendingVendors(tx, deps, today, windowStart);
-  const steady: typeof scored = [];
-  const moved: typeof scored = [];
-  for (const s of scored) (detectDrift(s.previous, s.current, deps.policy) ? moved : steady).push(s);
-  for (let i = 0; i < steady.length; i += CHUNK) {
+/**
+ * Of `vendorIds`, those with a drift finding still active. The core opens one drift finding per vendor
+ * at a time, so for these its snapshot step would only store the snapshot: they skip it. A vendor that
+ * keeps sliding would otherwise be scored twice every day for as long as its finding stays open.
+ */
+export async function withOpenDriftFinding(db: DbOrTx, vendorIds: readonly number[]): Promise<Set<number>> {
+  const open = new Set<number>();
+  for (let i = 0; i < vendorIds.length; i += 500) {
+    const rows = await db
+      .selectFrom('findings')
+      .select('vendor_id')
+      .where('vendor_id', 'in', vendorIds.slice(i, i + 500))
+      .where('state', 'in', ACTIVE_STATES)
+      .where('source', '=', DRIFT_SOURCE)
+      .execute();
+    for (const row of rows) open.add(row.vendor_id);
+  }
+  return open;
+}
+
+async function insertSnapshots(tx: Tx, today: string, scored: readonly ScoredVendor[]): Promise<void> {
+  for (let i = 0; i < scored.length; i += CHUNK) {
     await tx
       .insertInto('posture_snapshots')
       .values(
-        steady.slice(i, i + CHUNK).map((s) => ({
+        scored.slice(i, i + CHUNK).map((s) => ({
           vendor_id: s.vendorId,
           taken_on: today,
           score: s.current.score,
@@ -39,8 +58,25 @@ export async function runPostureTrigger(ctx: SweepContext): Promise<PostureOutco
       .onConflict((oc) => oc.columns(['vendor_id', 'taken_on']).doNothing())
       .execute();
   }
+}
+
+export async function runPostureTrigger(ctx: SweepContext): Promise<PostureOutcome> {
+  const { tx, deps, today } = ctx;
+  const windowStart = addDaysIso(today, -deps.policy.driftWindowDays);
+  const scored = await scorePendingVendors(tx, deps, today, windowStart);
+  const moved = scored.filter((s) => detectDrift(s.previous, s.current, deps.policy));
+  const alreadyOpen = await withOpenDriftFinding(
+    tx,
+    moved.map((s) => s.vendorId),
+  );
+  const fresh = new Set(moved.filter((s) => !alreadyOpen.has(s.vendorId)));
+  await insertSnapshots(
+    tx,
+    today,
+    scored.filter((s) => !fresh.has(s)),
+  );
   const drifted: number[] = [];
-  for (const s of moved) {
+  for (const s of fresh) {
     await sql`savepoint sweep_item`.execute(tx);
     try {
       const result = await recordPostureSnapshotIn(tx, deps, SYSTEM_ACTOR, s.vendorId, today);
