@@ -1,31 +1,20 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import express from 'express';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { openForm, type Registry, reply } from '../../src/chat/command.ts';
 import { ephemeral, type Form, inChannel, mention } from '../../src/chat/reply.ts';
-import { createLogger } from '../../src/log.ts';
-import { type SlackWebApi, startSlackWebApi } from '../../src/playground/slack-web-api.ts';
-import { createSlackApp, type SlackApp } from '../../src/slack/app.ts';
 import { readModalMeta } from '../../src/slack/forms.ts';
+import { type SlackHarness, startSlackHarness } from '../support/slack-harness.ts';
 import {
   appHomeOpened,
   blockActions,
   deliver,
   interaction,
-  type ResponseUrlCatcher,
   slashCommand,
-  startResponseUrlCatcher,
   viewClosed,
   viewSubmission,
 } from '../support/slack-requests.ts';
-import { createTestStore, type TestStore } from '../support/store.ts';
 
 // The real Bolt ExpressReceiver on loopback HTTP, signed requests in Slack's shapes, and the Web API
 // stand-in behind the real WebClient. The registry is a small one made for this test.
-
-const SECRET = 'test-signing-secret';
-const sign = { secret: SECRET };
 
 const noteForm = (itemId: string): Form => ({
   id: 'item.note',
@@ -86,67 +75,31 @@ function testRegistry() {
 }
 
 describe('Slack app over HTTP', () => {
-  let store: TestStore;
-  let api: SlackWebApi;
-  let responses: ResponseUrlCatcher;
-  let slack: SlackApp;
-  let server: Server;
-  let endpoint: string;
+  let slack: SlackHarness;
   let calls: ReturnType<typeof testRegistry>['calls'];
 
   beforeEach(async () => {
-    store = await createTestStore();
-    api = await startSlackWebApi({
-      channels: ['C1'],
-      users: [{ id: 'U1', name: 'dana', realName: 'Dana Lee', displayName: 'dana' }],
-    });
-    responses = await startResponseUrlCatcher();
     const test = testRegistry();
     calls = test.calls;
-    const http = express();
-    slack = createSlackApp({
-      config: {
-        botToken: api.token,
-        signingSecret: SECRET,
-        appToken: undefined,
-        apiUrl: api.url,
-        findingsChannel: undefined,
-        approvalsChannel: undefined,
-      },
-      registry: test.registry,
-      deps: store.deps,
-      log: createLogger('silent'),
-      expressApp: http,
-    });
-    await slack.start();
-    server = http.listen(0, '127.0.0.1');
-    await new Promise((resolve) => server.once('listening', resolve));
-    endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}/slack/events`;
+    slack = await startSlackHarness({ registry: test.registry });
   });
 
-  afterEach(async () => {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-    await slack.stop();
-    await responses.close();
-    await api.close();
-    await store.cleanup();
-  });
+  afterEach(() => slack.close());
 
   it('answers a command at its response_url, with the printed name from users.info remembered', async () => {
     const command = slashCommand(
-      { text: 'ping &amp; more', userId: 'U1', channelId: 'C1', responseUrl: responses.url('ping') },
-      sign,
+      { text: 'ping &amp; more', userId: 'U1', channelId: 'C1', responseUrl: slack.responses.url('ping') },
+      slack.sign,
     );
-    const answer = await deliver(endpoint, command);
+    const answer = await deliver(slack.endpoint, command);
     expect(answer.status).toBe(200);
-    await vi.waitFor(() => expect(responses.posts).toHaveLength(1));
-    const body = responses.posts[0]?.body as { response_type: string; text: string; blocks: { type: string }[] };
+    await vi.waitFor(() => expect(slack.responses.posts).toHaveLength(1));
+    const body = slack.responses.posts[0]?.body as { response_type: string; text: string; blocks: { type: string }[] };
     expect(body.response_type).toBe('in_channel');
     expect(body.text).toBe('pong for *Dana Lee* <@U1> &amp; more');
     expect(body.blocks.map((b) => b.type)).toEqual(['section', 'actions']);
     expect(JSON.stringify(body.blocks[0])).toContain('pong for <@U1> in slack:C1');
-    const person = await store.db
+    const person = await slack.store.db
       .selectFrom('people')
       .selectAll()
       .where('principal', '=', 'slack:U1')
@@ -155,20 +108,20 @@ describe('Slack app over HTTP', () => {
 
     // Known for a day: the next command does not ask users.info again.
     await deliver(
-      endpoint,
-      slashCommand({ text: 'ping', userId: 'U1', channelId: 'C1', responseUrl: responses.url() }, sign),
+      slack.endpoint,
+      slashCommand({ text: 'ping', userId: 'U1', channelId: 'C1', responseUrl: slack.responses.url() }, slack.sign),
     );
-    await vi.waitFor(() => expect(responses.posts).toHaveLength(2));
-    expect(api.calls('users.info')).toHaveLength(1);
+    await vi.waitFor(() => expect(slack.responses.posts).toHaveLength(2));
+    expect(slack.api.calls('users.info')).toHaveLength(1);
 
     // A day later the name is looked up again, so a renamed person is signed under the new name.
-    store.clock.advance(25 * 60 * 60 * 1000);
+    slack.store.clock.advance(25 * 60 * 60 * 1000);
     await deliver(
-      endpoint,
-      slashCommand({ text: 'ping', userId: 'U1', channelId: 'C1', responseUrl: responses.url() }, sign),
+      slack.endpoint,
+      slashCommand({ text: 'ping', userId: 'U1', channelId: 'C1', responseUrl: slack.responses.url() }, slack.sign),
     );
-    await vi.waitFor(() => expect(responses.posts).toHaveLength(3));
-    expect(api.calls('users.info')).toHaveLength(2);
+    await vi.waitFor(() => expect(slack.responses.posts).toHaveLength(3));
+    expect(slack.api.calls('users.info')).toHaveLength(2);
   });
 
   it('opens a modal from a button through views.open, then takes field errors and a valid submission', async () => {
@@ -177,12 +130,12 @@ describe('Slack app over HTTP', () => {
       channelId: 'C1',
       actionId: 'item.open#2',
       value: '7',
-      responseUrl: responses.url(),
-      triggerId: api.issueTrigger('U1'),
+      responseUrl: slack.responses.url(),
+      triggerId: slack.api.issueTrigger('U1'),
     });
-    expect((await deliver(endpoint, interaction(click, sign))).status).toBe(200);
-    await vi.waitFor(() => expect(api.lastView('U1')).toBeDefined());
-    const opened = api.lastView('U1')?.view as { callback_id: string; private_metadata: string };
+    expect((await deliver(slack.endpoint, interaction(click, slack.sign))).status).toBe(200);
+    await vi.waitFor(() => expect(slack.api.lastView('U1')).toBeDefined());
+    const opened = slack.api.lastView('U1')?.view as { callback_id: string; private_metadata: string };
     expect(opened.callback_id).toBe('item.note');
     expect(readModalMeta(opened)).toMatchObject({ state: '7', channel: 'slack:C1' });
 
@@ -193,20 +146,20 @@ describe('Slack app over HTTP', () => {
           privateMetadata: opened.private_metadata,
           values: { note: { note: { type: 'plain_text_input', value: note } } },
         }),
-        sign,
+        slack.sign,
       );
-    const refused = await deliver(endpoint, submit('hi'));
+    const refused = await deliver(slack.endpoint, submit('hi'));
     expect(refused.status).toBe(200);
     expect(JSON.parse(refused.body)).toEqual({
       response_action: 'errors',
       errors: { note: 'Write at least 5 characters.' },
     });
 
-    const accepted = await deliver(endpoint, submit('Vendor sent the SOC 2 report'));
+    const accepted = await deliver(slack.endpoint, submit('Vendor sent the SOC 2 report'));
     expect(accepted.status).toBe(200);
     expect(accepted.body).toBe('');
-    await vi.waitFor(() => expect(api.ephemerals('U1')).toHaveLength(1));
-    expect(api.ephemerals('U1')[0]).toMatchObject({
+    await vi.waitFor(() => expect(slack.api.ephemerals('U1')).toHaveLength(1));
+    expect(slack.api.ephemerals('U1')[0]).toMatchObject({
       channel: 'C1',
       text: 'Noted on item 7 by Dana Lee: Vendor sent the SOC 2 report',
     });
@@ -218,11 +171,11 @@ describe('Slack app over HTTP', () => {
       channelId: 'C1',
       actionId: 'item.done',
       value: '7',
-      responseUrl: responses.url(),
+      responseUrl: slack.responses.url(),
     });
-    expect((await deliver(endpoint, interaction(click, sign))).status).toBe(200);
-    await vi.waitFor(() => expect(responses.posts).toHaveLength(1));
-    expect(responses.posts[0]?.body).toMatchObject({
+    expect((await deliver(slack.endpoint, interaction(click, slack.sign))).status).toBe(200);
+    await vi.waitFor(() => expect(slack.responses.posts).toHaveLength(1));
+    expect(slack.responses.posts[0]?.body).toMatchObject({
       response_type: 'in_channel',
       replace_original: true,
       text: 'Item 7 closed by Dana Lee',
@@ -235,14 +188,14 @@ describe('Slack app over HTTP', () => {
       privateMetadata: JSON.stringify({ s: '9' }),
       values: { note: { note: { type: 'plain_text_input', value: 'half a thought' } } },
     });
-    expect((await deliver(endpoint, interaction(closed, sign))).status).toBe(200);
+    expect((await deliver(slack.endpoint, interaction(closed, slack.sign))).status).toBe(200);
     await vi.waitFor(() => expect(calls.closed).toEqual(['9:half a thought']));
   });
 
   it('publishes the Home tab when it is opened', async () => {
-    expect((await deliver(endpoint, appHomeOpened('U1', sign))).status).toBe(200);
-    await vi.waitFor(() => expect(api.homeView('U1')).toBeDefined());
-    const home = api.homeView('U1')?.view as { type: string; blocks: unknown[] };
+    expect((await deliver(slack.endpoint, appHomeOpened('U1', slack.sign))).status).toBe(200);
+    await vi.waitFor(() => expect(slack.api.homeView('U1')).toBeDefined());
+    const home = slack.api.homeView('U1')?.view as { type: string; blocks: unknown[] };
     expect(home.type).toBe('home');
     expect(home.blocks).toEqual([
       { type: 'header', text: { type: 'plain_text', text: 'Your queue', emoji: true } },
