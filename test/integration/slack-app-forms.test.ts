@@ -1,28 +1,13 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import express from 'express';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type FormValues, openForm, type Registry, reply } from '../../src/chat/command.ts';
 import { ephemeral, type Form } from '../../src/chat/reply.ts';
-import { createLogger } from '../../src/log.ts';
-import { type OpenView, type SlackWebApi, startSlackWebApi } from '../../src/playground/slack-web-api.ts';
+import type { OpenView } from '../../src/playground/slack-web-api.ts';
 import { viewProblems } from '../../src/playground/slack-web-api-blocks.ts';
-import { createSlackApp, type SlackApp } from '../../src/slack/app.ts';
-import {
-  deliver,
-  interaction,
-  type ResponseUrlCatcher,
-  type StateValues,
-  slashCommand,
-  startResponseUrlCatcher,
-  viewSubmission,
-} from '../support/slack-requests.ts';
-import { createTestStore, type TestStore } from '../support/store.ts';
+import { type SlackHarness, startSlackHarness } from '../support/slack-harness.ts';
+import { deliver, interaction, type StateValues, slashCommand, viewSubmission } from '../support/slack-requests.ts';
 
 // Forms through the real app: a questionnaire too long for one modal is walked page by page and
 // reaches its handler whole; a modal Slack refuses to open ends in an apology, not silence.
-
-const SECRET = 'test-signing-secret';
 
 const questionnaire: Form = {
   id: 'assessment.answer',
@@ -34,12 +19,7 @@ const questionnaire: Form = {
 };
 
 describe('Slack forms over HTTP', () => {
-  let store: TestStore;
-  let api: SlackWebApi;
-  let responses: ResponseUrlCatcher;
-  let slack: SlackApp;
-  let server: Server;
-  let endpoint: string;
+  let slack: SlackHarness;
   let submitted: { values: FormValues; state: string }[];
 
   const registry: Registry = {
@@ -67,48 +47,23 @@ describe('Slack forms over HTTP', () => {
 
   beforeEach(async () => {
     submitted = [];
-    store = await createTestStore();
-    api = await startSlackWebApi({
-      channels: ['C1'],
-      users: [{ id: 'U1', name: 'dana', realName: 'Dana Lee', displayName: 'dana' }],
-    });
-    responses = await startResponseUrlCatcher();
-    const http = express();
-    const config = { botToken: api.token, signingSecret: SECRET, appToken: undefined, apiUrl: api.url };
-    slack = createSlackApp({
-      config: { ...config, findingsChannel: undefined, approvalsChannel: undefined },
-      registry,
-      deps: store.deps,
-      log: createLogger('silent'),
-      expressApp: http,
-    });
-    await slack.start();
-    server = http.listen(0, '127.0.0.1');
-    await new Promise((resolve) => server.once('listening', resolve));
-    endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}/slack/events`;
+    slack = await startSlackHarness({ registry });
   });
 
-  afterEach(async () => {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-    await slack.stop();
-    await responses.close();
-    await api.close();
-    await store.cleanup();
-  });
+  afterEach(() => slack.close());
 
   const openQuestionnaire = () =>
     deliver(
-      endpoint,
+      slack.endpoint,
       slashCommand(
         {
           text: 'questionnaire',
           userId: 'U1',
           channelId: 'C1',
-          responseUrl: responses.url(),
-          triggerId: api.issueTrigger('U1'),
+          responseUrl: slack.responses.url(),
+          triggerId: slack.api.issueTrigger('U1'),
         },
-        { secret: SECRET },
+        slack.sign,
       ),
     );
 
@@ -124,13 +79,13 @@ describe('Slack forms over HTTP', () => {
       privateMetadata: view.private_metadata,
       values,
     });
-    return deliver(endpoint, interaction(payload, { secret: SECRET }));
+    return deliver(slack.endpoint, interaction(payload, slack.sign));
   };
 
   it('walks a 150-question form page by page and hands every answer to the handler once', async () => {
     expect((await openQuestionnaire()).status).toBe(200);
-    await vi.waitFor(() => expect(api.lastView('U1')).toBeDefined());
-    const first = (api.lastView('U1') as OpenView).view as Parameters<typeof submitPage>[0];
+    await vi.waitFor(() => expect(slack.api.lastView('U1')).toBeDefined());
+    const first = (slack.api.lastView('U1') as OpenView).view as Parameters<typeof submitPage>[0];
     expect(first.blocks).toHaveLength(100);
 
     const next = await submitPage(first);
@@ -148,7 +103,7 @@ describe('Slack forms over HTTP', () => {
     expect(Object.keys(submitted[0]?.values ?? {})).toHaveLength(150);
     expect(submitted[0]?.values.c0).toBe('c0 answer');
     expect(submitted[0]?.values.c149).toBe('c149 answer');
-    await vi.waitFor(() => expect(api.ephemerals('U1')[0]?.text).toBe('Thanks, 150 answers recorded.'));
+    await vi.waitFor(() => expect(slack.api.ephemerals('U1')[0]?.text).toBe('Thanks, 150 answers recorded.'));
   });
 
   it('asks the person to start again when a later page arrives for a form it no longer holds', async () => {
@@ -165,13 +120,13 @@ describe('Slack forms over HTTP', () => {
   });
 
   it('apologises at the response_url when Slack refuses to open the modal', async () => {
-    api.inject('views.open', { error: 'expired_trigger_id' });
+    slack.api.inject('views.open', { error: 'expired_trigger_id' });
     expect((await openQuestionnaire()).status).toBe(200);
-    await vi.waitFor(() => expect(responses.posts).toHaveLength(1));
-    expect(responses.posts[0]?.body).toMatchObject({
+    await vi.waitFor(() => expect(slack.responses.posts).toHaveLength(1));
+    expect(slack.responses.posts[0]?.body).toMatchObject({
       response_type: 'ephemeral',
       text: 'Sorry, Slack would not open that form just now. Please try again.',
     });
-    expect(api.lastView('U1')).toBeUndefined();
+    expect(slack.api.lastView('U1')).toBeUndefined();
   });
 });
