@@ -1,6 +1,3 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import express from 'express';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { registry } from '../../commands/index.ts';
 import type { Actor } from '../../src/core/actor.ts';
@@ -8,27 +5,14 @@ import { auditCount } from '../../src/core/audit.ts';
 import { grantRole } from '../../src/core/roles.ts';
 import { findVendorByName } from '../../src/core/vendor-lookup.ts';
 import { createVendor } from '../../src/core/vendors.ts';
-import { createLogger } from '../../src/log.ts';
-import { type SlackWebApi, startSlackWebApi } from '../../src/playground/slack-web-api.ts';
 import { messageBlockProblems } from '../../src/playground/slack-web-api-blocks.ts';
-import { createSlackApp, type SlackApp } from '../../src/slack/app.ts';
 import { inTransaction } from '../../src/store/database.ts';
-import {
-  blockActions,
-  deliver,
-  interaction,
-  type ResponseUrlCatcher,
-  slashCommand,
-  startResponseUrlCatcher,
-  viewSubmission,
-} from '../support/slack-requests.ts';
-import { createTestStore, type TestStore } from '../support/store.ts';
+import { type SlackHarness, startSlackHarness } from '../support/slack-harness.ts';
+import { blockActions, deliver, interaction, slashCommand, viewSubmission } from '../support/slack-requests.ts';
 
 // The real registry behind the real Bolt app: signed slash commands over loopback HTTP, replies
 // caught at their response_url, modals opened through the Web API stand-in, as Slack would do it.
 
-const SECRET = 'test-signing-secret';
-const sign = { secret: SECRET };
 const people = [
   { id: 'UADA', name: 'ada', realName: 'Ada Admin', displayName: 'ada' },
   { id: 'UDANA', name: 'dana', realName: 'Dana Analyst', displayName: 'dana' },
@@ -40,59 +24,33 @@ const actor = (id: string): Actor => ({ id: `slack:${id}`, name: people.find((p)
 type Posted = { response_type: string; replace_original: boolean; text: string; blocks: { type: string }[] };
 
 describe('/vendor over signed HTTP', () => {
-  let store: TestStore;
-  let api: SlackWebApi;
-  let responses: ResponseUrlCatcher;
-  let slack: SlackApp;
-  let server: Server;
-  let endpoint: string;
+  let slack: SlackHarness;
 
   beforeEach(async () => {
-    store = await createTestStore();
+    slack = await startSlackHarness({ registry, users: people, channels: ['CRISK', 'CSEC'] });
+    const { store } = slack;
     await inTransaction(store.db, async (tx) => {
       await grantRole(tx, store.clock, actor('UADA'), 'slack:UADA', 'admin');
       await grantRole(tx, store.clock, actor('UADA'), 'slack:UDANA', 'analyst');
     });
-    api = await startSlackWebApi({ channels: ['CRISK', 'CSEC'], users: people });
-    responses = await startResponseUrlCatcher();
-    const http = express();
-    const config = { botToken: api.token, signingSecret: SECRET, appToken: undefined, apiUrl: api.url };
-    slack = createSlackApp({
-      config: { ...config, findingsChannel: undefined, approvalsChannel: undefined },
-      registry,
-      deps: store.deps,
-      log: createLogger('silent'),
-      expressApp: http,
-    });
-    await slack.start();
-    server = http.listen(0, '127.0.0.1');
-    await new Promise((resolve) => server.once('listening', resolve));
-    endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}/slack/events`;
   });
 
-  afterEach(async () => {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-    await slack.stop();
-    await responses.close();
-    await api.close();
-    await store.cleanup();
-  });
+  afterEach(() => slack.close());
 
   /** Sends `/vendor <text>` as Slack does (mentions escaped); returns the response_url's name. */
   async function send(userId: string, text: string, triggerId?: string): Promise<string> {
     const name = crypto.randomUUID();
     const request = slashCommand(
-      { text, userId, channelId: 'CRISK', responseUrl: responses.url(name), ...(triggerId ? { triggerId } : {}) },
-      sign,
+      { text, userId, channelId: 'CRISK', responseUrl: slack.responses.url(name), ...(triggerId ? { triggerId } : {}) },
+      slack.sign,
     );
-    expect((await deliver(endpoint, request)).status).toBe(200);
+    expect((await deliver(slack.endpoint, request)).status).toBe(200);
     return name;
   }
 
   const answerAt = (name: string) =>
     vi.waitFor(() => {
-      const post = responses.posts.find((p) => p.path.endsWith(name));
+      const post = slack.responses.posts.find((p) => p.path.endsWith(name));
       if (!post) throw new Error('no reply yet');
       return post.body as Posted;
     });
@@ -100,7 +58,11 @@ describe('/vendor over signed HTTP', () => {
   const command = async (userId: string, text: string) => answerAt(await send(userId, text));
 
   it('answers every subcommand at its response_url, privately, with Slack mentions and links understood', async () => {
-    await createVendor(store.deps, actor('UDANA'), { name: 'Acme Health', criticality: 'high', dataTypes: 'PHI' });
+    await createVendor(slack.store.deps, actor('UDANA'), {
+      name: 'Acme Health',
+      criticality: 'high',
+      dataTypes: 'PHI',
+    });
     const cases: [string, string, string][] = [
       ['UVIC', 'help', '/vendor posture &lt;vendor&gt;'],
       ['UVIC', 'posture "Acme Health"', 'Acme Health: grade'],
@@ -129,25 +91,25 @@ describe('/vendor over signed HTTP', () => {
       // What Slack itself would refuse (invalid_blocks) never reaches the response_url.
       expect(messageBlockProblems(posted.blocks), text).toEqual([]);
     }
-    expect(await findVendorByName(store.db, 'Globex')).toMatchObject({ owner_id: 'slack:UOLIVE', tier: 'high' });
-    const evidence = await store.db.selectFrom('evidence').select('url').executeTakeFirstOrThrow();
+    expect(await findVendorByName(slack.store.db, 'Globex')).toMatchObject({ owner_id: 'slack:UOLIVE', tier: 'high' });
+    const evidence = await slack.store.db.selectFrom('evidence').select('url').executeTakeFirstOrThrow();
     expect(evidence.url).toBe('https://trust.acme.example/soc2.pdf');
   });
 
   it('suggests the nearest vendor name for a typo, and refuses a viewer without writing', async () => {
-    await createVendor(store.deps, actor('UDANA'), { name: 'Acme Health', criticality: 'high' });
+    await createVendor(slack.store.deps, actor('UDANA'), { name: 'Acme Health', criticality: 'high' });
     expect((await command('UVIC', 'posture Acme Helth')).text).toBe(
       'No vendor named “Acme Helth”. Did you mean “Acme Health”?',
     );
-    const before = await auditCount(store.db);
+    const before = await auditCount(slack.store.db);
     expect((await command('UVIC', 'owner Acme Health <@UVIC|vic>')).text).toContain("You don't have permission");
-    expect(await auditCount(store.db)).toBe(before);
+    expect(await auditCount(slack.store.db)).toBe(before);
   });
 
   it('bare add opens the vendor form as a modal; submitting it creates the vendor, a duplicate gets a field error', async () => {
-    await send('UDANA', 'add', api.issueTrigger('UDANA'));
+    await send('UDANA', 'add', slack.api.issueTrigger('UDANA'));
     const modal = await vi.waitFor(() => {
-      const open = api.lastView('UDANA');
+      const open = slack.api.lastView('UDANA');
       if (!open) throw new Error('no modal yet');
       return open.view as { callback_id: string; private_metadata: string; blocks: { block_id?: string }[] };
     });
@@ -171,18 +133,24 @@ describe('/vendor over signed HTTP', () => {
       regs: { regs: { type: 'multi_static_select', selected_options: [{ value: 'HIPAA' }] } },
     };
     const submitted = { callbackId: 'vendor.add', privateMetadata: modal.private_metadata, values };
-    const first = await deliver(endpoint, interaction(viewSubmission('UDANA', { ...submitted, hash: 'h1' }), sign));
+    const first = await deliver(
+      slack.endpoint,
+      interaction(viewSubmission('UDANA', { ...submitted, hash: 'h1' }), slack.sign),
+    );
     expect(first.status).toBe(200);
     await vi.waitFor(() =>
-      expect(api.ephemerals('UDANA').map((e) => e.text)).toEqual([
+      expect(slack.api.ephemerals('UDANA').map((e) => e.text)).toEqual([
         expect.stringContaining('Added *Acme Health*: tier *critical*'),
       ]),
     );
-    expect(await findVendorByName(store.db, 'Acme Health')).toMatchObject({
+    expect(await findVendorByName(slack.store.db, 'Acme Health')).toMatchObject({
       owner_id: 'slack:UOLIVE',
       channel: 'slack:CRISK',
     });
-    const again = await deliver(endpoint, interaction(viewSubmission('UDANA', { ...submitted, hash: 'h2' }), sign));
+    const again = await deliver(
+      slack.endpoint,
+      interaction(viewSubmission('UDANA', { ...submitted, hash: 'h2' }), slack.sign),
+    );
     expect(JSON.parse(again.body)).toEqual({
       response_action: 'errors',
       errors: { name: 'A vendor named “Acme Health” already exists. Nothing was added.' },
@@ -191,7 +159,7 @@ describe('/vendor over signed HTTP', () => {
 
   it('pages a long list inside 50 blocks; Next replaces the message through the response_url', async () => {
     for (let i = 1; i <= 20; i++) {
-      await createVendor(store.deps, actor('UDANA'), {
+      await createVendor(slack.store.deps, actor('UDANA'), {
         name: `Vendor ${String(i).padStart(2, '0')} ${'x'.repeat(110)}`,
         criticality: 'low',
       });
@@ -209,9 +177,9 @@ describe('/vendor over signed HTTP', () => {
       channelId: 'CRISK',
       actionId: next.action_id,
       value: next.value,
-      responseUrl: responses.url(name),
+      responseUrl: slack.responses.url(name),
     });
-    expect((await deliver(endpoint, interaction(click, sign))).status).toBe(200);
+    expect((await deliver(slack.endpoint, interaction(click, slack.sign))).status).toBe(200);
     const second = await answerAt(name);
     expect(second.replace_original).toBe(true);
     expect(second.text).toContain('Vendor 16');
