@@ -1,30 +1,19 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import express from 'express';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { approvals } from '../../commands/approvals.ts';
 import { findingActions } from '../../commands/finding-actions.ts';
 import { home } from '../../commands/home.ts';
 import { reassess } from '../../commands/reassess.ts';
 import { buildRegistry } from '../../src/chat/command.ts';
-import { renderNotification } from '../../src/chat/notifications/index.ts';
-import { createSlackPacer, type Pacer } from '../../src/delivery/pacing.ts';
-import { Relay } from '../../src/delivery/relay.ts';
-import { createLogger } from '../../src/log.ts';
-import { type SlackWebApi, type StoredMessage, startSlackWebApi } from '../../src/playground/slack-web-api.ts';
-import { createSlackApp, type SlackApp } from '../../src/slack/app.ts';
-import { createSlackNotifier } from '../../src/slack/notifier.ts';
+import type { StoredMessage } from '../../src/playground/slack-web-api.ts';
+import { type SlackRelayHarness, startSlackRelayHarness } from '../support/slack-harness.ts';
 import {
   appHomeOpened,
   blockActions,
   deliver,
   interaction,
-  type ResponseUrlCatcher,
   type StateValues,
-  startResponseUrlCatcher,
   viewSubmission,
 } from '../support/slack-requests.ts';
-import { createTestStore, type TestStore } from '../support/store.ts';
 import { grantRoles, insertVendor, openTestFinding } from './finding-fixtures.ts';
 
 // The whole loop over real HTTP: signed Slack requests into the Bolt app, the handlers and the core
@@ -32,81 +21,30 @@ import { grantRoles, insertVendor, openTestFinding } from './finding-fixtures.ts
 // the Web API stand-in. The finding card must be one message, edited in place, carrying the
 // signer's printed name, with its history threaded under it.
 
-const SECRET = 'workflow-signing-secret';
-const sign = { secret: SECRET };
 const RATE = 20;
 
-let store: TestStore;
-let api: SlackWebApi;
-let responses: ResponseUrlCatcher;
-let slack: SlackApp;
-let server: Server;
-let endpoint: string;
-let pacer: Pacer;
-let relay: Relay;
+let slack: SlackRelayHarness;
 
 beforeEach(async () => {
-  store = await createTestStore();
-  await grantRoles(store);
-  api = await startSlackWebApi({
-    channels: ['CFINDINGS', 'CAPPROVALS'],
-    users: [
-      { id: 'UDANA', name: 'dana', realName: 'Dana Analyst', displayName: 'dana' },
-      { id: 'UOLIVE', name: 'olive', realName: 'Olive Owner', displayName: 'olive' },
-      { id: 'UPAT', name: 'pat', realName: 'Pat Approver', displayName: 'pat' },
-      { id: 'UQUINN', name: 'quinn', realName: 'Quinn Approver', displayName: 'quinn' },
-    ],
-    postsPerSecondPerChannel: RATE,
-  });
-  responses = await startResponseUrlCatcher();
-  const http = express();
-  slack = createSlackApp({
-    config: {
-      botToken: api.token,
-      signingSecret: SECRET,
-      appToken: undefined,
-      apiUrl: api.url,
+  slack = await startSlackRelayHarness(
+    {
+      registry: buildRegistry([findingActions, approvals, reassess], home),
+      users: [
+        { id: 'UDANA', name: 'dana', realName: 'Dana Analyst', displayName: 'dana' },
+        { id: 'UOLIVE', name: 'olive', realName: 'Olive Owner', displayName: 'olive' },
+        { id: 'UPAT', name: 'pat', realName: 'Pat Approver', displayName: 'pat' },
+        { id: 'UQUINN', name: 'quinn', realName: 'Quinn Approver', displayName: 'quinn' },
+      ],
+      channels: ['CFINDINGS', 'CAPPROVALS'],
       findingsChannel: 'CFINDINGS',
       approvalsChannel: 'CAPPROVALS',
     },
-    registry: buildRegistry([findingActions, approvals, reassess], home),
-    deps: store.deps,
-    log: createLogger('silent'),
-    expressApp: http,
-  });
-  await slack.start();
-  server = http.listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}/slack/events`;
-  pacer = createSlackPacer({ postsPerSecondPerChannel: RATE });
-  const sender = createSlackNotifier({ token: api.token, slackApiUrl: api.url, pacer });
-  relay = new Relay({
-    db: store.db,
-    clock: store.clock,
-    senders: { slack: sender },
-    render: renderNotification(store.deps),
-  });
+    RATE,
+  );
+  await grantRoles(slack.store);
 });
 
-afterEach(async () => {
-  await relay.stop();
-  await pacer.stop();
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
-  await slack.stop();
-  await responses.close();
-  await api.close();
-  await store.cleanup();
-});
-
-async function drain(): Promise<void> {
-  for (let round = 0; round < 10; round += 1) {
-    await relay.drainOnce();
-    const pending = await store.db.selectFrom('outbox').select('id').where('status', '=', 'pending').execute();
-    if (pending.length === 0) return;
-  }
-  throw new Error('the outbox did not drain');
-}
+afterEach(() => slack.close());
 
 interface Element {
   type: string;
@@ -135,22 +73,22 @@ async function click(user: string, channel: string, message: StoredMessage, labe
     actionId: button.action_id,
     value: button.value ?? '',
     messageTs: message.ts,
-    responseUrl: responses.url(`${user}-${label}`),
-    triggerId: api.issueTrigger(user),
+    responseUrl: slack.responses.url(`${user}-${label}`),
+    triggerId: slack.api.issueTrigger(user),
   });
-  expect((await deliver(endpoint, interaction(payload, sign))).status).toBe(200);
+  expect((await deliver(slack.endpoint, interaction(payload, slack.sign))).status).toBe(200);
 }
 
 /** Fills in and submits the modal the person has open. */
 async function submitModal(user: string, values: StateValues): Promise<string> {
-  await vi.waitFor(() => expect(api.lastView(user)).toBeDefined());
-  const view = api.lastView(user)?.view as { callback_id: string; private_metadata: string };
+  await vi.waitFor(() => expect(slack.api.lastView(user)).toBeDefined());
+  const view = slack.api.lastView(user)?.view as { callback_id: string; private_metadata: string };
   const submission = viewSubmission(user, {
     callbackId: view.callback_id,
     privateMetadata: view.private_metadata,
     values,
   });
-  const answer = await deliver(endpoint, interaction(submission, sign));
+  const answer = await deliver(slack.endpoint, interaction(submission, slack.sign));
   expect(answer.status).toBe(200);
   return answer.body;
 }
@@ -163,12 +101,12 @@ const escalation = (reason: string, action: string, until?: string): StateValues
   },
   until: { until: { type: 'datepicker', selected_date: until ?? null } },
 });
-const cardIn = (channel: string) => api.messages(channel)[0];
+const cardIn = (channel: string) => slack.api.messages(channel)[0];
 const blocksText = (m: StoredMessage | undefined) => `${m?.text ?? ''}\n${JSON.stringify(m?.blocks ?? [])}`;
 
 async function escalateAndPostRequest(): Promise<{ card: StoredMessage; request: StoredMessage }> {
-  await openTestFinding(store, await insertVendor(store));
-  await drain();
+  await openTestFinding(slack.store, await insertVendor(slack.store));
+  await slack.drain();
   const card = cardIn('CFINDINGS')!;
   expect(buttonOn(card, 'Acknowledge')).toBeDefined();
   await click('UOLIVE', 'CFINDINGS', card, 'Escalate');
@@ -177,13 +115,13 @@ async function escalateAndPostRequest(): Promise<{ card: StoredMessage; request:
   );
   await vi.waitFor(() =>
     expect(
-      api
+      slack.api
         .ephemerals('UOLIVE')
         .map((e) => e.text)
         .join(),
     ).toContain('Asked the approvers'),
   );
-  await drain();
+  await slack.drain();
   const request = cardIn('CAPPROVALS');
   expect(request).toBeDefined();
   return { card, request: request! };
@@ -196,21 +134,21 @@ describe('finding and approval workflow in Slack', () => {
       "You are signing this approval electronically. Your name, the UTC time and the meaning 'approval' are recorded and shown.",
     );
 
-    store.clock.advance(20 * 60_000);
+    slack.store.clock.advance(20 * 60_000);
     await click('UPAT', 'CAPPROVALS', request, 'Approve');
     await vi.waitFor(() =>
-      expect(responses.posts.map((p) => p.body.text).join()).toContain('Approved. Signed by Pat Approver'),
+      expect(slack.responses.posts.map((p) => p.body.text).join()).toContain('Approved. Signed by Pat Approver'),
     );
-    await drain();
+    await slack.drain();
 
-    const findingCards = api.messages('CFINDINGS');
+    const findingCards = slack.api.messages('CFINDINGS');
     expect(findingCards).toHaveLength(1);
     const edited = findingCards[0]!;
     expect(edited.ts).toBe(card.ts);
     expect(edited.edits.length).toBeGreaterThanOrEqual(2);
     expect(blocksText(edited)).toContain('Signed by Pat Approver, 2026-06-01 09:20 UTC, meaning: approval');
     expect(blocksText(edited)).not.toContain('"Acknowledge"');
-    const approvalCards = api.messages('CAPPROVALS');
+    const approvalCards = slack.api.messages('CAPPROVALS');
     expect(approvalCards).toHaveLength(1);
     expect(approvalCards[0]!.ts).toBe(request.ts);
     expect(blocksText(approvalCards[0])).toContain(
@@ -218,7 +156,7 @@ describe('finding and approval workflow in Slack', () => {
     );
     expect(blocksText(approvalCards[0])).not.toContain('"Approve"');
 
-    expect(api.threadReplies('CFINDINGS', card.ts).map((m) => m.text)).toEqual([
+    expect(slack.api.threadReplies('CFINDINGS', card.ts).map((m) => m.text)).toEqual([
       'Escalation (Set a remediation deadline by 2026-06-15) requested by Olive Owner: Patient records exposed',
       'Escalation (Set a remediation deadline by 2026-06-15) approved by Pat Approver at 2026-06-01 09:20 UTC',
     ]);
@@ -235,30 +173,30 @@ describe('finding and approval workflow in Slack', () => {
     expect(await submitModal('UQUINN', plainInput('reason', 'Give the vendor until Friday'))).toBe('');
     await vi.waitFor(() =>
       expect(
-        api
+        slack.api
           .ephemerals('UQUINN')
           .map((e) => e.text)
           .join(),
       ).toContain('Rejected. Signed by Quinn Approver'),
     );
-    await drain();
+    await slack.drain();
 
-    const edited = api.messages('CFINDINGS');
+    const edited = slack.api.messages('CFINDINGS');
     expect(edited.map((m) => m.ts)).toEqual([card.ts]);
     expect(blocksText(edited[0])).toContain(
       'Signed by Quinn Approver, 2026-06-01 09:00 UTC, meaning: rejection, reason: Give the vendor until Friday',
     );
     // Back to open, with its buttons again.
     expect(buttonOn(edited[0], 'Acknowledge')).toBeDefined();
-    expect(api.messages('CAPPROVALS').map((m) => m.ts)).toEqual([request.ts]);
-    expect(api.threadReplies('CFINDINGS', card.ts).map((m) => m.text)).toEqual([
+    expect(slack.api.messages('CAPPROVALS').map((m) => m.ts)).toEqual([request.ts]);
+    expect(slack.api.threadReplies('CFINDINGS', card.ts).map((m) => m.text)).toEqual([
       'Escalation (Set a remediation deadline by 2026-06-15) requested by Olive Owner: Patient records exposed',
       'Escalation (Set a remediation deadline by 2026-06-15) rejected by Quinn Approver at 2026-06-01 09:00 UTC: Give the vendor until Friday',
     ]);
   });
 
   it('refuses the requester approving their own request, privately, and the card stays as it was', async () => {
-    await store.db
+    await slack.store.db
       .insertInto('role_grants')
       .values({
         principal: 'slack:UOLIVE',
@@ -270,22 +208,22 @@ describe('finding and approval workflow in Slack', () => {
     const { request } = await escalateAndPostRequest();
     await click('UOLIVE', 'CAPPROVALS', request, 'Approve');
     await vi.waitFor(() =>
-      expect(responses.posts.map((p) => p.body.text)).toContain(
+      expect(slack.responses.posts.map((p) => p.body.text)).toContain(
         'You requested this escalation, so another approver must decide it.',
       ),
     );
-    const refusal = responses.posts.find((p) => String(p.body.text).startsWith('You requested'));
+    const refusal = slack.responses.posts.find((p) => String(p.body.text).startsWith('You requested'));
     expect(refusal?.body).toMatchObject({ response_type: 'ephemeral', replace_original: false });
-    await drain();
-    expect(api.messages('CAPPROVALS')[0]?.edits).toEqual([]);
-    expect(await store.db.selectFrom('signatures').selectAll().execute()).toEqual([]);
+    await slack.drain();
+    expect(slack.api.messages('CAPPROVALS')[0]?.edits).toEqual([]);
+    expect(await slack.store.db.selectFrom('signatures').selectAll().execute()).toEqual([]);
   });
 
   it('shows an approver the waiting request on the Home tab, with the signing dialog on Approve', async () => {
     await escalateAndPostRequest();
-    expect((await deliver(endpoint, appHomeOpened('UPAT', sign))).status).toBe(200);
-    await vi.waitFor(() => expect(api.homeView('UPAT')).toBeDefined());
-    const view = api.homeView('UPAT')?.view as { blocks: unknown[] };
+    expect((await deliver(slack.endpoint, appHomeOpened('UPAT', slack.sign))).status).toBe(200);
+    await vi.waitFor(() => expect(slack.api.homeView('UPAT')).toBeDefined());
+    const view = slack.api.homeView('UPAT')?.view as { blocks: unknown[] };
     const text = JSON.stringify(view.blocks);
     expect(text).toContain('Approvals waiting for you (1)');
     expect(text).toContain('Escalation #1: Set a remediation deadline by 2026-06-15');

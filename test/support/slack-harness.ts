@@ -17,7 +17,7 @@ import { createTestStore, type TestStore } from './store.ts';
 // Requests signed with `sign` reach the handlers; `close` takes it all down in reverse order.
 
 /** The one person most tests need: a Slack user the stand-in knows as Dana Lee. */
-export const DANA: SlackUser = { id: 'U1', name: 'dana', realName: 'Dana Lee', displayName: 'dana' };
+const DANA: SlackUser = { id: 'U1', name: 'dana', realName: 'Dana Lee', displayName: 'dana' };
 
 export interface SlackHarnessOptions {
   registry: Registry;
