@@ -48,6 +48,8 @@ export async function compare(
   ours: (i: number) => unknown,
   floor: (i: number) => unknown,
   iterations: number,
+  /** Called between blocks, outside the timed calls (e.g. to sample memory). */
+  betweenBlocks?: () => void,
 ): Promise<{ ours: Latency; floor: Latency; ratio: number }> {
   const a: number[] = [];
   const b: number[] = [];
@@ -66,6 +68,7 @@ export async function compare(
         await fn(i);
         out.push(Number(process.hrtime.bigint() - start) / 1e6);
       }
+      betweenBlocks?.();
     }
   }
   const o = summarise(a);
@@ -79,4 +82,23 @@ export const ratio = (n: number) => Number(n.toFixed(2));
 /** Peak resident set size of this process so far, in MB (Linux: ru_maxrss is in kilobytes). */
 export function peakRssMb(): number {
   return Math.round(process.resourceUsage().maxRSS / 1024);
+}
+
+/** Resident set size right now, in MB. */
+export function rssMb(): number {
+  return Math.round(process.memoryUsage.rss() / 1024 / 1024);
+}
+
+/**
+ * The highest resident set size seen by `sample()`: a phase's own peak, which the process-wide peak
+ * (ru_maxrss) cannot tell apart from whatever ran before it.
+ */
+export function rssSampler(): { sample: () => void; peakMb: () => number } {
+  let peak = 0;
+  return {
+    sample: () => {
+      peak = Math.max(peak, process.memoryUsage.rss());
+    },
+    peakMb: () => Math.round(peak / 1024 / 1024),
+  };
 }
