@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 import { type RunningBot, startBot } from '../../src/main.ts';
 import { type SlackWebApi, startSlackWebApi } from '../../src/playground/slack-web-api.ts';
-import { grantRoles, insertVendor } from '../integration/finding-fixtures.ts';
+import { grantRoles, insertVendor } from '../support/fixtures.ts';
 import { createTestStore, type TestStore } from '../support/store.ts';
 
 // The whole bot against the Slack stand-in: the scheduler's startup sweep catches up what fell due

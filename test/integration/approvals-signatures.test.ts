@@ -9,7 +9,6 @@ import { expiredAcceptances, getFinding, slaBreaches } from '../../src/core/find
 import { acknowledge, reopenExpiredAcceptance } from '../../src/core/findings.ts';
 import { verifySignature } from '../../src/core/signatures.ts';
 import { inTransaction } from '../../src/store/database.ts';
-import { createTestStore, type TestStore } from '../support/store.ts';
 import {
   dana,
   grantRoles,
@@ -20,7 +19,8 @@ import {
   outbox,
   pat,
   quinn,
-} from './finding-fixtures.ts';
+} from '../support/fixtures.ts';
+import { createTestStore, type TestStore } from '../support/store.ts';
 
 const DAY = 86_400_000;
 

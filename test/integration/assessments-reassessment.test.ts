@@ -5,8 +5,8 @@ import { assessmentsOwedBy, getAssessment } from '../../src/core/assessments-que
 import { submit } from '../../src/core/assessments-submit.ts';
 import { auditTrail } from '../../src/core/audit.ts';
 import { loadQuestionnaire } from '../../src/core/questionnaire.ts';
+import { dana, grantRoles, insertVendor, olive, outbox, vic } from '../support/fixtures.ts';
 import { createTestStore, type TestStore } from '../support/store.ts';
-import { dana, grantRoles, insertVendor, olive, outbox, vic } from './finding-fixtures.ts';
 
 const { controls } = loadQuestionnaire();
 const ids = controls.map((c) => c.id);

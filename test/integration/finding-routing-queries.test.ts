@@ -2,8 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { findingsAssignedTo, listFindings, openFindingCounts } from '../../src/core/finding-queries.ts';
 import { acknowledge, assign, openFinding, resolve } from '../../src/core/findings.ts';
 import { inTransaction } from '../../src/store/database.ts';
+import { dana, grantRoles, insertVendor, openTestFinding, outbox, sam } from '../support/fixtures.ts';
 import { createTestStore, type TestStore } from '../support/store.ts';
-import { dana, grantRoles, insertVendor, openTestFinding, outbox, sam } from './finding-fixtures.ts';
 
 describe('where finding cards go', () => {
   let store: TestStore;

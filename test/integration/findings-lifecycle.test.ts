@@ -4,7 +4,6 @@ import { decide } from '../../src/core/approvals-decide.ts';
 import { auditTrail, verifyAuditChain } from '../../src/core/audit.ts';
 import { getFinding } from '../../src/core/finding-queries.ts';
 import { acknowledge, assign, resolve } from '../../src/core/findings.ts';
-import { createTestStore, type TestStore } from '../support/store.ts';
 import {
   counts,
   dana,
@@ -17,7 +16,8 @@ import {
   pat,
   sam,
   vic,
-} from './finding-fixtures.ts';
+} from '../support/fixtures.ts';
+import { createTestStore, type TestStore } from '../support/store.ts';
 
 describe('finding lifecycle', () => {
   let store: TestStore;

@@ -3,8 +3,8 @@ import { nextReviewOn } from '../../src/core/cadence.ts';
 import { addDaysIso } from '../../src/core/dates.ts';
 import { recordEvidence } from '../../src/core/evidence.ts';
 import { runSweep } from '../../src/scheduler/sweep.ts';
+import { dana, grantRoles, insertVendor, openTestFinding } from '../support/fixtures.ts';
 import { createTestStore, type TestStore } from '../support/store.ts';
-import { dana, grantRoles, insertVendor, openTestFinding } from './finding-fixtures.ts';
 
 // Month ends and a leap day: a critical vendor last reviewed on 31 August 2027 is due again on
 // 29 February 2028 (six months, clamped to the month's end), and its reminders count back across

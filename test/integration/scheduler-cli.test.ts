@@ -4,8 +4,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/cli/io.ts';
 import { registerSweep } from '../../src/cli/verbs/sweep.ts';
 import { recordEvidence } from '../../src/core/evidence.ts';
+import { dana, grantRoles, insertVendor, sam } from '../support/fixtures.ts';
 import { createTestStore, type TestStore } from '../support/store.ts';
-import { dana, grantRoles, insertVendor, sam } from './finding-fixtures.ts';
 
 // `vendor-risk sweep --now ... --dry-run` prints what a sweep would queue and writes nothing: the
 // whole sweep runs in a transaction that is rolled back. Proven by counting every table's rows.

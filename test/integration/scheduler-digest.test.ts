@@ -3,8 +3,8 @@ import { renderNotification } from '../../src/chat/notifications/index.ts';
 import { digestReply, loadDigest, renderDigest } from '../../src/chat/views/digest.ts';
 import { recordEvidence } from '../../src/core/evidence.ts';
 import { runSweep } from '../../src/scheduler/sweep.ts';
+import { dana, grantRoles, insertVendor, olive, openTestFinding } from '../support/fixtures.ts';
 import { createTestStore, type TestStore } from '../support/store.ts';
-import { dana, grantRoles, insertVendor, olive, openTestFinding } from './finding-fixtures.ts';
 
 // The weekly digest: the sweep queues one row per findings channel carrying only the week; the view
 // reads the store as of that Monday and says how the portfolio stands and what moved since last week.

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createScheduler } from '../../src/scheduler/scheduler.ts';
 import type { SweepReport } from '../../src/scheduler/sweep.ts';
+import { insertVendor } from '../support/fixtures.ts';
 import { createTestStore, type TestStore } from '../support/store.ts';
-import { insertVendor } from './finding-fixtures.ts';
 
 // The ticker around the sweep: it sweeps at start (the catch-up), tells the composition root when
 // messages were queued so the relay is nudged, never runs two sweeps at once, and stops cleanly.

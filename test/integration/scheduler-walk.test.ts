@@ -8,8 +8,8 @@ import { LATE_REASON } from '../../src/scheduler/firing.ts';
 import { createScheduler, type Scheduler } from '../../src/scheduler/scheduler.ts';
 import type { SweepReport } from '../../src/scheduler/sweep.ts';
 import { inTransaction, openStore, type Store } from '../../src/store/database.ts';
+import { dana, grantRoles, insertVendor, sam } from '../support/fixtures.ts';
 import { createTestStore, type TestStore } from '../support/store.ts';
-import { dana, grantRoles, insertVendor, sam } from './finding-fixtures.ts';
 
 // A fake clock walks a small portfolio through 400 days with one sweep a day, as a team would live
 // it: reviews come due and get done late, evidence lapses and is renewed, findings run past their

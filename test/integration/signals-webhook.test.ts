@@ -5,8 +5,8 @@ import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHttpApp, finishHttpApp, listen } from '../../src/http/server.ts';
 import { signalsWebhook } from '../../src/http/signals-webhook.ts';
+import { insertVendor } from '../support/fixtures.ts';
 import { createTestStore, type TestStore } from '../support/store.ts';
-import { insertVendor } from './finding-fixtures.ts';
 
 // POST /signals over real HTTP: Standard Webhooks signatures, a 5-minute window, replay and duplicate
 // safety, a size cap, and refusals that say what was wrong. Signatures here are computed from the

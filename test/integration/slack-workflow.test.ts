@@ -5,6 +5,7 @@ import { home } from '../../commands/home.ts';
 import { reassess } from '../../commands/reassess.ts';
 import { buildRegistry } from '../../src/chat/command.ts';
 import type { StoredMessage } from '../../src/playground/slack-web-api.ts';
+import { grantRoles, insertVendor, openTestFinding } from '../support/fixtures.ts';
 import { type SlackRelayHarness, startSlackRelayHarness } from '../support/slack-harness.ts';
 import {
   appHomeOpened,
@@ -14,7 +15,6 @@ import {
   type StateValues,
   viewSubmission,
 } from '../support/slack-requests.ts';
-import { grantRoles, insertVendor, openTestFinding } from './finding-fixtures.ts';
 
 // The whole loop over real HTTP: signed Slack requests into the Bolt app, the handlers and the core
 // writing to a real store, the relay sending the outbox through the real notifier and WebClient to

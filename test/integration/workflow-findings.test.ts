@@ -10,7 +10,6 @@ import { getFinding } from '../../src/core/finding-queries.ts';
 import { rememberPerson } from '../../src/core/people.ts';
 import { createLogger } from '../../src/log.ts';
 import type { OutboxRow } from '../../src/store/tables.ts';
-import { createTestStore, type TestStore } from '../support/store.ts';
 import {
   counts,
   dana,
@@ -24,7 +23,8 @@ import {
   quinn,
   sam,
   vic,
-} from './finding-fixtures.ts';
+} from '../support/fixtures.ts';
+import { createTestStore, type TestStore } from '../support/store.ts';
 
 // The finding card's buttons and the approval buttons, dispatched the way both chat adapters do it,
 // against a real store. Each person acts as themselves; the messages the outbox would send are

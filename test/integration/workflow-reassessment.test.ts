@@ -13,8 +13,8 @@ import { rememberPerson } from '../../src/core/people.ts';
 import { loadQuestionnaire } from '../../src/core/questionnaire.ts';
 import { createLogger } from '../../src/log.ts';
 import { inTransaction } from '../../src/store/database.ts';
+import { dana, grantRoles, insertVendor, olive, outbox, vic } from '../support/fixtures.ts';
 import { createTestStore, type TestStore } from '../support/store.ts';
-import { dana, grantRoles, insertVendor, olive, outbox, vic } from './finding-fixtures.ts';
 
 // A reassessment from the command to the owner's DM button, through a closed form that keeps a
 // draft, to a submission that opens findings and moves the review date. Real store, real views.

@@ -1,12 +1,15 @@
 import type { Actor } from '../../src/core/actor.ts';
 import { openFinding } from '../../src/core/findings.ts';
+import { grantRole } from '../../src/core/roles.ts';
 import type { Severity } from '../../src/core/vocabulary.ts';
 import { inTransaction } from '../../src/store/database.ts';
-import type { TestStore } from '../support/store.ts';
+import { createTestStore, type TestStore } from './store.ts';
 
-// People and vendors for the findings, approvals and assessment tests, written straight to the store
-// so these tests depend only on the schema, not on the vendor-inventory code.
+// The people, vendors and findings the core and command tests share, each defined once. Vendors and
+// grants are written straight to the store, so most tests depend only on the schema, not on the
+// vendor-inventory code; people are as the Slack adapter would see them after neutralizing refs.
 
+export const ada: Actor = { id: 'slack:UADA', name: 'Ada Admin' };
 export const dana: Actor = { id: 'slack:UDANA', name: 'Dana Analyst' };
 export const pat: Actor = { id: 'slack:UPAT', name: 'Pat Approver' };
 export const quinn: Actor = { id: 'slack:UQUINN', name: 'Quinn Approver' };
@@ -14,6 +17,7 @@ export const olive: Actor = { id: 'slack:UOLIVE', name: 'Olive Owner' };
 export const vic: Actor = { id: 'slack:UVIC', name: 'Vic Viewer' };
 export const sam: Actor = { id: 'slack:USAM', name: 'Sam Engineer' };
 
+/** The review team: Dana analyses and approves, Pat and Quinn approve; granted by setup, not audited. */
 export async function grantRoles(store: TestStore): Promise<void> {
   const at = store.clock.now().toISOString();
   const grants: [Actor, string][] = [
@@ -26,6 +30,20 @@ export async function grantRoles(store: TestStore): Promise<void> {
     .insertInto('role_grants')
     .values(grants.map(([a, role]) => ({ principal: a.id, role, granted_by: 'cli:setup', granted_at: at })))
     .execute();
+}
+
+/** A fresh store in which the review team holds its roles (see `grantRoles`). */
+export async function createTeamStore(now?: string): Promise<TestStore> {
+  const store = await createTestStore(now);
+  await grantRoles(store);
+  return store;
+}
+
+/** A fresh store in which Dana is an analyst and nobody holds any other role, granted through the core. */
+export async function createAnalystStore(): Promise<TestStore> {
+  const store = await createTestStore();
+  await inTransaction(store.db, (tx) => grantRole(tx, store.clock, dana, dana.id, 'analyst'));
+  return store;
 }
 
 export interface VendorSeed {
