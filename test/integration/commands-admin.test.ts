@@ -3,7 +3,8 @@ import { auditTrail } from '../../src/core/audit.ts';
 import { findingTargets } from '../../src/core/finding-routing.ts';
 import { rolesOf } from '../../src/core/roles.ts';
 import { listSubscriptions } from '../../src/core/subscriptions.ts';
-import { ada, commandWorld, dana, olive, ref, shown, vic, type World } from './commands-fixtures.ts';
+import { commandWorld, ref, shown, type World } from '../support/command-world.ts';
+import { ada, dana, olive, vic } from '../support/fixtures.ts';
 
 // Administration from chat: roles (admins only) and channel subscriptions (analysts and admins).
 

@@ -2,7 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { auditTrail } from '../../src/core/audit.ts';
 import { listEvidence } from '../../src/core/evidence.ts';
 import { findVendorByName } from '../../src/core/vendor-lookup.ts';
-import { commandWorld, dana, formOf, olive, ref, shown, vic, type World } from './commands-fixtures.ts';
+import { commandWorld, formOf, ref, shown, type World } from '../support/command-world.ts';
+import { dana, olive, vic } from '../support/fixtures.ts';
 
 // Changing the inventory from chat: add (words and form), owner, evidence, signal. Each change goes
 // through the core, is audited there, and a mistake or a refusal changes nothing (audit count equal).

@@ -3,7 +3,8 @@ import { registry } from '../../commands/index.ts';
 import { recordEvidence } from '../../src/core/evidence.ts';
 import { assign, openFinding } from '../../src/core/findings.ts';
 import { inTransaction } from '../../src/store/database.ts';
-import { buttons, commandWorld, dana, olive, ref, shown, vic, type World } from './commands-fixtures.ts';
+import { buttons, commandWorld, ref, shown, type World } from '../support/command-world.ts';
+import { dana, olive, vic } from '../support/fixtures.ts';
 
 // Looking things up: help, posture, list, due and findings, as anyone (viewers included) sees them.
 

@@ -4,7 +4,8 @@ import type { Outcome } from '../../src/chat/command.ts';
 import { openFinding } from '../../src/core/findings.ts';
 import { renderMessage } from '../../src/slack/render.ts';
 import { inTransaction } from '../../src/store/database.ts';
-import { buttons, commandWorld, dana, olive, shown, vic, type World } from './commands-fixtures.ts';
+import { buttons, commandWorld, shown, type World } from '../support/command-world.ts';
+import { dana, olive, vic } from '../support/fixtures.ts';
 
 // Long lists page with Next/Previous. A click re-runs the query from the button's value and
 // replaces the message; every page stays far inside Slack's 50 blocks, even with long names.

@@ -10,15 +10,11 @@ import { createVendor, type NewVendorInput } from '../../src/core/vendors.ts';
 import type { Role } from '../../src/core/vocabulary.ts';
 import { createLogger } from '../../src/log.ts';
 import { inTransaction } from '../../src/store/database.ts';
-import { createTestStore, type TestStore } from '../support/store.ts';
+import { ada, dana, olive, vic } from './fixtures.ts';
+import { createTestStore, type TestStore } from './store.ts';
 
 // The real registry dispatched the way both adapters dispatch it, against a real SQLite store seeded
-// through the core. People are written as the Slack adapter would see them after neutralizing refs.
-
-export const ada: Actor = { id: 'slack:UADA', name: 'Ada Admin' };
-export const dana: Actor = { id: 'slack:UDANA', name: 'Dana Analyst' };
-export const olive: Actor = { id: 'slack:UOLIVE', name: 'Olive Owner' };
-export const vic: Actor = { id: 'slack:UVIC', name: 'Vic Viewer' };
+// through the core: Ada administers, Dana analyses, and all four people are remembered.
 
 /** How a person is written in command text once the adapter has neutralized it. */
 export const ref = (a: Actor) => `<@${a.id}|${a.name.split(' ')[0]?.toLowerCase()}>`;
