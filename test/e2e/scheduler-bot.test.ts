@@ -3,8 +3,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 import { type RunningBot, startBot } from '../../src/main.ts';
 import { type SlackWebApi, startSlackWebApi } from '../../src/playground/slack-web-api.ts';
-import { grantRoles, insertVendor } from '../support/fixtures.ts';
-import { createTestStore, type TestStore } from '../support/store.ts';
+import { createTeamStore, insertVendor } from '../support/fixtures.ts';
+import type { TestStore } from '../support/store.ts';
 
 // The whole bot against the Slack stand-in: the scheduler's startup sweep catches up what fell due
 // while the bot was down (one late reminder, not one per missed week), the relay delivers it, a signed
@@ -53,8 +53,7 @@ describe('the bot runs its schedule', () => {
       channels: ['CFINDINGS', 'CAPPROVALS'],
       users: [{ id: 'UOLIVE', name: 'olive', realName: 'Olive Owner', displayName: 'Olive' }],
     });
-    store = await createTestStore(NOW);
-    await grantRoles(store);
+    store = await createTeamStore(NOW);
     // Due on 20 May: the 27 May weekly reminder was missed while the bot was down.
     await insertVendor(store, { name: 'Acme Health Cloud', nextReviewOn: '2026-05-20' });
   });

@@ -10,8 +10,8 @@ import { acknowledge, reopenExpiredAcceptance } from '../../src/core/findings.ts
 import { verifySignature } from '../../src/core/signatures.ts';
 import { inTransaction } from '../../src/store/database.ts';
 import {
+  createTeamStore,
   dana,
-  grantRoles,
   historyTexts,
   insertVendor,
   olive,
@@ -20,7 +20,7 @@ import {
   pat,
   quinn,
 } from '../support/fixtures.ts';
-import { createTestStore, type TestStore } from '../support/store.ts';
+import type { TestStore } from '../support/store.ts';
 
 const DAY = 86_400_000;
 
@@ -28,8 +28,7 @@ describe('approvals and signatures', () => {
   let store: TestStore;
   let vendorId: number;
   beforeEach(async () => {
-    store = await createTestStore();
-    await grantRoles(store);
+    store = await createTeamStore();
     vendorId = await insertVendor(store);
   });
   afterEach(() => store.cleanup());

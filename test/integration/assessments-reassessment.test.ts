@@ -5,8 +5,8 @@ import { assessmentsOwedBy, getAssessment } from '../../src/core/assessments-que
 import { submit } from '../../src/core/assessments-submit.ts';
 import { auditTrail } from '../../src/core/audit.ts';
 import { loadQuestionnaire } from '../../src/core/questionnaire.ts';
-import { dana, grantRoles, insertVendor, olive, outbox, vic } from '../support/fixtures.ts';
-import { createTestStore, type TestStore } from '../support/store.ts';
+import { createTeamStore, dana, insertVendor, olive, outbox, vic } from '../support/fixtures.ts';
+import type { TestStore } from '../support/store.ts';
 
 const { controls } = loadQuestionnaire();
 const ids = controls.map((c) => c.id);
@@ -19,8 +19,7 @@ describe('reassessment', () => {
   let store: TestStore;
   let vendorId: number;
   beforeEach(async () => {
-    store = await createTestStore();
-    await grantRoles(store);
+    store = await createTeamStore();
     vendorId = await insertVendor(store, { tier: 'critical', nextReviewOn: '2026-06-20' });
   });
   afterEach(() => store.cleanup());

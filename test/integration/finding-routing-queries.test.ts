@@ -2,14 +2,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { findingsAssignedTo, listFindings, openFindingCounts } from '../../src/core/finding-queries.ts';
 import { acknowledge, assign, openFinding, resolve } from '../../src/core/findings.ts';
 import { inTransaction } from '../../src/store/database.ts';
-import { dana, grantRoles, insertVendor, openTestFinding, outbox, sam } from '../support/fixtures.ts';
-import { createTestStore, type TestStore } from '../support/store.ts';
+import { createTeamStore, dana, insertVendor, openTestFinding, outbox, sam } from '../support/fixtures.ts';
+import type { TestStore } from '../support/store.ts';
 
 describe('where finding cards go', () => {
   let store: TestStore;
   beforeEach(async () => {
-    store = await createTestStore();
-    await grantRoles(store);
+    store = await createTeamStore();
   });
   afterEach(() => store.cleanup());
 
@@ -96,8 +95,7 @@ describe('where finding cards go', () => {
 describe('finding queries', () => {
   let store: TestStore;
   beforeEach(async () => {
-    store = await createTestStore();
-    await grantRoles(store);
+    store = await createTeamStore();
   });
   afterEach(() => store.cleanup());
 

@@ -6,8 +6,8 @@ import { getFinding } from '../../src/core/finding-queries.ts';
 import { acknowledge, assign, resolve } from '../../src/core/findings.ts';
 import {
   counts,
+  createTeamStore,
   dana,
-  grantRoles,
   historyTexts,
   insertVendor,
   olive,
@@ -17,14 +17,13 @@ import {
   sam,
   vic,
 } from '../support/fixtures.ts';
-import { createTestStore, type TestStore } from '../support/store.ts';
+import type { TestStore } from '../support/store.ts';
 
 describe('finding lifecycle', () => {
   let store: TestStore;
   let vendorId: number;
   beforeEach(async () => {
-    store = await createTestStore();
-    await grantRoles(store);
+    store = await createTeamStore();
     vendorId = await insertVendor(store);
   });
   afterEach(() => store.cleanup());

@@ -3,8 +3,8 @@ import { nextReviewOn } from '../../src/core/cadence.ts';
 import { addDaysIso } from '../../src/core/dates.ts';
 import { recordEvidence } from '../../src/core/evidence.ts';
 import { runSweep } from '../../src/scheduler/sweep.ts';
-import { dana, grantRoles, insertVendor, openTestFinding } from '../support/fixtures.ts';
-import { createTestStore, type TestStore } from '../support/store.ts';
+import { createTeamStore, dana, insertVendor, openTestFinding } from '../support/fixtures.ts';
+import type { TestStore } from '../support/store.ts';
 
 // Month ends and a leap day: a critical vendor last reviewed on 31 August 2027 is due again on
 // 29 February 2028 (six months, clamped to the month's end), and its reminders count back across
@@ -13,8 +13,7 @@ import { createTestStore, type TestStore } from '../support/store.ts';
 describe('reminders across month ends and a leap day', () => {
   let store: TestStore;
   beforeEach(async () => {
-    store = await createTestStore('2028-01-20T10:00:00.000Z');
-    await grantRoles(store);
+    store = await createTeamStore('2028-01-20T10:00:00.000Z');
   });
   afterEach(() => store.cleanup());
 

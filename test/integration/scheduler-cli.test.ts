@@ -4,8 +4,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/cli/io.ts';
 import { registerSweep } from '../../src/cli/verbs/sweep.ts';
 import { recordEvidence } from '../../src/core/evidence.ts';
-import { dana, grantRoles, insertVendor, sam } from '../support/fixtures.ts';
-import { createTestStore, type TestStore } from '../support/store.ts';
+import { createTeamStore, dana, insertVendor, sam } from '../support/fixtures.ts';
+import type { TestStore } from '../support/store.ts';
 
 // `vendor-risk sweep --now ... --dry-run` prints what a sweep would queue and writes nothing: the
 // whole sweep runs in a transaction that is rolled back. Proven by counting every table's rows.
@@ -43,7 +43,7 @@ describe('vendor-risk sweep', () => {
   let store: TestStore;
   let env: Record<string, string>;
   beforeEach(async () => {
-    store = await createTestStore('2026-05-20T10:00:00.000Z');
+    store = await createTeamStore('2026-05-20T10:00:00.000Z');
     env = {
       DATABASE_URL: store.path,
       LOG_LEVEL: 'silent',
@@ -52,7 +52,6 @@ describe('vendor-risk sweep', () => {
       SLACK_FINDINGS_CHANNEL: 'CFINDINGS',
       SLACK_APPROVALS_CHANNEL: 'CAPPROVALS',
     };
-    await grantRoles(store);
     await insertVendor(store, { name: 'Acme Health', nextReviewOn: '2026-06-01' });
     await insertVendor(store, { name: 'Beta Payroll', tier: 'medium', owner: sam, nextReviewOn: '2026-05-01' });
     const beta = await store.db

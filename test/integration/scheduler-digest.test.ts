@@ -3,8 +3,8 @@ import { renderNotification } from '../../src/chat/notifications/index.ts';
 import { digestReply, loadDigest, renderDigest } from '../../src/chat/views/digest.ts';
 import { recordEvidence } from '../../src/core/evidence.ts';
 import { runSweep } from '../../src/scheduler/sweep.ts';
-import { dana, grantRoles, insertVendor, olive, openTestFinding } from '../support/fixtures.ts';
-import { createTestStore, type TestStore } from '../support/store.ts';
+import { createTeamStore, dana, insertVendor, olive, openTestFinding } from '../support/fixtures.ts';
+import type { TestStore } from '../support/store.ts';
 
 // The weekly digest: the sweep queues one row per findings channel carrying only the week; the view
 // reads the store as of that Monday and says how the portfolio stands and what moved since last week.
@@ -15,8 +15,7 @@ const LAST_WEEK = '2026-06-01';
 describe('weekly digest', () => {
   let store: TestStore;
   beforeEach(async () => {
-    store = await createTestStore('2026-05-20T10:00:00.000Z');
-    await grantRoles(store);
+    store = await createTeamStore('2026-05-20T10:00:00.000Z');
   });
   afterEach(() => store.cleanup());
 

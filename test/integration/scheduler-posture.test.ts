@@ -2,8 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { getPosture } from '../../src/core/posture.ts';
 import { withOpenDriftFinding } from '../../src/scheduler/posture-trigger.ts';
 import { runSweep } from '../../src/scheduler/sweep.ts';
-import { grantRoles, insertVendor, openTestFinding } from '../support/fixtures.ts';
-import { createTestStore, type TestStore } from '../support/store.ts';
+import { createTeamStore, insertVendor, openTestFinding } from '../support/fixtures.ts';
+import type { TestStore } from '../support/store.ts';
 
 // The daily snapshot scores every vendor in a handful of set-based statements. It must agree with
 // the posture a person looks up, driver for driver, or the drift it reports would be fiction.
@@ -103,8 +103,7 @@ async function portfolio(store: TestStore): Promise<number[]> {
 describe('daily posture snapshots', () => {
   let store: TestStore;
   beforeEach(async () => {
-    store = await createTestStore(`${TODAY}T10:00:00.000Z`);
-    await grantRoles(store);
+    store = await createTeamStore(`${TODAY}T10:00:00.000Z`);
   });
   afterEach(() => store.cleanup());
 

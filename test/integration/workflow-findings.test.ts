@@ -12,8 +12,8 @@ import { createLogger } from '../../src/log.ts';
 import type { OutboxRow } from '../../src/store/tables.ts';
 import {
   counts,
+  createTeamStore,
   dana,
-  grantRoles,
   historyTexts,
   insertVendor,
   olive,
@@ -24,7 +24,7 @@ import {
   sam,
   vic,
 } from '../support/fixtures.ts';
-import { createTestStore, type TestStore } from '../support/store.ts';
+import type { TestStore } from '../support/store.ts';
 
 // The finding card's buttons and the approval buttons, dispatched the way both chat adapters do it,
 // against a real store. Each person acts as themselves; the messages the outbox would send are
@@ -64,8 +64,7 @@ const buttonsOf = (blocks: Block[] | undefined) =>
 const textOf = (reply: Reply | null) => JSON.stringify(reply?.blocks ?? []) + (reply?.text ?? '');
 
 beforeEach(async () => {
-  store = await createTestStore();
-  await grantRoles(store);
+  store = await createTeamStore();
   // The adapters remember every person they see; Sam is picked in a form before ever using the bot.
   await rememberPerson(store.db, store.clock, sam);
   findingId = (await openTestFinding(store, await insertVendor(store))).id;

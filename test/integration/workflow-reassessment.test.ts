@@ -13,8 +13,8 @@ import { rememberPerson } from '../../src/core/people.ts';
 import { loadQuestionnaire } from '../../src/core/questionnaire.ts';
 import { createLogger } from '../../src/log.ts';
 import { inTransaction } from '../../src/store/database.ts';
-import { dana, grantRoles, insertVendor, olive, outbox, vic } from '../support/fixtures.ts';
-import { createTestStore, type TestStore } from '../support/store.ts';
+import { createTeamStore, dana, insertVendor, olive, outbox, vic } from '../support/fixtures.ts';
+import type { TestStore } from '../support/store.ts';
 
 // A reassessment from the command to the owner's DM button, through a closed form that keeps a
 // draft, to a submission that opens findings and moves the review date. Real store, real views.
@@ -44,8 +44,7 @@ const startButtons = (blocks: Block[] | undefined) =>
 const answer = (id: string) => `answer.${id}`;
 
 beforeEach(async () => {
-  store = await createTestStore();
-  await grantRoles(store);
+  store = await createTeamStore();
   for (const person of [dana, olive]) await rememberPerson(store.db, store.clock, person);
   vendorId = await insertVendor(store, { tier: 'critical', nextReviewOn: '2026-06-20' });
 });
