@@ -1,29 +1,25 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Actor } from '../../src/core/actor.ts';
 import { SYSTEM_ACTOR } from '../../src/core/actor.ts';
 import { auditTrail } from '../../src/core/audit.ts';
 import { listSnapshots, recordPostureSnapshot } from '../../src/core/drift.ts';
 import { openFinding } from '../../src/core/findings.ts';
-import { grantRole } from '../../src/core/roles.ts';
 import { createVendor } from '../../src/core/vendors.ts';
 import { inTransaction } from '../../src/store/database.ts';
-import { createTestStore, type TestStore } from '../support/store.ts';
-
-const analyst: Actor = { id: 'slack:UANALYST', name: 'Dana Analyst' };
+import { createAnalystStore, dana } from '../support/fixtures.ts';
+import type { TestStore } from '../support/store.ts';
 
 describe('posture snapshots and drift', () => {
   let store: TestStore;
   let vendorId: number;
   beforeEach(async () => {
-    store = await createTestStore('2026-06-01T09:00:00.000Z');
-    await inTransaction(store.db, (tx) => grantRole(tx, store.clock, analyst, analyst.id, 'analyst'));
-    vendorId = (await createVendor(store.deps, analyst, { name: 'Acme', criticality: 'low', dataTypes: ['PII'] })).id;
+    store = await createAnalystStore();
+    vendorId = (await createVendor(store.deps, dana, { name: 'Acme', criticality: 'low', dataTypes: ['PII'] })).id;
   });
   afterEach(() => store.cleanup());
 
   const highFinding = (key: string) =>
     inTransaction(store.db, (tx) =>
-      openFinding(tx, store.deps, analyst, {
+      openFinding(tx, store.deps, dana, {
         vendorId,
         dedupeKey: key,
         source: 'test',

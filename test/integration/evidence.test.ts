@@ -1,36 +1,31 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type Actor, SYSTEM_ACTOR } from '../../src/core/actor.ts';
+import { SYSTEM_ACTOR } from '../../src/core/actor.ts';
 import { auditCount, auditTrail } from '../../src/core/audit.ts';
 import { evidenceStatus, listEvidence, listEvidenceDue, recordEvidence } from '../../src/core/evidence.ts';
 import { expiredEvidenceSeverity, openExpiredEvidenceFindingIn } from '../../src/core/evidence-expiry.ts';
-import { grantRole } from '../../src/core/roles.ts';
 import { createVendor } from '../../src/core/vendors.ts';
 import { inTransaction } from '../../src/store/database.ts';
-import { createTestStore, type TestStore } from '../support/store.ts';
-
-const analyst: Actor = { id: 'slack:UANALYST', name: 'Dana Analyst' };
-const owner: Actor = { id: 'slack:UOWNER', name: 'Olu Owner' };
-const stranger: Actor = { id: 'slack:USTRANGER', name: 'Sam Stranger' };
+import { createAnalystStore, dana, olive, sam } from '../support/fixtures.ts';
+import type { TestStore } from '../support/store.ts';
 
 describe('evidence', () => {
   let store: TestStore;
   let vendorId: number;
   beforeEach(async () => {
-    store = await createTestStore('2026-06-01T09:00:00.000Z');
-    await inTransaction(store.db, (tx) => grantRole(tx, store.clock, analyst, analyst.id, 'analyst'));
-    vendorId = (await createVendor(store.deps, analyst, { name: 'Acme', criticality: 'high', ownerId: owner.id })).id;
+    store = await createAnalystStore();
+    vendorId = (await createVendor(store.deps, dana, { name: 'Acme', criticality: 'high', ownerId: olive.id })).id;
   });
   afterEach(() => store.cleanup());
 
   it('records once per document: repeating it changes nothing, adding a link updates it, audited', async () => {
     const input = { vendorId, type: 'SOC 2 Type II', issuedOn: '2025-07-01', expiresOn: '2026-07-01' };
-    const first = await recordEvidence(store.deps, owner, input);
+    const first = await recordEvidence(store.deps, olive, input);
     expect(first.outcome).toBe('created');
-    expect(first.evidence).toMatchObject({ type: 'soc2_type2', recorded_by: owner.id });
+    expect(first.evidence).toMatchObject({ type: 'soc2_type2', recorded_by: olive.id });
     const audited = await auditCount(store.db);
-    expect((await recordEvidence(store.deps, analyst, input)).outcome).toBe('unchanged');
+    expect((await recordEvidence(store.deps, dana, input)).outcome).toBe('unchanged');
     expect(await auditCount(store.db)).toBe(audited);
-    const linked = await recordEvidence(store.deps, analyst, { ...input, url: 'https://trust.acme.example/soc2' });
+    const linked = await recordEvidence(store.deps, dana, { ...input, url: 'https://trust.acme.example/soc2' });
     expect(linked.outcome).toBe('updated');
     expect(await listEvidence(store.db, vendorId)).toHaveLength(1);
     const trail = await auditTrail(store.db, 'evidence', first.evidence.id);
@@ -41,22 +36,22 @@ describe('evidence', () => {
 
   it('lets the vendor owner and analysts record, nobody else', async () => {
     await expect(
-      recordEvidence(store.deps, stranger, { vendorId, type: 'pentest', expiresOn: '2027-01-01' }),
+      recordEvidence(store.deps, sam, { vendorId, type: 'pentest', expiresOn: '2027-01-01' }),
     ).rejects.toMatchObject({ code: 'forbidden' });
     expect(await listEvidence(store.db, vendorId)).toHaveLength(0);
   });
 
   it('refuses unknown types and impossible dates with the accepted values', async () => {
     await expect(
-      recordEvidence(store.deps, owner, { vendorId, type: 'SOC 3', expiresOn: '2027-01-01' }),
+      recordEvidence(store.deps, olive, { vendorId, type: 'SOC 3', expiresOn: '2027-01-01' }),
     ).rejects.toThrow(/must be one of SOC 2 Type II, ISO 27001, Penetration test/);
     await expect(
-      recordEvidence(store.deps, owner, { vendorId, type: 'pentest', issuedOn: '2027-02-01', expiresOn: '2027-01-01' }),
+      recordEvidence(store.deps, olive, { vendorId, type: 'pentest', issuedOn: '2027-02-01', expiresOn: '2027-01-01' }),
     ).rejects.toThrow('The Penetration test cannot expire (2027-01-01) before it was issued (2027-02-01).');
   });
 
   it('reports valid, expiring, expired and missing from the latest document of each type', async () => {
-    const rec = (type: string, expiresOn: string) => recordEvidence(store.deps, owner, { vendorId, type, expiresOn });
+    const rec = (type: string, expiresOn: string) => recordEvidence(store.deps, olive, { vendorId, type, expiresOn });
     await rec('soc2_type2', '2026-05-01');
     await rec('soc2_type2', '2027-05-01'); // the renewal supersedes the lapsed report
     await rec('iso27001', '2026-07-01');
@@ -75,16 +70,16 @@ describe('evidence', () => {
 
   it('lists current documents due for the scheduler, skipping renewed ones and offboarded vendors', async () => {
     const rec = (vendor: number, type: string, expiresOn: string) =>
-      recordEvidence(store.deps, analyst, { vendorId: vendor, type, expiresOn });
+      recordEvidence(store.deps, dana, { vendorId: vendor, type, expiresOn });
     await rec(vendorId, 'soc2_type2', '2026-06-20');
     await rec(vendorId, 'iso27001', '2026-05-01');
     await rec(vendorId, 'iso27001', '2029-05-01');
     await rec(vendorId, 'pentest', '2026-12-01');
-    const gone = await createVendor(store.deps, analyst, { name: 'Gone', criticality: 'low', status: 'offboarded' });
+    const gone = await createVendor(store.deps, dana, { name: 'Gone', criticality: 'low', status: 'offboarded' });
     await rec(gone.id, 'soc2_type2', '2026-06-10');
     const due = await listEvidenceDue(store.db, '2026-07-01');
     expect(due.map((e) => [e.vendor_name, e.type, e.expires_on, e.owner_id])).toEqual([
-      ['Acme', 'soc2_type2', '2026-06-20', owner.id],
+      ['Acme', 'soc2_type2', '2026-06-20', olive.id],
     ]);
   });
 });
@@ -92,14 +87,13 @@ describe('evidence', () => {
 describe('evidence expiry findings', () => {
   let store: TestStore;
   beforeEach(async () => {
-    store = await createTestStore('2026-06-01T09:00:00.000Z');
-    await inTransaction(store.db, (tx) => grantRole(tx, store.clock, analyst, analyst.id, 'analyst'));
+    store = await createAnalystStore();
   });
   afterEach(() => store.cleanup());
 
   it('opens one finding for a lapsed BAA, more severe for a critical vendor, and none once renewed', async () => {
-    const vendor = await createVendor(store.deps, analyst, { name: 'Acme', criticality: 'low', dataTypes: ['PHI'] });
-    const baa = await recordEvidence(store.deps, analyst, {
+    const vendor = await createVendor(store.deps, dana, { name: 'Acme', criticality: 'low', dataTypes: ['PHI'] });
+    const baa = await recordEvidence(store.deps, dana, {
       vendorId: vendor.id,
       type: 'hipaa_baa',
       expiresOn: '2026-06-01',
@@ -114,12 +108,12 @@ describe('evidence expiry findings', () => {
     expect(first?.finding.detail).toContain('is itself a HIPAA violation');
     expect((await open())?.created).toBe(false);
 
-    const pentest = await recordEvidence(store.deps, analyst, {
+    const pentest = await recordEvidence(store.deps, dana, {
       vendorId: vendor.id,
       type: 'pentest',
       expiresOn: '2026-05-01',
     });
-    await recordEvidence(store.deps, analyst, { vendorId: vendor.id, type: 'pentest', expiresOn: '2027-05-01' });
+    await recordEvidence(store.deps, dana, { vendorId: vendor.id, type: 'pentest', expiresOn: '2027-05-01' });
     expect(
       await inTransaction(store.db, (tx) =>
         openExpiredEvidenceFindingIn(tx, store.deps, SYSTEM_ACTOR, pentest.evidence.id),

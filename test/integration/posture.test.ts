@@ -1,25 +1,21 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Actor } from '../../src/core/actor.ts';
 import { recordEvidence } from '../../src/core/evidence.ts';
 import { openFinding } from '../../src/core/findings.ts';
 import { getPosture } from '../../src/core/posture.ts';
-import { grantRole } from '../../src/core/roles.ts';
 import { recordSignal } from '../../src/core/signals.ts';
 import { createVendor } from '../../src/core/vendors.ts';
 import type { Severity } from '../../src/core/vocabulary.ts';
 import { inTransaction } from '../../src/store/database.ts';
-import { createTestStore, type TestStore } from '../support/store.ts';
-
-const analyst: Actor = { id: 'slack:UANALYST', name: 'Dana Analyst' };
+import { createAnalystStore, dana } from '../support/fixtures.ts';
+import type { TestStore } from '../support/store.ts';
 
 describe('posture', () => {
   let store: TestStore;
   let vendorId: number;
   beforeEach(async () => {
-    store = await createTestStore('2026-06-01T09:00:00.000Z');
-    await inTransaction(store.db, (tx) => grantRole(tx, store.clock, analyst, analyst.id, 'analyst'));
+    store = await createAnalystStore();
     vendorId = (
-      await createVendor(store.deps, analyst, {
+      await createVendor(store.deps, dana, {
         name: 'TrialCloud',
         criticality: 'medium',
         dataTypes: ['PII'],
@@ -31,7 +27,7 @@ describe('posture', () => {
 
   const finding = (key: string, severity: Severity, state = 'open') =>
     inTransaction(store.db, async (tx) => {
-      const { finding } = await openFinding(tx, store.deps, analyst, {
+      const { finding } = await openFinding(tx, store.deps, dana, {
         vendorId,
         dedupeKey: key,
         source: 'test',
@@ -49,10 +45,10 @@ describe('posture', () => {
         vendor_id: vendorId,
         status: 'submitted',
         questionnaire_version: '2026.1',
-        requested_by: analyst.id,
+        requested_by: dana.id,
         requested_at: submittedAt,
         due_on: '2026-06-30',
-        submitted_by: analyst.id,
+        submitted_by: dana.id,
         submitted_at: submittedAt,
       })
       .returning('id')
@@ -60,13 +56,13 @@ describe('posture', () => {
     for (const [control_id, answer] of Object.entries(answers)) {
       await store.db
         .insertInto('assessment_answers')
-        .values({ assessment_id: id, control_id, answer, answered_by: analyst.id, answered_at: submittedAt })
+        .values({ assessment_id: id, control_id, answer, answered_by: dana.id, answered_at: submittedAt })
         .execute();
     }
   };
 
   it('is a clean 100 for a vendor with nothing against it', async () => {
-    const clean = await createVendor(store.deps, analyst, { name: 'Clean Co', criticality: 'low' });
+    const clean = await createVendor(store.deps, dana, { name: 'Clean Co', criticality: 'low' });
     const posture = await getPosture(store.db, store.deps, clean.id, '2026-06-01');
     expect(posture).toMatchObject({ score: 100, grade: 'A', residual: 'low', drivers: [], overdue: false });
     expect(posture.evidence.every((e) => e.status === 'missing')).toBe(true);
@@ -78,8 +74,8 @@ describe('posture', () => {
     await finding('c', 'low', 'escalated');
     await finding('d', 'critical', 'resolved'); // resolved: no longer counts
     await finding('e', 'critical', 'risk_accepted'); // accepted: no longer counts
-    await recordEvidence(store.deps, analyst, { vendorId, type: 'ISO 27001', expiresOn: '2026-04-30' });
-    await recordEvidence(store.deps, analyst, { vendorId, type: 'SOC 2 Type II', expiresOn: '2026-06-20' });
+    await recordEvidence(store.deps, dana, { vendorId, type: 'ISO 27001', expiresOn: '2026-04-30' });
+    await recordEvidence(store.deps, dana, { vendorId, type: 'SOC 2 Type II', expiresOn: '2026-06-20' });
     // Only the latest submitted assessment counts.
     await submittedAssessment('2025-05-20T10:00:00Z', { 'mfa-admin': 'no', 'config-drift': 'no' });
     await submittedAssessment('2026-01-10T10:00:00Z', {
@@ -87,7 +83,7 @@ describe('posture', () => {
       'tested-backups': 'partial',
       'config-drift': 'no',
     });
-    await recordSignal(store.deps, analyst, {
+    await recordSignal(store.deps, dana, {
       vendorId,
       source: 'ratings',
       externalId: 'r1',

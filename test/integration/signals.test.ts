@@ -1,21 +1,16 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Actor } from '../../src/core/actor.ts';
 import { auditCount, auditTrail } from '../../src/core/audit.ts';
-import { grantRole } from '../../src/core/roles.ts';
 import { latestRating, listSignals, recordSignal, type SignalInput } from '../../src/core/signals.ts';
 import { createVendor } from '../../src/core/vendors.ts';
-import { inTransaction } from '../../src/store/database.ts';
-import { createTestStore, type TestStore } from '../support/store.ts';
-
-const analyst: Actor = { id: 'slack:UANALYST', name: 'Dana Analyst' };
+import { createAnalystStore, dana } from '../support/fixtures.ts';
+import type { TestStore } from '../support/store.ts';
 
 describe('monitoring signals', () => {
   let store: TestStore;
   let vendorId: number;
   beforeEach(async () => {
-    store = await createTestStore('2026-06-01T09:00:00.000Z');
-    await inTransaction(store.db, (tx) => grantRole(tx, store.clock, analyst, analyst.id, 'analyst'));
-    const vendor = await createVendor(store.deps, analyst, {
+    store = await createAnalystStore();
+    const vendor = await createVendor(store.deps, dana, {
       name: 'TrialCloud',
       criticality: 'high',
       dataTypes: ['PHI'],
@@ -47,7 +42,7 @@ describe('monitoring signals', () => {
     );
 
   it('opens one critical finding that explains the exposure, and links it from the signal', async () => {
-    const result = await recordSignal(store.deps, analyst, exposed());
+    const result = await recordSignal(store.deps, dana, exposed());
     if (result.duplicate) throw new Error('first copy reported as a duplicate');
     expect(result.signal).toMatchObject({ observed_at: '2026-06-01T06:30:00.000Z', finding_id: result.finding?.id });
     expect(result.findingCreated).toBe(true);
@@ -70,10 +65,10 @@ describe('monitoring signals', () => {
   });
 
   it('applies the same source and external id once: the repeat changes nothing', async () => {
-    await recordSignal(store.deps, analyst, exposed());
+    await recordSignal(store.deps, dana, exposed());
     const audited = await auditCount(store.db);
     const outbox = await store.db.selectFrom('outbox').selectAll().execute();
-    const again = await recordSignal(store.deps, analyst, { ...exposed(), severity: 'low', summary: 'resent' });
+    const again = await recordSignal(store.deps, dana, { ...exposed(), severity: 'low', summary: 'resent' });
     expect(again.duplicate).toBe(true);
     expect(again.signal.summary).toBe('Elasticsearch 7.10 on 203.0.113.7:9200 without authentication');
     expect(await auditCount(store.db)).toBe(audited);
@@ -81,11 +76,11 @@ describe('monitoring signals', () => {
     expect(await listSignals(store.db, vendorId)).toHaveLength(1);
     expect(await store.db.selectFrom('outbox').selectAll().execute()).toEqual(outbox);
     // Another source may reuse the id: that is a different event.
-    expect((await recordSignal(store.deps, analyst, { ...exposed(), source: 'other-scanner' })).duplicate).toBe(false);
+    expect((await recordSignal(store.deps, dana, { ...exposed(), source: 'other-scanner' })).duplicate).toBe(false);
   });
 
   it('records low signals and middling ratings without opening findings', async () => {
-    const low = await recordSignal(store.deps, analyst, {
+    const low = await recordSignal(store.deps, dana, {
       ...exposed(),
       externalId: 'evt-43',
       kind: 'tls_certificate',
@@ -93,7 +88,7 @@ describe('monitoring signals', () => {
       details: { host: 'api.trialcloud.example', issue: 'expires in 20 days' },
     });
     expect(low).toMatchObject({ duplicate: false, finding: null });
-    const c = await recordSignal(store.deps, analyst, {
+    const c = await recordSignal(store.deps, dana, {
       ...exposed(),
       externalId: 'rating-1',
       kind: 'rating_change',
@@ -106,7 +101,7 @@ describe('monitoring signals', () => {
   });
 
   it('opens a finding when the rating falls to D or F', async () => {
-    const f = await recordSignal(store.deps, analyst, {
+    const f = await recordSignal(store.deps, dana, {
       ...exposed(),
       externalId: 'rating-2',
       kind: 'rating_change',
@@ -120,10 +115,10 @@ describe('monitoring signals', () => {
   });
 
   it('refuses malformed signals and people without the analyst role, writing nothing', async () => {
-    await expect(recordSignal(store.deps, analyst, { ...exposed(), kind: 'rumour' })).rejects.toThrow(
+    await expect(recordSignal(store.deps, dana, { ...exposed(), kind: 'rumour' })).rejects.toThrow(
       /Signal kind must be one of exposed_datastore/,
     );
-    await expect(recordSignal(store.deps, analyst, { ...exposed(), observedAt: 'yesterday' })).rejects.toThrow(
+    await expect(recordSignal(store.deps, dana, { ...exposed(), observedAt: 'yesterday' })).rejects.toThrow(
       /observedAt must be an ISO-8601 time/,
     );
     await expect(recordSignal(store.deps, { id: 'slack:UX', name: 'X' }, exposed())).rejects.toMatchObject({
