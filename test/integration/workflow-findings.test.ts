@@ -1,15 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { approvals } from '../../commands/approvals.ts';
 import { findingActions } from '../../commands/finding-actions.ts';
-import { buildRegistry, type ChatContext, type Outcome } from '../../src/chat/command.ts';
+import { buildRegistry, type Outcome } from '../../src/chat/command.ts';
 import { dispatchAction, dispatchCommand, dispatchForm } from '../../src/chat/dispatch.ts';
 import { renderNotification } from '../../src/chat/notifications/index.ts';
 import type { Block, Reply } from '../../src/chat/reply.ts';
 import type { Actor } from '../../src/core/actor.ts';
 import { getFinding } from '../../src/core/finding-queries.ts';
 import { rememberPerson } from '../../src/core/people.ts';
-import { createLogger } from '../../src/log.ts';
 import type { OutboxRow } from '../../src/store/tables.ts';
+import { replyOf, slackContext } from '../support/command-world.ts';
 import {
   counts,
   createTeamStore,
@@ -34,22 +34,12 @@ const registry = buildRegistry([findingActions, approvals]);
 let store: TestStore;
 let findingId: number;
 
-const ctx = (actor: Actor): ChatContext => ({
-  deps: store.deps,
-  log: createLogger('silent'),
-  actor,
-  platform: 'slack',
-  channel: 'slack:CFINDINGS',
-});
+const ctx = (actor: Actor) => slackContext(store.deps, actor, 'slack:CFINDINGS');
 const click = (actor: Actor, action: string, value: number | string) =>
   dispatchAction(registry, ctx(actor), action, String(value));
 const submit = (actor: Actor, form: string, values: Record<string, string>, state: number | string) =>
   dispatchForm(registry, ctx(actor), form, values, String(state));
 
-function replyOf(outcome: Outcome): Reply {
-  if (!('reply' in outcome)) throw new Error(`expected a reply, got ${JSON.stringify(outcome)}`);
-  return outcome.reply;
-}
 const said = (outcome: Outcome) => replyOf(outcome).text;
 
 /** The latest message of a template for a target, drawn by the real views as the relay would. */

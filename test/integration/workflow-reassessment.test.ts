@@ -1,18 +1,18 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { home } from '../../commands/home.ts';
 import { reassess } from '../../commands/reassess.ts';
-import { buildRegistry, type ChatContext, type Outcome } from '../../src/chat/command.ts';
+import { buildRegistry } from '../../src/chat/command.ts';
 import { dispatchAction, dispatchCommand, dispatchForm, dispatchFormClosed } from '../../src/chat/dispatch.ts';
 import { renderNotification } from '../../src/chat/notifications/index.ts';
-import type { Block, Form, Reply } from '../../src/chat/reply.ts';
+import type { Block } from '../../src/chat/reply.ts';
 import type { Actor } from '../../src/core/actor.ts';
 import { getAssessment } from '../../src/core/assessments-queries.ts';
 import { auditCount } from '../../src/core/audit.ts';
 import { enqueue } from '../../src/core/outbox.ts';
 import { rememberPerson } from '../../src/core/people.ts';
 import { loadQuestionnaire } from '../../src/core/questionnaire.ts';
-import { createLogger } from '../../src/log.ts';
 import { inTransaction } from '../../src/store/database.ts';
+import { formOf, replyOf, slackContext } from '../support/command-world.ts';
 import { createTeamStore, dana, insertVendor, olive, outbox, vic } from '../support/fixtures.ts';
 import type { TestStore } from '../support/store.ts';
 
@@ -24,21 +24,7 @@ const { controls } = loadQuestionnaire();
 let store: TestStore;
 let vendorId: number;
 
-const ctx = (actor: Actor): ChatContext => ({
-  deps: store.deps,
-  log: createLogger('silent'),
-  actor,
-  platform: 'slack',
-  channel: 'slack:DOLIVE',
-});
-function replyOf(outcome: Outcome): Reply {
-  if (!('reply' in outcome)) throw new Error(`expected a reply, got ${JSON.stringify(outcome)}`);
-  return outcome.reply;
-}
-function formOf(outcome: Outcome): Form {
-  if (!('form' in outcome)) throw new Error(`expected a form, got ${JSON.stringify(outcome)}`);
-  return outcome.form;
-}
+const ctx = (actor: Actor) => slackContext(store.deps, actor, 'slack:DOLIVE');
 const startButtons = (blocks: Block[] | undefined) =>
   (blocks ?? []).flatMap((b) => (b.type === 'actions' ? b.buttons.filter((x) => x.action === 'assessment.start') : []));
 const answer = (id: string) => `answer.${id}`;

@@ -1,9 +1,10 @@
 import { registry } from '../../commands/index.ts';
 import type { ChatContext, FormValues, Outcome } from '../../src/chat/command.ts';
 import { dispatchAction, dispatchCommand, dispatchForm } from '../../src/chat/dispatch.ts';
-import type { Block, Form } from '../../src/chat/reply.ts';
+import type { Block, Form, Reply } from '../../src/chat/reply.ts';
 import type { Actor } from '../../src/core/actor.ts';
 import { auditCount } from '../../src/core/audit.ts';
+import type { CoreDeps } from '../../src/core/deps.ts';
 import { rememberPerson } from '../../src/core/people.ts';
 import { grantRole } from '../../src/core/roles.ts';
 import { createVendor, type NewVendorInput } from '../../src/core/vendors.ts';
@@ -18,6 +19,8 @@ import { createTestStore, type TestStore } from './store.ts';
 
 /** How a person is written in command text once the adapter has neutralized it. */
 export const ref = (a: Actor) => `<@${a.id}|${a.name.split(' ')[0]?.toLowerCase()}>`;
+
+const log = createLogger('silent');
 
 export interface World {
   store: TestStore;
@@ -39,14 +42,7 @@ export async function commandWorld(now = '2026-06-01T09:00:00.000Z'): Promise<Wo
     for (const [actor, role] of grants) await grantRole(tx, store.clock, ada, actor.id, role);
     for (const person of [ada, dana, olive, vic]) await rememberPerson(tx, store.clock, person);
   });
-  const log = createLogger('silent');
-  const ctx = (actor: Actor, channel: string | null = 'slack:CRISK'): ChatContext => ({
-    deps: store.deps,
-    log,
-    actor,
-    platform: 'slack',
-    channel,
-  });
+  const ctx = (actor: Actor, channel: string | null = 'slack:CRISK') => slackContext(store.deps, actor, channel);
   return {
     store,
     run: (actor, text, channel) => dispatchCommand(registry, ctx(actor, channel), text),
@@ -59,11 +55,21 @@ export async function commandWorld(now = '2026-06-01T09:00:00.000Z'): Promise<Wo
   };
 }
 
+/** What a handler is given for a Slack user's request, once the adapter has resolved who and where. */
+export function slackContext(deps: CoreDeps, actor: Actor, channel: string | null): ChatContext {
+  return { deps, log, actor, platform: 'slack', channel };
+}
+
+export function replyOf(outcome: Outcome): Reply {
+  if (!('reply' in outcome)) throw new Error(`expected a reply, got ${JSON.stringify(outcome)}`);
+  return outcome.reply;
+}
+
 /** Everything a person would read in a reply: the fallback text and the text of every block. */
 export function shown(outcome: Outcome): string {
-  if (!('reply' in outcome)) throw new Error(`expected a reply, got ${JSON.stringify(outcome)}`);
-  const blocks = (outcome.reply.blocks ?? []).map(blockText);
-  return [outcome.reply.text, ...blocks].join('\n');
+  const reply = replyOf(outcome);
+  const blocks = (reply.blocks ?? []).map(blockText);
+  return [reply.text, ...blocks].join('\n');
 }
 
 function blockText(block: Block): string {
