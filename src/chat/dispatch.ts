@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { isUserError, UserError } from '../core/errors.ts';
 import type { ChatContext, FormValues, Outcome, Registry } from './command.ts';
-import { type Block, ephemeral } from './reply.ts';
+import { type Block, ephemeral, type Reply } from './reply.ts';
 import { tokenize } from './tokenize.ts';
 
 // The one catch. A UserError becomes a friendly ephemeral message and nothing changed (its
@@ -78,17 +78,22 @@ export function dispatchForm(
   });
 }
 
+/**
+ * The person put a form away without submitting (drafts are kept here). Returns the refusal or apology
+ * when keeping it failed, so a platform that can still answer (a Teams "Save draft") says so; null when kept.
+ */
 export async function dispatchFormClosed(
   registry: Registry,
   ctx: ChatContext,
   form: string,
   values: FormValues,
   state: string,
-): Promise<void> {
-  await guarded(ctx, { form, closed: true }, async () => {
+): Promise<Reply | null> {
+  const outcome = await guarded(ctx, { form, closed: true }, async () => {
     await registry.forms.find((f) => f.form === form)?.close?.(ctx, values, state);
     return { done: true };
   });
+  return 'reply' in outcome ? outcome.reply : null;
 }
 
 /**

@@ -84,8 +84,8 @@ export async function onAction(
   if (verb === FORM_DRAFT_VERB) {
     const draft = readFormValues(data);
     await rememberPicked(context, t.deps.db, t.deps.clock, t.log, pickedPeople(data));
-    await dispatchFormClosed(t.registry, ctx, draft.form, draft.values, draft.state);
-    return DRAFT_SAVED;
+    const refused = await dispatchFormClosed(t.registry, ctx, draft.form, draft.values, draft.state);
+    return refused ? refused.text : DRAFT_SAVED;
   }
   if (verb === FORM_SUBMIT_VERB) {
     const submission = readFormValues(data);

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type FormValues, openForm, type Registry, reply } from '../../src/chat/command.ts';
 import { ephemeral, type Form, inChannel, mention } from '../../src/chat/reply.ts';
-import { FORM_SUBMIT_VERB } from '../../src/teams/forms.ts';
+import { forbidden } from '../../src/core/errors.ts';
+import { FORM_DRAFT_VERB, FORM_SUBMIT_VERB } from '../../src/teams/forms.ts';
 import { startTeamsHarness, type TeamsHarness } from '../support/bot-connector-harness.ts';
 import {
   actionExecute,
@@ -65,9 +66,15 @@ const registry: Registry = {
         submitted.push({ values, state, actor: ctx.actor.id });
         return reply(inChannel(`Note saved on ${state}`));
       },
+      async close(_ctx, values) {
+        if (values.text === 'secret') throw forbidden('You may not keep drafts of this note.');
+        drafts.push(values);
+      },
     },
   ],
 };
+
+const drafts: FormValues[] = [];
 
 let h: TeamsHarness;
 beforeAll(async () => {
@@ -148,6 +155,21 @@ describe('card actions in Teams', () => {
     expect(JSON.stringify((answer.body as InvokeBody).value)).toContain('Note saved on finding:12');
     // The form was its own message: everyone now sees the result instead of the form.
     expect(h.connector.calls.map((c) => [c.kind, c.activityId])).toEqual([['update', formMessage?.id]]);
+  });
+
+  it('says a draft was saved only when the form handler kept it', async () => {
+    const draft = (text: string) => ({ form: 'note.add', state: 'finding:12', own: true, 'field:textarea:text': text });
+    const kept = await postActivity(
+      h.botUrl,
+      actionExecute(h.where, { verb: FORM_DRAFT_VERB, data: draft('half') }, 'f1'),
+    );
+    expect(String((kept.body as InvokeBody).value)).toMatch(/^Draft saved/);
+    const refused = await postActivity(
+      h.botUrl,
+      actionExecute(h.where, { verb: FORM_DRAFT_VERB, data: draft('secret') }, 'f2'),
+    );
+    expect((refused.body as InvokeBody).value).toBe('You may not keep drafts of this note.');
+    expect(drafts).toEqual([{ text: 'half' }]);
   });
 
   it('keeps the form and names the problem when the handler returns field errors', async () => {
