@@ -1,19 +1,15 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import express from 'express';
 import type { Registry } from '../../src/chat/command.ts';
 import { renderNotification } from '../../src/chat/notifications/index.ts';
 import { createSlackPacer } from '../../src/delivery/pacing.ts';
 import { Relay } from '../../src/delivery/relay.ts';
-import { createLogger } from '../../src/log.ts';
 import { type SlackUser, type SlackWebApi, startSlackWebApi } from '../../src/playground/slack-web-api.ts';
-import { createSlackApp, SLACK_EVENTS_PATH } from '../../src/slack/app.ts';
 import { createSlackNotifier } from '../../src/slack/notifier.ts';
 import { type ResponseUrlCatcher, type SignOptions, startResponseUrlCatcher } from './slack-requests.ts';
+import { serveSlackApp } from './slack-server.ts';
 import { createTestStore, type TestStore } from './store.ts';
 
 // One Slack workspace for an integration test: a fresh store, the Web API stand-in behind the real
-// WebClient, a response_url catcher, and the real Bolt app (ExpressReceiver) listening on loopback.
+// WebClient, a response_url catcher, and the real Bolt app listening on loopback (slack-server.ts).
 // Requests signed with `sign` reach the handlers; `close` takes it all down in reverse order.
 
 /** The one person most tests need: a Slack user the stand-in knows as Dana Lee. */
@@ -58,34 +54,22 @@ export async function startSlackHarness(
     ...(options.postsPerSecondPerChannel ? { postsPerSecondPerChannel: options.postsPerSecondPerChannel } : {}),
   });
   const responses = await startResponseUrlCatcher();
-  const http = express();
-  const slack = createSlackApp({
-    config: {
-      botToken: api.token,
-      signingSecret: SECRET,
-      appToken: undefined,
-      apiUrl: api.url,
-      findingsChannel: options.findingsChannel,
-      approvalsChannel: options.approvalsChannel,
-    },
+  const server = await serveSlackApp({
+    api,
     registry: options.registry,
     deps: store.deps,
-    log: createLogger('silent'),
-    expressApp: http,
+    secret: SECRET,
+    findingsChannel: options.findingsChannel,
+    approvalsChannel: options.approvalsChannel,
   });
-  await slack.start();
-  const server: Server = http.listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
   return {
     store,
     api,
     responses,
-    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}${SLACK_EVENTS_PATH}`,
+    endpoint: server.endpoint,
     sign: { secret: SECRET },
     async close() {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-      await slack.stop();
+      await server.close();
       await responses.close();
       await api.close();
       await store.cleanup();

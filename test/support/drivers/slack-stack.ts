@@ -1,17 +1,14 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import express from 'express';
 import type { Registry } from '../../../src/chat/command.ts';
 import { SLACK_TIERS } from '../../../src/delivery/limits.ts';
 import { createSlackPacer, type Pacer } from '../../../src/delivery/pacing.ts';
 import type { Sender } from '../../../src/delivery/sender.ts';
-import { createLogger } from '../../../src/log.ts';
 import { type SlackWebApi, startSlackWebApi } from '../../../src/playground/slack-web-api.ts';
-import { createSlackApp, type SlackApp } from '../../../src/slack/app.ts';
+import type { SlackApp } from '../../../src/slack/app.ts';
 import { createSlackNotifier } from '../../../src/slack/notifier.ts';
 import { PERSONAS, type Persona, type Place } from '../../scenarios/driver.ts';
 import { PEOPLE } from '../../scenarios/personas.ts';
 import { type ResponseUrlCatcher, startResponseUrlCatcher } from '../slack-requests.ts';
+import { serveSlackApp } from '../slack-server.ts';
 import type { ScenarioStore } from './scenario-store.ts';
 
 // Everything a Slack scenario runs against, started once per test file: the Web API stand-in (with
@@ -70,26 +67,15 @@ export async function startSlackStack(registry: Registry, scenarios: ScenarioSto
     tierPerMinute: { 1: FAST, 2: FAST, 3: FAST, 4: FAST },
   });
   const responses = await startResponseUrlCatcher();
-  const http = express();
-  const slack: SlackApp = createSlackApp({
-    config: {
-      botToken: api.token,
-      signingSecret: SECRET,
-      appToken: undefined,
-      apiUrl: api.url,
-      findingsChannel: PLACES.findings,
-      approvalsChannel: PLACES.approvals,
-    },
+  const server = await serveSlackApp({
+    api,
     registry,
     deps: scenarios.deps,
-    log: createLogger('silent'),
-    expressApp: http,
+    secret: SECRET,
+    findingsChannel: PLACES.findings,
+    approvalsChannel: PLACES.approvals,
   });
-  await slack.start();
-  const idle = trackProcessing(slack);
-  const server: Server = await new Promise((resolve) => {
-    const s = http.listen(0, '127.0.0.1', () => resolve(s));
-  });
+  const idle = trackProcessing(server.app);
   const tiers = Object.fromEntries(
     Object.entries(SLACK_TIERS).map(([tier, limit]) => [
       tier,
@@ -100,13 +86,11 @@ export async function startSlackStack(registry: Registry, scenarios: ScenarioSto
   return {
     api,
     responses,
-    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}/slack/events`,
+    endpoint: server.endpoint,
     sender: createSlackNotifier({ token: api.token, slackApiUrl: api.url, pacer }),
     idle,
     async close() {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-      await slack.stop();
+      await server.close();
       await pacer.stop();
       await responses.close();
       await api.close();

@@ -1,0 +1,59 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import type { Registry } from '../../src/chat/command.ts';
+import type { CoreDeps } from '../../src/core/deps.ts';
+import { createLogger } from '../../src/log.ts';
+import type { SlackWebApi } from '../../src/playground/slack-web-api.ts';
+import { createSlackApp, SLACK_EVENTS_PATH, type SlackApp } from '../../src/slack/app.ts';
+
+// The real Bolt app in HTTP mode (its ExpressReceiver on an express app) listening on loopback, its
+// WebClient pointed at a Web API stand-in. Requests signed with `secret` reach the registry's handlers.
+
+export interface SlackServerOptions {
+  api: SlackWebApi;
+  registry: Registry;
+  deps: CoreDeps;
+  secret: string;
+  /** The channels configured for finding cards and approval requests; none by default. */
+  findingsChannel?: string | undefined;
+  approvalsChannel?: string | undefined;
+}
+
+export interface SlackServer {
+  app: SlackApp;
+  /** Where Slack would send commands, interactions and events. */
+  endpoint: string;
+  close(): Promise<void>;
+}
+
+export async function serveSlackApp(options: SlackServerOptions): Promise<SlackServer> {
+  const { api } = options;
+  const http = express();
+  const app = createSlackApp({
+    config: {
+      botToken: api.token,
+      signingSecret: options.secret,
+      appToken: undefined,
+      apiUrl: api.url,
+      findingsChannel: options.findingsChannel,
+      approvalsChannel: options.approvalsChannel,
+    },
+    registry: options.registry,
+    deps: options.deps,
+    log: createLogger('silent'),
+    expressApp: http,
+  });
+  await app.start();
+  const server: Server = http.listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  return {
+    app,
+    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}${SLACK_EVENTS_PATH}`,
+    async close() {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+      await app.stop();
+    },
+  };
+}
