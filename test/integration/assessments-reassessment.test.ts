@@ -5,7 +5,7 @@ import { assessmentsOwedBy, getAssessment } from '../../src/core/assessments-que
 import { submit } from '../../src/core/assessments-submit.ts';
 import { auditTrail } from '../../src/core/audit.ts';
 import { loadQuestionnaire } from '../../src/core/questionnaire.ts';
-import { createTeamStore, dana, insertVendor, olive, outbox, vic } from '../support/fixtures.ts';
+import { createTeamStore, dana, insertVendor, olive, outbox, vendorRow, vic } from '../support/fixtures.ts';
 import type { TestStore } from '../support/store.ts';
 
 const { controls } = loadQuestionnaire();
@@ -85,11 +85,7 @@ describe('reassessment', () => {
     expect(result.score).toBeLessThan(100);
     expect(result.assessment).toMatchObject({ status: 'submitted', submitted_by: olive.id, score: result.score });
 
-    const vendor = await store.db
-      .selectFrom('vendors')
-      .selectAll()
-      .where('id', '=', vendorId)
-      .executeTakeFirstOrThrow();
+    const vendor = await vendorRow(store, vendorId);
     expect(vendor).toMatchObject({ last_review_on: '2026-06-01', next_review_on: '2026-12-01' });
     expect((await auditTrail(store.db, 'vendor', vendorId)).map((a) => a.action)).toEqual(['vendor.review_completed']);
     expect((await assessmentsOwedBy(store.db, olive.id)).length).toBe(0);

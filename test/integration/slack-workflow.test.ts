@@ -102,6 +102,12 @@ const escalation = (reason: string, action: string, until?: string): StateValues
   until: { until: { type: 'datepicker', selected_date: until ?? null } },
 });
 const cardIn = (channel: string) => slack.api.messages(channel)[0];
+/** Every private answer a person has been shown, as one string. */
+const ephemeralTexts = (user: string) =>
+  slack.api
+    .ephemerals(user)
+    .map((e) => e.text)
+    .join();
 const blocksText = (m: StoredMessage | undefined) => `${m?.text ?? ''}\n${JSON.stringify(m?.blocks ?? [])}`;
 
 async function escalateAndPostRequest(): Promise<{ card: StoredMessage; request: StoredMessage }> {
@@ -113,14 +119,7 @@ async function escalateAndPostRequest(): Promise<{ card: StoredMessage; request:
   expect(await submitModal('UOLIVE', escalation('Patient records exposed', 'remediation_deadline', '2026-06-15'))).toBe(
     '',
   );
-  await vi.waitFor(() =>
-    expect(
-      slack.api
-        .ephemerals('UOLIVE')
-        .map((e) => e.text)
-        .join(),
-    ).toContain('Asked the approvers'),
-  );
+  await vi.waitFor(() => expect(ephemeralTexts('UOLIVE')).toContain('Asked the approvers'));
   await slack.drain();
   const request = cardIn('CAPPROVALS');
   expect(request).toBeDefined();
@@ -171,14 +170,7 @@ describe('finding and approval workflow in Slack', () => {
       errors: { reason: 'Say why: the requester reads this.' },
     });
     expect(await submitModal('UQUINN', plainInput('reason', 'Give the vendor until Friday'))).toBe('');
-    await vi.waitFor(() =>
-      expect(
-        slack.api
-          .ephemerals('UQUINN')
-          .map((e) => e.text)
-          .join(),
-      ).toContain('Rejected. Signed by Quinn Approver'),
-    );
+    await vi.waitFor(() => expect(ephemeralTexts('UQUINN')).toContain('Rejected. Signed by Quinn Approver'));
     await slack.drain();
 
     const edited = slack.api.messages('CFINDINGS');

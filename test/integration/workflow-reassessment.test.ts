@@ -13,7 +13,7 @@ import { rememberPerson } from '../../src/core/people.ts';
 import { loadQuestionnaire } from '../../src/core/questionnaire.ts';
 import { inTransaction } from '../../src/store/database.ts';
 import { formOf, replyOf, slackContext } from '../support/command-world.ts';
-import { createTeamStore, dana, insertVendor, olive, outbox, vic } from '../support/fixtures.ts';
+import { createTeamStore, dana, insertVendor, olive, outbox, vendorRow, vic } from '../support/fixtures.ts';
 import type { TestStore } from '../support/store.ts';
 
 // A reassessment from the command to the owner's DM button, through a closed form that keeps a
@@ -110,11 +110,7 @@ describe('reassessment in chat', () => {
     const card = await renderNotification(store.deps)(cards[0]!);
     expect(card?.text).toContain(`Control not met: ${encryption!.title}`);
     expect(done.text).toContain(`• ${encryption!.title}: finding #${JSON.parse(cards[0]!.data).findingId}`);
-    const vendor = await store.db
-      .selectFrom('vendors')
-      .selectAll()
-      .where('id', '=', vendorId)
-      .executeTakeFirstOrThrow();
+    const vendor = await vendorRow(store, vendorId);
     expect(vendor).toMatchObject({ last_review_on: '2026-06-03', next_review_on: '2026-12-03' });
 
     // The DM's button now says it is done; the old prompt becomes a thank-you.

@@ -98,6 +98,11 @@ export async function openTestFinding(
   return finding;
 }
 
+/** The vendor's row as stored, for checks on what a workflow changed (review dates, owner). */
+export function vendorRow(store: TestStore, vendorId: number) {
+  return store.db.selectFrom('vendors').selectAll().where('id', '=', vendorId).executeTakeFirstOrThrow();
+}
+
 export function outbox(store: TestStore) {
   return store.db.selectFrom('outbox').selectAll().orderBy('id').execute();
 }
