@@ -69,14 +69,15 @@ export async function runPostureTrigger(ctx: SweepContext): Promise<PostureOutco
     tx,
     moved.map((s) => s.vendorId),
   );
-  const fresh = new Set(moved.filter((s) => !alreadyOpen.has(s.vendorId)));
+  // Only these can open a drift finding, so only these go through the core's own snapshot step.
+  const throughCore = new Set(moved.filter((s) => !alreadyOpen.has(s.vendorId)));
   await insertSnapshots(
     tx,
     today,
-    scored.filter((s) => !fresh.has(s)),
+    scored.filter((s) => !throughCore.has(s)),
   );
   const drifted: number[] = [];
-  for (const s of fresh) {
+  for (const s of throughCore) {
     await sql`savepoint sweep_item`.execute(tx);
     try {
       const result = await recordPostureSnapshotIn(tx, deps, SYSTEM_ACTOR, s.vendorId, today);
