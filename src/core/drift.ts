@@ -27,7 +27,7 @@ export interface Drift {
   message: string;
 }
 
-const DRIFT_SOURCE = 'posture_drift';
+export const DRIFT_SOURCE = 'posture_drift';
 
 /** Pure. `previous` may hold any snapshots; only those within the window before `current` count. */
 export function detectDrift(previous: readonly Snapshot[], current: Snapshot, policy: Policy): Drift | null {

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { SYSTEM_ACTOR } from '../core/actor.ts';
 import { addDaysIso } from '../core/dates.ts';
-import { detectDrift, recordPostureSnapshotIn } from '../core/drift.ts';
+import { DRIFT_SOURCE, detectDrift, recordPostureSnapshotIn } from '../core/drift.ts';
 import { ACTIVE_STATES } from '../core/finding-states.ts';
 import type { DbOrTx, Tx } from '../store/database.ts';
 import type { SweepContext } from './firing.ts';
@@ -14,9 +14,6 @@ import { type ScoredVendor, scorePendingVendors } from './posture-batch.ts';
 // (one open drift finding per vendor at a time) with its wording.
 
 const CHUNK = 200;
-
-/** The source drift findings carry (core/drift.ts); a test holds the two together. */
-export const DRIFT_SOURCE = 'posture_drift';
 
 export interface PostureOutcome {
   snapshots: number;
