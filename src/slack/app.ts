@@ -78,6 +78,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     log,
     forms: new PendingForms(options.deps.clock),
     commands: new RecentKeys(),
+    names: new Map(),
   };
   onCommand(app, env, options.command ?? SLACK_COMMAND);
   onAction(app, env);

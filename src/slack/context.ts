@@ -1,10 +1,11 @@
 import type { RespondFn, webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { ChatContext, Registry } from '../chat/command.ts';
+import type { Actor } from '../core/actor.ts';
 import type { CoreDeps } from '../core/deps.ts';
 import { claimReceipt } from '../core/inbound-receipts.ts';
 import type { PendingForms } from './form-pages.ts';
-import { slackActor } from './identity.ts';
+import { NAME_REFRESH_MS, slackActor } from './identity.ts';
 import type { RecentKeys } from './receipts.ts';
 
 /** What every Slack listener shares. */
@@ -15,6 +16,8 @@ export interface SlackEnv {
   forms: PendingForms;
   /** Slash command trigger ids seen lately (see RecentKeys for why these are not durable). */
   commands: RecentKeys;
+  /** Printed names of people seen lately, by Slack user id. */
+  names: Map<string, { actor: Actor; at: number }>;
 }
 
 /** Where one request came from, and the ways back to the person who made it. */
@@ -32,14 +35,29 @@ export interface Origin {
 }
 
 export async function chatContext(env: SlackEnv, origin: Origin): Promise<ChatContext> {
-  const actor = await slackActor(env.deps, origin.client, origin.userId, env.log);
+  const actor = await knownActor(env, origin);
   return {
     deps: env.deps,
-    log: env.log.child({ actor: actor.id }),
+    // The one catch logs the actor with every error, so no per-request child logger is needed.
+    log: env.log,
     actor,
     platform: 'slack',
     channel: origin.channelId ? `slack:${origin.channelId}` : null,
   };
+}
+
+/**
+ * Printed names kept in memory for as long as the store's copy is trusted (a day), so a lookup costs
+ * no database read; a miss goes through slackActor, which refreshes the store from users.info.
+ */
+async function knownActor(env: SlackEnv, origin: Origin): Promise<Actor> {
+  const now = env.deps.clock.now().getTime();
+  const cached = env.names.get(origin.userId);
+  if (cached && now - cached.at < NAME_REFRESH_MS) return cached.actor;
+  const actor = await slackActor(env.deps, origin.client, origin.userId, env.log);
+  if (env.names.size >= 10_000) env.names.clear();
+  env.names.set(origin.userId, { actor, at: now });
+  return actor;
 }
 
 /** True the first time Slack delivers this item; a retry or duplicate is acknowledged and ignored. */
