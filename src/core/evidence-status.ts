@@ -46,11 +46,22 @@ export interface DueEvidence extends EvidenceRow {
  * been renewed is left out, so nobody is reminded about a certificate already replaced.
  */
 export async function listEvidenceDue(db: DbOrTx, through: string, since?: string): Promise<DueEvidence[]> {
-  let query = db
+  let query = currentEvidenceDueBy(db, through)
+    .selectAll('e')
+    .select(['v.name as vendor_name', 'v.owner_id', 'v.channel']);
+  if (since) query = query.where('e.expires_on', '>=', since);
+  return query.orderBy('e.expires_on').orderBy('e.id').execute();
+}
+
+/**
+ * The rule of which documents are due, as a query to select from (`e` evidence, `v` vendors): the
+ * current document of each vendor and type expiring on or before `through`, for vendors in service.
+ * A renewal supersedes the document it replaces. The scheduler extends it with what already fired.
+ */
+export function currentEvidenceDueBy(db: DbOrTx, through: string) {
+  return db
     .selectFrom('evidence as e')
     .innerJoin('vendors as v', 'v.id', 'e.vendor_id')
-    .selectAll('e')
-    .select(['v.name as vendor_name', 'v.owner_id', 'v.channel'])
     .where('e.expires_on', '<=', through)
     .where('v.status', 'in', ['onboarding', 'active'])
     .where(({ not, exists, selectFrom }) =>
@@ -64,6 +75,4 @@ export async function listEvidenceDue(db: DbOrTx, through: string, since?: strin
         ),
       ),
     );
-  if (since) query = query.where('e.expires_on', '>=', since);
-  return query.orderBy('e.expires_on').orderBy('e.id').execute();
 }

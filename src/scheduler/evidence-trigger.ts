@@ -3,6 +3,7 @@ import { SYSTEM_ACTOR } from '../core/actor.ts';
 import { OVERDUE_REVIEW_SEVERITY } from '../core/approvals-auto.ts';
 import { evidenceReminderSlots, latestDueSlot } from '../core/cadence.ts';
 import { addDaysIso } from '../core/dates.ts';
+import { currentEvidenceDueBy } from '../core/evidence-status.ts';
 import { openFinding } from '../core/findings.ts';
 import { EVIDENCE_LABELS, type EvidenceType, type Tier } from '../core/vocabulary.ts';
 import { enqueueAll, type Firing, fire, ownerOrRouting, type SweepContext } from './firing.ts';
@@ -40,30 +41,15 @@ function latestSlotSql(today: string, offsets: readonly number[]) {
 
 /**
  * The current document of each vendor and type (a renewal supersedes it) expiring within the longest
- * reminder offset, for vendors in service, whose latest due slot has not fired: the core's
- * listEvidenceDue rules plus the fired-key anti-join, so a sweep with nothing new reads no rows.
+ * reminder offset, for vendors in service, whose latest due slot has not fired: the core's rule
+ * (currentEvidenceDueBy) plus the fired-key anti-join, so a sweep with nothing new reads no rows.
  */
 function dueDocuments(ctx: SweepContext): Promise<DueDocument[]> {
   const horizon = addDaysIso(ctx.today, Math.max(0, ...ctx.deps.policy.evidenceReminderDays));
   const slot = latestSlotSql(ctx.today, ctx.deps.policy.evidenceReminderDays);
-  return ctx.tx
-    .selectFrom('evidence as e')
-    .innerJoin('vendors as v', 'v.id', 'e.vendor_id')
+  return currentEvidenceDueBy(ctx.tx, horizon)
     .select(['e.id', 'e.vendor_id', 'e.type', 'e.expires_on', 'v.name as vendor_name', 'v.tier', 'v.owner_id'])
     .select('v.channel')
-    .where('e.expires_on', '<=', horizon)
-    .where('v.status', 'in', ['onboarding', 'active'])
-    .where(({ not, exists, selectFrom }) =>
-      not(
-        exists(
-          selectFrom('evidence as newer')
-            .select('newer.id')
-            .whereRef('newer.vendor_id', '=', 'e.vendor_id')
-            .whereRef('newer.type', '=', 'e.type')
-            .whereRef('newer.expires_on', '>', 'e.expires_on'),
-        ),
-      ),
-    )
     .where(({ not, exists, selectFrom }) =>
       not(
         exists(
