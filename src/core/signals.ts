@@ -6,7 +6,7 @@ import type { CoreDeps } from './deps.ts';
 import { invalidInput } from './errors.ts';
 import { openFinding } from './findings.ts';
 import { requirePermission } from './roles.ts';
-import { opensFinding, type Rating, ratingOf, signalFindingText } from './signal-findings.ts';
+import { opensFinding, signalFindingText } from './signal-findings.ts';
 import { readList } from './vendors-input.ts';
 import { loadVendor } from './vendors-write.ts';
 import { isOneOf, SEVERITIES, SIGNAL_KINDS } from './vocabulary.ts';
@@ -152,22 +152,4 @@ export function listSignals(db: DbOrTx, vendorId: number, limit = 20): Promise<S
     .orderBy('id', 'desc')
     .limit(limit)
     .execute();
-}
-
-/** The latest letter grade any rating provider reported for the vendor, for the posture score. */
-export async function latestRating(
-  db: DbOrTx,
-  vendorId: number,
-): Promise<{ rating: Rating; source: string; observedAt: string } | null> {
-  const row = await db
-    .selectFrom('signals')
-    .select(['details', 'source', 'observed_at'])
-    .where('vendor_id', '=', vendorId)
-    .where('kind', '=', 'rating_change')
-    .orderBy('received_at', 'desc')
-    .orderBy('id', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-  const rating = row ? ratingOf(JSON.parse(row.details) as Record<string, unknown>) : null;
-  return row && rating ? { rating, source: row.source, observedAt: row.observed_at } : null;
 }

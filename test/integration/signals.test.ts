@@ -1,6 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { auditCount, auditTrail } from '../../src/core/audit.ts';
-import { latestRating, listSignals, recordSignal, type SignalInput } from '../../src/core/signals.ts';
+import { todayOf } from '../../src/core/dates.ts';
+import { getPosture } from '../../src/core/posture.ts';
+import { listSignals, recordSignal, type SignalInput } from '../../src/core/signals.ts';
 import { createVendor } from '../../src/core/vendors.ts';
 import { createAnalystStore, dana } from '../support/fixtures.ts';
 import type { TestStore } from '../support/store.ts';
@@ -31,6 +33,11 @@ describe('monitoring signals', () => {
     observedAt: '2026-06-01T08:30:00+02:00',
   });
 
+  // The latest rating is what the vendor's posture shows as a driver, with its provider.
+  const ratingDriver = async () =>
+    (await getPosture(store.db, store.deps, vendorId, todayOf(store.deps))).drivers.find((d) =>
+      d.label.startsWith('External security rating'),
+    );
   const findingsCount = async () =>
     Number(
       (
@@ -97,7 +104,7 @@ describe('monitoring signals', () => {
     });
     expect(c).toMatchObject({ duplicate: false, finding: null });
     expect(await findingsCount()).toBe(0);
-    expect(await latestRating(store.db, vendorId)).toMatchObject({ rating: 'C', source: 'attack-surface' });
+    expect(await ratingDriver()).toMatchObject({ label: 'External security rating C', detail: /attack-surface/ });
   });
 
   it('opens a finding when the rating falls to D or F', async () => {
@@ -111,7 +118,7 @@ describe('monitoring signals', () => {
     });
     if (f.duplicate) throw new Error('unexpected duplicate');
     expect(f.finding?.title).toBe('TrialCloud: external security rating fell from C to F');
-    expect(await latestRating(store.db, vendorId)).toMatchObject({ rating: 'F' });
+    expect(await ratingDriver()).toMatchObject({ label: 'External security rating F' });
   });
 
   it('refuses malformed signals and people without the analyst role, writing nothing', async () => {
