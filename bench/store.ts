@@ -9,7 +9,7 @@ import { DEFAULT_POLICY } from '../src/core/policy.ts';
 import { getPosture } from '../src/core/posture.ts';
 import { listVendors } from '../src/core/vendor-lookup.ts';
 import { unfiredKeys } from '../src/scheduler/firing.ts';
-import { planReview } from '../src/scheduler/review-trigger.ts';
+import { dueVendors, planReview } from '../src/scheduler/review-trigger.ts';
 import { openStore, type Tx } from '../src/store/database.ts';
 import { migrateToLatest } from '../src/store/migrate.ts';
 import { type BenchSection, compare, ms, peakRssMb, ratio, rssMb, rssSampler, timeCalls } from './measure.ts';
@@ -28,23 +28,13 @@ const explain = (raw: SqliteDatabase.Database, sql: string, ...params: unknown[]
 /** Between phases, so one phase's garbage does not count against the next one's peak. */
 const collect = () => (globalThis as { gc?: () => void }).gc?.();
 
-/** What the scheduler's review trigger reads each sweep: its due-vendor query (review-trigger.ts, not exported, repeated here verbatim), its pure planner and its fired-key check. */
-function reviewsDueNow(tx: Tx, deps: CoreDeps, horizon: string) {
-  return tx
-    .selectFrom('vendors')
-    .select(['id', 'name', 'tier', 'owner_id', 'channel', 'next_review_on'])
-    .where('status', 'in', ['onboarding', 'active'])
-    .where('next_review_on', 'is not', null)
-    .where('next_review_on', '<=', horizon)
-    .orderBy('next_review_on')
-    .orderBy('id')
-    .execute()
-    .then((vendors) =>
-      unfiredKeys(
-        tx,
-        vendors.flatMap((v) => planReview(v, { today: TODAY, deps })).map((p) => p.key),
-      ),
-    );
+/** What the scheduler's review trigger reads each sweep: its due-vendor query, its pure planner and its fired-key check. */
+async function reviewsDueNow(tx: Tx, deps: CoreDeps) {
+  const vendors = await dueVendors({ tx, deps, today: TODAY });
+  return unfiredKeys(
+    tx,
+    vendors.flatMap((v) => planReview(v, { today: TODAY, deps })).map((p) => p.key),
+  );
 }
 
 /**
@@ -120,7 +110,7 @@ export async function benchStore(): Promise<BenchSection[]> {
     );
     collect();
     const due = await compare(
-      () => store.db.transaction().execute((tx) => reviewsDueNow(tx, deps, horizon)),
+      () => store.db.transaction().execute((tx) => reviewsDueNow(tx, deps)),
       () => floors.due(horizon),
       120,
       lookups.sample,

@@ -27,7 +27,7 @@ export const reviewKey = (vendorId: number, dueOn: string, slot: string) => `rev
  * Vendors in service whose review falls due within the longest reminder offset, through the
  * (status, next_review_on) index. Vendors reviewed on time and far from due are never read.
  */
-function dueVendors(ctx: SweepContext): Promise<DueVendor[]> {
+export function dueVendors(ctx: Pick<SweepContext, 'tx' | 'today' | 'deps'>): Promise<DueVendor[]> {
   const horizon = addDaysIso(ctx.today, Math.max(0, ...ctx.deps.policy.reminderOffsetsDays));
   return ctx.tx
     .selectFrom('vendors')
