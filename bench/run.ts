@@ -2,7 +2,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import type { BenchSection } from './measure.ts';
 
 // `npm run bench`: every benchmark in order, printed as tables and written to bench/results/latest.md.
-// Pass names to run a subset: `npm run bench -- store delivery`.
+// Pass names to run a subset: `npm run bench -- store delivery`, written to bench/results/store-delivery.md so
+// a partial run never replaces the full record.
 
 // Each suite is a module exporting a function that returns its sections; loaded only when asked for.
 const SUITES: Record<string, { module: string; run: string }> = {
@@ -58,5 +59,6 @@ for (const name of names) {
   }
 }
 mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
-writeFileSync(new URL('./results/latest.md', import.meta.url), out.join('\n'));
-process.stdout.write('written to bench/results/latest.md\n');
+const file = wanted.length ? `${names.join('-')}.md` : 'latest.md';
+writeFileSync(new URL(`./results/${file}`, import.meta.url), out.join('\n'));
+process.stdout.write(`written to bench/results/${file}\n`);
