@@ -1,12 +1,18 @@
 import type SqliteDatabase from 'better-sqlite3';
-import { GENESIS_HASH, hashAuditRow } from '../src/core/audit.ts';
-import { autoEscalationOn, nextReviewOn, reviewReminderSlots } from '../src/core/cadence.ts';
-import { canonicalJson } from '../src/core/canonical.ts';
-import { addDaysIso } from '../src/core/dates.ts';
-import { DEFAULT_POLICY } from '../src/core/policy.ts';
-import { questionnaireOf } from '../src/core/questionnaire.ts';
-import { deriveTier } from '../src/core/tier.ts';
-import { type Criticality, type DataType, EVIDENCE_TYPES, type Severity, type Tier } from '../src/core/vocabulary.ts';
+import { questionnaireOf } from '../src/core/assessments/questionnaire.ts';
+import { GENESIS_HASH, hashAuditRow } from '../src/core/audit/log.ts';
+import { canonicalJson } from '../src/core/common/canonical.ts';
+import { addDaysIso } from '../src/core/common/dates.ts';
+import {
+  type Criticality,
+  type DataType,
+  EVIDENCE_TYPES,
+  type Severity,
+  type Tier,
+} from '../src/core/common/vocabulary.ts';
+import { autoEscalationOn, nextReviewOn, reviewReminderSlots } from '../src/core/policy/cadence.ts';
+import { DEFAULT_POLICY } from '../src/core/policy/policy.ts';
+import { deriveTier } from '../src/core/vendors/tier.ts';
 
 // The store benchmark's data set, loaded with raw inserts in two big transactions. Rows carry what the
 // core writes (JSON lists, derived tiers, review dates by cadence, a valid audit hash chain), and the

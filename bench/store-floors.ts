@@ -1,13 +1,13 @@
 import type SqliteDatabase from 'better-sqlite3';
-import { daysBetween } from '../src/core/dates.ts';
-import type { CoreDeps } from '../src/core/deps.ts';
-import { evidenceStatus } from '../src/core/evidence-status.ts';
-import { ACTIVE_STATES } from '../src/core/finding-states.ts';
-import { type FailedAnswer, scorePosture } from '../src/core/posture-score.ts';
-import { questionnaireOf } from '../src/core/questionnaire.ts';
-import { ratingOf } from '../src/core/signal-findings.ts';
-import { parseTier } from '../src/core/vendors-input.ts';
-import type { Severity } from '../src/core/vocabulary.ts';
+import { questionnaireOf } from '../src/core/assessments/questionnaire.ts';
+import { daysBetween } from '../src/core/common/dates.ts';
+import type { CoreDeps } from '../src/core/common/deps.ts';
+import type { Severity } from '../src/core/common/vocabulary.ts';
+import { evidenceStatus } from '../src/core/evidence/status.ts';
+import { ACTIVE_STATES } from '../src/core/findings/states.ts';
+import { type FailedAnswer, scorePosture } from '../src/core/posture/score.ts';
+import { ratingOf } from '../src/core/signals/findings.ts';
+import { parseTier } from '../src/core/vendors/input.ts';
 import { planReview } from '../src/scheduler/review-trigger.ts';
 import type { EvidenceRow, VendorRow } from '../src/store/tables.ts';
 

@@ -1,19 +1,19 @@
 import { type ChatContext, type CommandModule, type FormValues, openForm, reply } from '../src/chat/command.ts';
 import { channelRef, parseChannelRef } from '../src/chat/refs.ts';
 import { ephemeral, mention, type Reply } from '../src/chat/reply.ts';
-import { invalidInput, isUserError } from '../src/core/errors.ts';
-import { displayName } from '../src/core/people.ts';
-import { requirePermission } from '../src/core/roles.ts';
-import { deriveTier } from '../src/core/tier.ts';
-import { createVendor, type NewVendorInput } from '../src/core/vendors.ts';
+import { invalidInput, isUserError } from '../src/core/common/errors.ts';
+import type { DataType, Tier } from '../src/core/common/vocabulary.ts';
+import { displayName } from '../src/core/roles/people.ts';
+import { requirePermission } from '../src/core/roles/permissions.ts';
+import { createVendor, type NewVendorInput } from '../src/core/vendors/create-update.ts';
 import {
   cleanVendorName,
   parseCriticality,
   parseDataTypes,
   parseRegulatoryScope,
   readList,
-} from '../src/core/vendors-input.ts';
-import type { DataType, Tier } from '../src/core/vocabulary.ts';
+} from '../src/core/vendors/input.ts';
+import { deriveTier } from '../src/core/vendors/tier.ts';
 import { badArguments, listOption, personToken, readOptions } from './support/args.ts';
 import { ADD_VENDOR_FORM, addVendorForm, readVendorForm } from './support/vendor-form.ts';
 import { tierWord } from './support/vocab.ts';

@@ -3,12 +3,12 @@ import { type Block, ephemeral, type Form } from '../src/chat/reply.ts';
 import { decisionLine, pendingApprovalBlocks, requestSummary } from '../src/chat/views/approval-card.ts';
 import { textValue } from '../src/chat/views/finding-forms.ts';
 import { person } from '../src/chat/views/wording.ts';
-import { decide } from '../src/core/approvals-decide.ts';
-import { type ApprovalDetail, getApprovalRequest, pendingApprovalsFor } from '../src/core/approvals-queries.ts';
-import { conflict, forbidden, UserError } from '../src/core/errors.ts';
-import { displayName } from '../src/core/people.ts';
-import { listGrants, requirePermission, rolesOf } from '../src/core/roles.ts';
-import { manifestation } from '../src/core/signatures.ts';
+import { decide } from '../src/core/approvals/decide.ts';
+import { type ApprovalDetail, getApprovalRequest, pendingApprovalsFor } from '../src/core/approvals/queries.ts';
+import { manifestation } from '../src/core/audit/signatures.ts';
+import { conflict, forbidden, UserError } from '../src/core/common/errors.ts';
+import { displayName } from '../src/core/roles/people.ts';
+import { listGrants, requirePermission, rolesOf } from '../src/core/roles/permissions.ts';
 
 // Deciding escalations and risk acceptances. A decision is an electronic signature: Approve sits
 // behind a dialog stating what signing means, Reject asks for a reason, and the core records the

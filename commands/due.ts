@@ -1,10 +1,10 @@
 import { type ChatContext, type CommandModule, reply } from '../src/chat/command.ts';
 import type { Reply } from '../src/chat/reply.ts';
 import { type DueItem, dueLine } from '../src/chat/views/vendor-lines.ts';
-import { addDaysIso, todayOf } from '../src/core/dates.ts';
-import { listEvidenceDue } from '../src/core/evidence.ts';
-import { listVendors } from '../src/core/vendor-lookup.ts';
-import { EVIDENCE_LABELS, type EvidenceType } from '../src/core/vocabulary.ts';
+import { addDaysIso, todayOf } from '../src/core/common/dates.ts';
+import { EVIDENCE_LABELS, type EvidenceType } from '../src/core/common/vocabulary.ts';
+import { listEvidenceDue } from '../src/core/evidence/record.ts';
+import { listVendors } from '../src/core/vendors/lookup.ts';
 import { badArguments } from './support/args.ts';
 import { clampPage, decodePage, offsetOf, PAGE_SIZE, pageReply } from './support/pagination.ts';
 import { namesOf } from './support/people.ts';

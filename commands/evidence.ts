@@ -1,10 +1,10 @@
 import { type CommandModule, reply } from '../src/chat/command.ts';
 import { ephemeral } from '../src/chat/reply.ts';
 import { relativeDay } from '../src/chat/views/vendor-lines.ts';
-import { isIsoDate, todayOf } from '../src/core/dates.ts';
-import { recordEvidence } from '../src/core/evidence.ts';
-import { findVendorByName } from '../src/core/vendor-lookup.ts';
-import { EVIDENCE_LABELS, type EvidenceType } from '../src/core/vocabulary.ts';
+import { isIsoDate, todayOf } from '../src/core/common/dates.ts';
+import { EVIDENCE_LABELS, type EvidenceType } from '../src/core/common/vocabulary.ts';
+import { recordEvidence } from '../src/core/evidence/record.ts';
+import { findVendorByName } from '../src/core/vendors/lookup.ts';
 import { badArguments, nameFrom, readOptions } from './support/args.ts';
 import { EVIDENCE_WORDS, evidenceWord } from './support/vocab.ts';
 

@@ -10,17 +10,17 @@ import {
   resolveForm,
   textValue,
 } from '../src/chat/views/finding-forms.ts';
-import { requestEscalation, requestRiskAcceptance } from '../src/core/approvals.ts';
-import { todayOf } from '../src/core/dates.ts';
-import { UserError } from '../src/core/errors.ts';
-import { type FindingDetail, getFinding } from '../src/core/finding-queries.ts';
-import { canTransition, type FindingAction } from '../src/core/finding-states.ts';
-import { refusal } from '../src/core/finding-text.ts';
-import { vendorOwnerOf } from '../src/core/finding-transition.ts';
-import { acknowledge, assign, resolve } from '../src/core/findings.ts';
-import { displayName } from '../src/core/people.ts';
-import { requirePermission } from '../src/core/roles.ts';
-import type { FindingState } from '../src/core/vocabulary.ts';
+import { requestEscalation, requestRiskAcceptance } from '../src/core/approvals/request.ts';
+import { todayOf } from '../src/core/common/dates.ts';
+import { UserError } from '../src/core/common/errors.ts';
+import type { FindingState } from '../src/core/common/vocabulary.ts';
+import { acknowledge, assign, resolve } from '../src/core/findings/actions.ts';
+import { type FindingDetail, getFinding } from '../src/core/findings/queries.ts';
+import { canTransition, type FindingAction } from '../src/core/findings/states.ts';
+import { refusal } from '../src/core/findings/text.ts';
+import { vendorOwnerOf } from '../src/core/findings/transition.ts';
+import { displayName } from '../src/core/roles/people.ts';
+import { requirePermission } from '../src/core/roles/permissions.ts';
 
 // The finding card's buttons and the forms they open. The core changes the finding and queues the
 // card edit and the thread line in the same transaction, so each handler only confirms to the person

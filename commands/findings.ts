@@ -1,11 +1,11 @@
 import { type ChatContext, type CommandModule, reply } from '../src/chat/command.ts';
 import type { Reply } from '../src/chat/reply.ts';
 import { findingLine } from '../src/chat/views/vendor-lines.ts';
-import { todayOf } from '../src/core/dates.ts';
-import { listFindings } from '../src/core/finding-queries.ts';
-import { ACTIVE_STATES } from '../src/core/finding-states.ts';
-import { findVendorByName, getVendor } from '../src/core/vendor-lookup.ts';
-import type { Severity } from '../src/core/vocabulary.ts';
+import { todayOf } from '../src/core/common/dates.ts';
+import type { Severity } from '../src/core/common/vocabulary.ts';
+import { listFindings } from '../src/core/findings/queries.ts';
+import { ACTIVE_STATES } from '../src/core/findings/states.ts';
+import { findVendorByName, getVendor } from '../src/core/vendors/lookup.ts';
 import { badArguments, readOptions } from './support/args.ts';
 import { clampPage, decodePage, offsetOf, PAGE_SIZE, pageReply } from './support/pagination.ts';
 import { severityWord } from './support/vocab.ts';

@@ -1,12 +1,12 @@
 import type { ChatContext } from '../src/chat/command.ts';
 import type { Block } from '../src/chat/reply.ts';
 import { myWorkBlocks } from '../src/chat/views/my-work.ts';
-import { assessmentsOwedBy } from '../src/core/assessments-queries.ts';
-import { todayOf } from '../src/core/dates.ts';
-import { findingsAssignedTo, pendingApprovalsFor } from '../src/core/finding-queries.ts';
-import { questionnaireOf } from '../src/core/questionnaire.ts';
-import { rolesOf } from '../src/core/roles.ts';
-import { listVendors } from '../src/core/vendor-lookup.ts';
+import { assessmentsOwedBy } from '../src/core/assessments/queries.ts';
+import { questionnaireOf } from '../src/core/assessments/questionnaire.ts';
+import { todayOf } from '../src/core/common/dates.ts';
+import { findingsAssignedTo, pendingApprovalsFor } from '../src/core/findings/queries.ts';
+import { rolesOf } from '../src/core/roles/permissions.ts';
+import { listVendors } from '../src/core/vendors/lookup.ts';
 
 // The Registry's Home builder: the person's own work, read from the store when they open it.
 

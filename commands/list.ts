@@ -2,9 +2,9 @@ import { type ChatContext, type CommandModule, reply } from '../src/chat/command
 import { parseUserRef } from '../src/chat/refs.ts';
 import { mention, type Reply } from '../src/chat/reply.ts';
 import { vendorLine } from '../src/chat/views/vendor-lines.ts';
-import { todayOf } from '../src/core/dates.ts';
-import { listVendors } from '../src/core/vendor-lookup.ts';
-import type { Tier } from '../src/core/vocabulary.ts';
+import { todayOf } from '../src/core/common/dates.ts';
+import type { Tier } from '../src/core/common/vocabulary.ts';
+import { listVendors } from '../src/core/vendors/lookup.ts';
 import { badArguments, readOptions } from './support/args.ts';
 import { clampPage, decodePage, offsetOf, PAGE_SIZE, pageReply } from './support/pagination.ts';
 import { namesOf } from './support/people.ts';

@@ -1,8 +1,8 @@
 import { type CommandModule, reply } from '../src/chat/command.ts';
 import { ephemeral, mention } from '../src/chat/reply.ts';
-import { displayName } from '../src/core/people.ts';
-import { findVendorByName } from '../src/core/vendor-lookup.ts';
-import { setOwner } from '../src/core/vendors-admin.ts';
+import { displayName } from '../src/core/roles/people.ts';
+import { setOwner } from '../src/core/vendors/admin.ts';
+import { findVendorByName } from '../src/core/vendors/lookup.ts';
 import { badArguments, joinOptionWords, nameFrom, personToken } from './support/args.ts';
 
 // `/vendor owner Acme @dana`: who answers reassessments and evidence reminders for a vendor.

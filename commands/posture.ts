@@ -1,9 +1,9 @@
 import { type CommandModule, reply } from '../src/chat/command.ts';
 import { postureCard } from '../src/chat/views/posture-card.ts';
-import { todayOf } from '../src/core/dates.ts';
-import { displayName } from '../src/core/people.ts';
-import { getPosture } from '../src/core/posture.ts';
-import { findVendorByName } from '../src/core/vendor-lookup.ts';
+import { todayOf } from '../src/core/common/dates.ts';
+import { getPosture } from '../src/core/posture/posture.ts';
+import { displayName } from '../src/core/roles/people.ts';
+import { findVendorByName } from '../src/core/vendors/lookup.ts';
 import { nameFrom } from './support/args.ts';
 
 // `/vendor posture Acme Health`: anyone may look; an unknown name gets the core's "did you mean".

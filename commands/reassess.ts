@@ -9,16 +9,16 @@ import {
 } from '../src/chat/views/questionnaire-form.ts';
 import { startButtonBlock } from '../src/chat/views/reminders.ts';
 import { person } from '../src/chat/views/wording.ts';
-import { requestReassessment, saveDraft } from '../src/core/assessments.ts';
-import { requireOpen } from '../src/core/assessments-answers.ts';
-import { type AssessmentDetail, getAssessment } from '../src/core/assessments-queries.ts';
-import { submit } from '../src/core/assessments-submit.ts';
-import { todayOf } from '../src/core/dates.ts';
-import { UserError } from '../src/core/errors.ts';
-import { displayName } from '../src/core/people.ts';
-import { getPosture } from '../src/core/posture.ts';
-import { requirePermission } from '../src/core/roles.ts';
-import { findVendorByName } from '../src/core/vendor-lookup.ts';
+import { requireOpen } from '../src/core/assessments/answers.ts';
+import { type AssessmentDetail, getAssessment } from '../src/core/assessments/queries.ts';
+import { requestReassessment, saveDraft } from '../src/core/assessments/request.ts';
+import { submit } from '../src/core/assessments/submit.ts';
+import { todayOf } from '../src/core/common/dates.ts';
+import { UserError } from '../src/core/common/errors.ts';
+import { getPosture } from '../src/core/posture/posture.ts';
+import { displayName } from '../src/core/roles/people.ts';
+import { requirePermission } from '../src/core/roles/permissions.ts';
+import { findVendorByName } from '../src/core/vendors/lookup.ts';
 
 // Reassessments in chat: anyone allowed asks for one now, the owner answers it from the button in
 // their DM, a closed form keeps a draft, and submitting scores it, opens findings for failed controls

@@ -1,8 +1,8 @@
 import { type ChatContext, type CommandModule, reply } from '../src/chat/command.ts';
 import { ephemeral, mention } from '../src/chat/reply.ts';
-import { changeRole } from '../src/core/role-admin.ts';
-import { listGrants, rolesOf } from '../src/core/roles.ts';
-import type { Role } from '../src/core/vocabulary.ts';
+import type { Role } from '../src/core/common/vocabulary.ts';
+import { changeRole } from '../src/core/roles/change-role.ts';
+import { listGrants, rolesOf } from '../src/core/roles/permissions.ts';
 import { badArguments, joinOptionWords, personToken } from './support/args.ts';
 import { namesOf } from './support/people.ts';
 import { GRANTABLE_ROLES, roleWord } from './support/vocab.ts';

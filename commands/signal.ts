@@ -1,11 +1,11 @@
 import { type CommandModule, reply } from '../src/chat/command.ts';
 import { ephemeral } from '../src/chat/reply.ts';
-import { sha256 } from '../src/core/canonical.ts';
-import { todayOf } from '../src/core/dates.ts';
-import { RATINGS } from '../src/core/signal-findings.ts';
-import { recordSignal } from '../src/core/signals.ts';
-import { findVendorByName } from '../src/core/vendor-lookup.ts';
-import { isOneOf, SEVERITIES, type Severity, type SignalKind } from '../src/core/vocabulary.ts';
+import { sha256 } from '../src/core/common/canonical.ts';
+import { todayOf } from '../src/core/common/dates.ts';
+import { isOneOf, SEVERITIES, type Severity, type SignalKind } from '../src/core/common/vocabulary.ts';
+import { RATINGS } from '../src/core/signals/findings.ts';
+import { recordSignal } from '../src/core/signals/record.ts';
+import { findVendorByName } from '../src/core/vendors/lookup.ts';
 import { badArguments, nameFrom, readOptions } from './support/args.ts';
 import { SIGNAL_WORDS, severityWord, signalKindWord } from './support/vocab.ts';
 

@@ -1,8 +1,8 @@
 import { type CommandModule, reply } from '../src/chat/command.ts';
 import { channelRef, parseChannelRef } from '../src/chat/refs.ts';
 import { ephemeral } from '../src/chat/reply.ts';
-import { listSubscriptions, subscribe, unsubscribe } from '../src/core/subscriptions.ts';
-import type { Tier } from '../src/core/vocabulary.ts';
+import type { Tier } from '../src/core/common/vocabulary.ts';
+import { listSubscriptions, subscribe, unsubscribe } from '../src/core/messaging/subscriptions.ts';
 import { badArguments, readOptions } from './support/args.ts';
 import { tierWord } from './support/vocab.ts';
 

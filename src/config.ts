@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import type { Routing } from './core/deps.ts';
-import { DEFAULT_POLICY, type Policy } from './core/policy.ts';
+import type { Routing } from './core/common/deps.ts';
+import { DEFAULT_POLICY, type Policy } from './core/policy/policy.ts';
 import { DEFAULT_DATABASE_URL } from './store/database.ts';
 
 // The only reader of process.env. Everything else receives a Config.

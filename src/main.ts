@@ -3,12 +3,12 @@ import { registry } from '../commands/index.ts';
 import { renderNotification } from './chat/notifications/index.ts';
 
 import { type Config, ConfigError, loadConfig, routingFrom } from './config.ts';
-import { SYSTEM_ACTOR } from './core/actor.ts';
-import { type Clock, systemClock } from './core/clock.ts';
-import type { CoreDeps } from './core/deps.ts';
-import { pruneReceipts } from './core/inbound-receipts.ts';
-import { loadQuestionnaire } from './core/questionnaire.ts';
-import { grantRole } from './core/roles.ts';
+import { loadQuestionnaire } from './core/assessments/questionnaire.ts';
+import { SYSTEM_ACTOR } from './core/common/actor.ts';
+import { type Clock, systemClock } from './core/common/clock.ts';
+import type { CoreDeps } from './core/common/deps.ts';
+import { pruneReceipts } from './core/messaging/inbound-receipts.ts';
+import { grantRole } from './core/roles/permissions.ts';
 import { Relay } from './delivery/relay.ts';
 import type { Sender } from './delivery/sender.ts';
 import { createHttpApp, finishHttpApp, listen } from './http/server.ts';

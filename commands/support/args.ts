@@ -1,6 +1,6 @@
 import { parseUserRef } from '../../src/chat/refs.ts';
 import { splitOptions } from '../../src/chat/tokenize.ts';
-import { UserError } from '../../src/core/errors.ts';
+import { UserError } from '../../src/core/common/errors.ts';
 
 // What every subcommand's parser needs beyond the tokenizer: options written the way people type
 // them (`reason:"too broad"`, `owner: @dana`, a Teams mention with a space in the printed name),

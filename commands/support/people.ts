@@ -1,5 +1,5 @@
-import type { CoreDeps } from '../../src/core/deps.ts';
-import { displayName } from '../../src/core/people.ts';
+import type { CoreDeps } from '../../src/core/common/deps.ts';
+import { displayName } from '../../src/core/roles/people.ts';
 
 /** Printed names for the people on a page, one lookup per distinct person. */
 export async function namesOf(

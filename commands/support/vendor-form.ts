@@ -1,15 +1,15 @@
 import type { FormValues } from '../../src/chat/command.ts';
 import type { Form } from '../../src/chat/reply.ts';
-import { invalidInput, isUserError } from '../../src/core/errors.ts';
-import type { NewVendorInput } from '../../src/core/vendors.ts';
+import { invalidInput, isUserError } from '../../src/core/common/errors.ts';
+import { CRITICALITIES, DATA_TYPES, REGULATIONS } from '../../src/core/common/vocabulary.ts';
+import type { NewVendorInput } from '../../src/core/vendors/create-update.ts';
 import {
   cleanVendorName,
   parseCriticality,
   parseDataTypes,
   parsePrincipal,
   parseRegulatoryScope,
-} from '../../src/core/vendors-input.ts';
-import { CRITICALITIES, DATA_TYPES, REGULATIONS } from '../../src/core/vocabulary.ts';
+} from '../../src/core/vendors/input.ts';
 
 // The "add a vendor" form (bare `/vendor add`) and the reading of what came back: each field is
 // checked by the core's own parser, so a mistake is shown on the field that holds it.

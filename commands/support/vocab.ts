@@ -10,7 +10,7 @@ import {
   type SignalKind,
   TIERS,
   type Tier,
-} from '../../src/core/vocabulary.ts';
+} from '../../src/core/common/vocabulary.ts';
 import { badArguments } from './args.ts';
 
 // The short words people type for the domain's closed vocabularies. Each parser accepts the stored

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
-import type { Actor } from '../core/actor.ts';
-import type { CoreDeps } from '../core/deps.ts';
+import type { Actor } from '../core/common/actor.ts';
+import type { CoreDeps } from '../core/common/deps.ts';
 import type { Block, Form, Reply } from './reply.ts';
 
 export type Platform = 'slack' | 'teams';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { isUserError, UserError } from '../core/errors.ts';
+import { isUserError, UserError } from '../core/common/errors.ts';
 import type { ChatContext, FormValues, Outcome, Registry } from './command.ts';
 import { type Block, ephemeral, type Reply } from './reply.ts';
 import { tokenize } from './tokenize.ts';

@@ -1,4 +1,4 @@
-import { UserError } from '../core/errors.ts';
+import { UserError } from '../core/common/errors.ts';
 
 /**
  * Splits command text into words, keeping quoted phrases whole ("Acme CRO", 'Acme CRO', “Acme CRO”),

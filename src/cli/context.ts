@@ -1,8 +1,8 @@
 import { userInfo } from 'node:os';
 import { type Config, loadConfig, routingFrom } from '../config.ts';
-import type { Actor } from '../core/actor.ts';
-import { type Clock, ManualClock, systemClock } from '../core/clock.ts';
-import type { CoreDeps } from '../core/deps.ts';
+import type { Actor } from '../core/common/actor.ts';
+import { type Clock, ManualClock, systemClock } from '../core/common/clock.ts';
+import type { CoreDeps } from '../core/common/deps.ts';
 import { openStore, type Store } from '../store/database.ts';
 import { migrateToLatest } from '../store/migrate.ts';
 import { type CliIO, UsageError } from './io.ts';

@@ -1,6 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config.ts';
-import { isUserError } from '../core/errors.ts';
+import { isUserError } from '../core/common/errors.ts';
 import { type CliIO, FailedCheck, UsageError } from './io.ts';
 import { registerAudit } from './verbs/audit.ts';
 import { registerBackup } from './verbs/backup.ts';

@@ -1,7 +1,7 @@
-import { SYSTEM_ACTOR } from '../core/actor.ts';
-import { appendAudit } from '../core/audit.ts';
-import type { Clock } from '../core/clock.ts';
-import { enqueue, platformOf } from '../core/outbox.ts';
+import { appendAudit } from '../core/audit/log.ts';
+import { SYSTEM_ACTOR } from '../core/common/actor.ts';
+import type { Clock } from '../core/common/clock.ts';
+import { enqueue, platformOf } from '../core/messaging/outbox.ts';
 import type { Tx } from '../store/database.ts';
 import type { OutboxRow } from '../store/tables.ts';
 

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Reply } from '../chat/reply.ts';
-import type { Clock } from '../core/clock.ts';
-import { platformOf } from '../core/outbox.ts';
+import type { Clock } from '../core/common/clock.ts';
+import { platformOf } from '../core/messaging/outbox.ts';
 import type { Db } from '../store/database.ts';
 import type { OutboxRow } from '../store/tables.ts';
 import { type BackoffPolicy, backoffDelay, MIN_RATE_LIMIT_WAIT_MS } from './backoff.ts';

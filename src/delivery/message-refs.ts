@@ -1,4 +1,4 @@
-import type { Clock } from '../core/clock.ts';
+import type { Clock } from '../core/common/clock.ts';
 import type { DbOrTx, Tx } from '../store/database.ts';
 import type { PlatformMessage } from './sender.ts';
 

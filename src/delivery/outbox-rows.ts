@@ -1,5 +1,5 @@
 import { sql, type UpdateObject } from 'kysely';
-import type { Clock } from '../core/clock.ts';
+import type { Clock } from '../core/common/clock.ts';
 import { type Db, inTransaction, type Tx } from '../store/database.ts';
 import type { Database, OutboxRow } from '../store/tables.ts';
 import { saveMessageRef } from './message-refs.ts';

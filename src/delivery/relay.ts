@@ -1,5 +1,5 @@
 import { type Logger, pino } from 'pino';
-import type { Clock } from '../core/clock.ts';
+import type { Clock } from '../core/common/clock.ts';
 import type { Db } from '../store/database.ts';
 import { type BackoffPolicy, DEFAULT_BACKOFF, DEFAULT_MAX_ATTEMPTS } from './backoff.ts';
 import { type DeliveryContext, deliverRow, type Outcome, type RenderOutbox, sendablePlatforms } from './deliver.ts';

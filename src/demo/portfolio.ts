@@ -14,7 +14,7 @@ import {
   SIGNAL_KINDS,
   TIERS,
   VENDOR_STATUSES,
-} from '../core/vocabulary.ts';
+} from '../core/common/vocabulary.ts';
 
 // The demo portfolio is data (portfolio.yml), validated here so a typo in the file fails the seed with
 // the exact path of the problem instead of half-building a demo. Days are whole days relative to the

@@ -1,4 +1,4 @@
-import type { Routing } from '../core/deps.ts';
+import type { Routing } from '../core/common/deps.ts';
 
 // Where the demo's cards go: one channel for findings, one for approvals. The playground shows these
 // two channels, and the seed routes through them so every card it queues lands somewhere visible.

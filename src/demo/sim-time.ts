@@ -1,6 +1,6 @@
 import { TZDate } from '@date-fns/tz';
-import type { Clock } from '../core/clock.ts';
-import { addDaysIso, todayIn } from '../core/dates.ts';
+import type { Clock } from '../core/common/clock.ts';
+import { addDaysIso, todayIn } from '../core/common/dates.ts';
 
 // When each replayed step happens: within office hours of its day in the organisation's time zone,
 // evenly spread in plan order, and never after the real "now" (today's steps fall between the start of

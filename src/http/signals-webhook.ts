@@ -3,13 +3,13 @@ import type { IncomingMessage } from 'node:http';
 import express, { type Router } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import type { Actor } from '../core/actor.ts';
-import type { CoreDeps } from '../core/deps.ts';
-import { isUserError } from '../core/errors.ts';
-import { claimReceipt } from '../core/inbound-receipts.ts';
-import { recordSignalIn, type SignalResult } from '../core/signals.ts';
-import { findVendorByName, getVendor } from '../core/vendor-lookup.ts';
-import { SEVERITIES, SIGNAL_KINDS } from '../core/vocabulary.ts';
+import type { Actor } from '../core/common/actor.ts';
+import type { CoreDeps } from '../core/common/deps.ts';
+import { isUserError } from '../core/common/errors.ts';
+import { SEVERITIES, SIGNAL_KINDS } from '../core/common/vocabulary.ts';
+import { claimReceipt } from '../core/messaging/inbound-receipts.ts';
+import { recordSignalIn, type SignalResult } from '../core/signals/record.ts';
+import { findVendorByName, getVendor } from '../core/vendors/lookup.ts';
 import { inTransaction, type Tx } from '../store/database.ts';
 
 // POST /signals: monitoring tools report findings about vendors, signed the Standard Webhooks way

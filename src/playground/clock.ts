@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { ManualClock } from '../core/clock.ts';
+import { ManualClock } from '../core/common/clock.ts';
 import type { Db } from '../store/database.ts';
 
 // The playground's time: real time plus an offset that only grows. Moving it forward a day, a week or

@@ -1,8 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import type { Registry } from '../chat/command.ts';
 import type { Config } from '../config.ts';
-import { systemClock } from '../core/clock.ts';
-import type { CoreDeps } from '../core/deps.ts';
+import { systemClock } from '../core/common/clock.ts';
+import type { CoreDeps } from '../core/common/deps.ts';
 import { loadPortfolio } from '../demo/portfolio.ts';
 import { demoState, resetDemoStore } from '../demo/reset.ts';
 import { DEMO_ROUTING } from '../demo/routing.ts';

@@ -1,7 +1,7 @@
 import { TZDate } from '@date-fns/tz';
 import { format } from 'date-fns/format';
-import { addDaysIso } from '../core/dates.ts';
-import type { Policy } from '../core/policy.ts';
+import { addDaysIso } from '../core/common/dates.ts';
+import type { Policy } from '../core/policy/policy.ts';
 import { enqueueAll, type Firing, fire, type SweepContext } from './firing.ts';
 
 // The weekly digest, e.g. Monday 09:00 where the organisation works. The notification carries only

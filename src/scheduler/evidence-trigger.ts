@@ -1,11 +1,11 @@
 import { sql } from 'kysely';
-import { SYSTEM_ACTOR } from '../core/actor.ts';
-import { OVERDUE_REVIEW_SEVERITY } from '../core/approvals-auto.ts';
-import { evidenceReminderSlots, latestDueSlot } from '../core/cadence.ts';
-import { addDaysIso } from '../core/dates.ts';
-import { currentEvidenceDueBy } from '../core/evidence-status.ts';
-import { openFinding } from '../core/findings.ts';
-import { EVIDENCE_LABELS, type EvidenceType, type Tier } from '../core/vocabulary.ts';
+import { OVERDUE_REVIEW_SEVERITY } from '../core/approvals/auto-escalate.ts';
+import { SYSTEM_ACTOR } from '../core/common/actor.ts';
+import { addDaysIso } from '../core/common/dates.ts';
+import { EVIDENCE_LABELS, type EvidenceType, type Tier } from '../core/common/vocabulary.ts';
+import { currentEvidenceDueBy } from '../core/evidence/status.ts';
+import { openFinding } from '../core/findings/actions.ts';
+import { evidenceReminderSlots, latestDueSlot } from '../core/policy/cadence.ts';
 import { enqueueAll, type Firing, fire, ownerOrRouting, type SweepContext } from './firing.ts';
 
 // Evidence expiry: the owner is reminded 30, 7 and 1 days before a document lapses, and on the expiry

@@ -1,9 +1,9 @@
 import { sql } from 'kysely';
-import { escalateSlaBreachIn } from '../core/approvals-auto.ts';
-import { slaReminderOn } from '../core/cadence.ts';
-import { addDaysIso } from '../core/dates.ts';
-import { expiredAcceptances } from '../core/finding-queries.ts';
-import { reopenExpiredAcceptanceIn } from '../core/findings.ts';
+import { escalateSlaBreachIn } from '../core/approvals/auto-escalate.ts';
+import { addDaysIso } from '../core/common/dates.ts';
+import { reopenExpiredAcceptanceIn } from '../core/findings/actions.ts';
+import { expiredAcceptances } from '../core/findings/queries.ts';
+import { slaReminderOn } from '../core/policy/cadence.ts';
 import { enqueueAll, type Firing, fire, ownerOrRouting, type SweepContext } from './firing.ts';
 
 // Finding deadlines: the assignee hears 3 days before the SLA lapses; a lapsed SLA asks an approver

@@ -1,10 +1,10 @@
 import { sql } from 'kysely';
 import type { Logger } from 'pino';
-import { SYSTEM_ACTOR } from '../core/actor.ts';
-import { appendAudit } from '../core/audit.ts';
-import type { CoreDeps } from '../core/deps.ts';
-import { findingTargets } from '../core/finding-routing.ts';
-import { enqueue, type NotificationContent } from '../core/outbox.ts';
+import { appendAudit } from '../core/audit/log.ts';
+import { SYSTEM_ACTOR } from '../core/common/actor.ts';
+import type { CoreDeps } from '../core/common/deps.ts';
+import { findingTargets } from '../core/findings/routing.ts';
+import { enqueue, type NotificationContent } from '../core/messaging/outbox.ts';
 import type { Tx } from '../store/database.ts';
 
 // The one way a trigger fires: claim its key in fired_triggers and do the work, inside a savepoint of

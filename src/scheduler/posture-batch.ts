@@ -1,13 +1,13 @@
 import { sql } from 'kysely';
-import type { Snapshot } from '../core/drift.ts';
-import { evidenceStatus } from '../core/evidence-status.ts';
-import { ACTIVE_STATES } from '../core/finding-states.ts';
-import type { Policy } from '../core/policy.ts';
-import { type FailedAnswer, type Grade, scorePosture } from '../core/posture-score.ts';
-import { type Questionnaire, questionnaireOf } from '../core/questionnaire.ts';
-import { ratingOf } from '../core/signal-findings.ts';
-import { parseTier } from '../core/vendors-input.ts';
-import type { Severity } from '../core/vocabulary.ts';
+import { type Questionnaire, questionnaireOf } from '../core/assessments/questionnaire.ts';
+import type { Severity } from '../core/common/vocabulary.ts';
+import { evidenceStatus } from '../core/evidence/status.ts';
+import { ACTIVE_STATES } from '../core/findings/states.ts';
+import type { Policy } from '../core/policy/policy.ts';
+import type { Snapshot } from '../core/posture/drift.ts';
+import { type FailedAnswer, type Grade, scorePosture } from '../core/posture/score.ts';
+import { ratingOf } from '../core/signals/findings.ts';
+import { parseTier } from '../core/vendors/input.ts';
 import type { Tx } from '../store/database.ts';
 import type { EvidenceRow } from '../store/tables.ts';
 

@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
-import { SYSTEM_ACTOR } from '../core/actor.ts';
-import { addDaysIso } from '../core/dates.ts';
-import { DRIFT_SOURCE, detectDrift, recordPostureSnapshotIn } from '../core/drift.ts';
-import { ACTIVE_STATES } from '../core/finding-states.ts';
+import { SYSTEM_ACTOR } from '../core/common/actor.ts';
+import { addDaysIso } from '../core/common/dates.ts';
+import { ACTIVE_STATES } from '../core/findings/states.ts';
+import { DRIFT_SOURCE, detectDrift, recordPostureSnapshotIn } from '../core/posture/drift.ts';
 import type { DbOrTx, Tx } from '../store/database.ts';
 import type { SweepContext } from './firing.ts';
 import { type ScoredVendor, scorePendingVendors } from './posture-batch.ts';

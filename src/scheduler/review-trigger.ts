@@ -1,6 +1,6 @@
-import { escalateOverdueReviewIn } from '../core/approvals-auto.ts';
-import { latestReviewSlot, reviewEscalationDue } from '../core/cadence.ts';
-import { addDaysIso } from '../core/dates.ts';
+import { escalateOverdueReviewIn } from '../core/approvals/auto-escalate.ts';
+import { addDaysIso } from '../core/common/dates.ts';
+import { latestReviewSlot, reviewEscalationDue } from '../core/policy/cadence.ts';
 import { enqueueAll, type Firing, fire, ownerOrRouting, type SweepContext, unfiredKeys } from './firing.ts';
 
 // Reassessment reminders to the vendor's owner (30, 7 and 1 days before, the due day, weekly while

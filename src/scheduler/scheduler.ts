@@ -1,5 +1,5 @@
 import { type Logger, pino } from 'pino';
-import type { CoreDeps } from '../core/deps.ts';
+import type { CoreDeps } from '../core/common/deps.ts';
 import { runSweep, type SweepReport } from './sweep.ts';
 
 // The in-process ticker: a sweep at startup (which is also the catch-up after downtime) and then once

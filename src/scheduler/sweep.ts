@@ -1,7 +1,7 @@
 import { type Logger, pino } from 'pino';
-import type { Clock } from '../core/clock.ts';
-import { todayOf } from '../core/dates.ts';
-import type { CoreDeps } from '../core/deps.ts';
+import type { Clock } from '../core/common/clock.ts';
+import { todayOf } from '../core/common/dates.ts';
+import type { CoreDeps } from '../core/common/deps.ts';
 import { inTransaction } from '../store/database.ts';
 import { runDigestTrigger } from './digest-trigger.ts';
 import { runEvidenceTrigger } from './evidence-trigger.ts';

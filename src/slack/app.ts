@@ -3,7 +3,7 @@ import type { Express } from 'express';
 import type { Logger } from 'pino';
 import type { Registry } from '../chat/command.ts';
 import type { SlackConfig } from '../config.ts';
-import type { CoreDeps } from '../core/deps.ts';
+import type { CoreDeps } from '../core/common/deps.ts';
 import { boltLogger } from './bolt-logger.ts';
 import type { SlackEnv } from './context.ts';
 import { PendingForms } from './form-pages.ts';

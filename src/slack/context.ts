@@ -1,9 +1,9 @@
 import type { RespondFn, webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { ChatContext, Registry } from '../chat/command.ts';
-import type { Actor } from '../core/actor.ts';
-import type { CoreDeps } from '../core/deps.ts';
-import { claimReceipt } from '../core/inbound-receipts.ts';
+import type { Actor } from '../core/common/actor.ts';
+import type { CoreDeps } from '../core/common/deps.ts';
+import { claimReceipt } from '../core/messaging/inbound-receipts.ts';
 import type { PendingForms } from './form-pages.ts';
 import { NAME_REFRESH_MS, slackActor } from './identity.ts';
 import type { RecentKeys } from './receipts.ts';

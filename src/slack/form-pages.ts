@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FormValues } from '../chat/command.ts';
 import type { Form } from '../chat/reply.ts';
-import type { Clock } from '../core/clock.ts';
+import type { Clock } from '../core/common/clock.ts';
 import { formPages } from './forms.ts';
 
 // A modal shows one page at a time and Slack returns only that page's values, while the whole

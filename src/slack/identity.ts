@@ -1,8 +1,8 @@
 import type { webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
-import type { Actor } from '../core/actor.ts';
-import type { CoreDeps } from '../core/deps.ts';
-import { rememberPerson } from '../core/people.ts';
+import type { Actor } from '../core/common/actor.ts';
+import type { CoreDeps } from '../core/common/deps.ts';
+import { rememberPerson } from '../core/roles/people.ts';
 import { describeSlackError } from './slack-errors.ts';
 
 // Who is acting, with the printed name a signature and the audit log show. Names come from

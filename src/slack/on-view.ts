@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { App, ViewOutput } from '@slack/bolt';
 import { dispatchForm, dispatchFormClosed } from '../chat/dispatch.ts';
 import { ephemeral } from '../chat/reply.ts';
-import { releaseReceipt } from '../core/inbound-receipts.ts';
+import { releaseReceipt } from '../core/messaging/inbound-receipts.ts';
 import { chatContext, firstDelivery, type Origin, type SlackEnv, slackChannelId } from './context.ts';
 import { postReply } from './deliver.ts';
 import { fieldErrorsResponse, readFormValues, readModalMeta, renderModal } from './forms.ts';

@@ -1,4 +1,4 @@
-// Slack delivers some things more than once (claimed in src/core/inbound-receipts.ts): Events API retries (X-Slack-Retry-Num, same event_id)
+// Slack delivers some things more than once (claimed in src/core/messaging/inbound-receipts.ts): Events API retries (X-Slack-Retry-Num, same event_id)
 // and, rarely, an interaction payload twice. Each inbound item claims a key once; a second claim
 // fails and the duplicate is acknowledged and ignored. State changes in the core are conditional
 // updates as well, so a person's own double click is a friendly no-op either way.

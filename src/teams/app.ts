@@ -3,7 +3,7 @@ import express, { type IRouter, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import type { Registry } from '../chat/command.ts';
 import type { TeamsConfig } from '../config.ts';
-import type { CoreDeps } from '../core/deps.ts';
+import type { CoreDeps } from '../core/common/deps.ts';
 import { createAdapter } from './adapter.ts';
 import { createEndpoint, isAnonymousDev } from './endpoint.ts';
 import { beforeTurn, onAction, onMessage, onTurnError, type TurnDeps } from './turns.ts';

@@ -1,5 +1,5 @@
 import { type Activity, type ConversationReference, TurnContext } from 'botbuilder';
-import type { Clock } from '../core/clock.ts';
+import type { Clock } from '../core/common/clock.ts';
 import type { Db } from '../store/database.ts';
 import { principalOf } from './identity.ts';
 

@@ -1,8 +1,8 @@
 import { type ChannelAccount, TeamsInfo, type TurnContext } from 'botbuilder';
 import type { Logger } from 'pino';
-import type { Actor } from '../core/actor.ts';
-import type { Clock } from '../core/clock.ts';
-import { displayName, rememberPerson } from '../core/people.ts';
+import type { Actor } from '../core/common/actor.ts';
+import type { Clock } from '../core/common/clock.ts';
+import { displayName, rememberPerson } from '../core/roles/people.ts';
 import type { Db } from '../store/database.ts';
 
 // People on Teams are known by their Entra (Azure AD) object id: it is the same in every team, chat

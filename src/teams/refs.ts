@@ -1,7 +1,7 @@
 import type { Activity, ChannelAccount, Mention } from 'botbuilder';
 import { channelRef } from '../chat/refs.ts';
 import { mention } from '../chat/reply.ts';
-import type { Actor } from '../core/actor.ts';
+import type { Actor } from '../core/common/actor.ts';
 
 // Teams writes a mention into the text as `<at>Dana Lee</at>` and names the person in an entity
 // beside it. Commands see neutral tokens instead (`<@teams:<aad object id>|Dana Lee>`), the same

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import SqliteDatabase from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { verifyAuditChain } from '../../src/core/audit.ts';
+import { verifyAuditChain } from '../../src/core/audit/log.ts';
 import { openStore } from '../../src/store/database.ts';
 import { cliSandbox } from '../support/cli.ts';
 import { startKillChild } from '../support/kill-child.ts';

@@ -1,7 +1,7 @@
 import SqliteDatabase from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { verifyAuditChain } from '../../src/core/audit.ts';
-import { verifySignature } from '../../src/core/signatures.ts';
+import { verifyAuditChain } from '../../src/core/audit/log.ts';
+import { verifySignature } from '../../src/core/audit/signatures.ts';
 import { openStore } from '../../src/store/database.ts';
 import { cliSandbox } from '../support/cli.ts';
 import { startKillChild } from '../support/kill-child.ts';

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { enqueue } from '../../src/core/outbox.ts';
+import { enqueue } from '../../src/core/messaging/outbox.ts';
 import { type SlackWebApi, startSlackWebApi } from '../../src/playground/slack-web-api.ts';
 import { inTransaction } from '../../src/store/database.ts';
 import { createTestStore, type TestStore } from '../support/store.ts';

@@ -1,13 +1,13 @@
 import SqliteDatabase from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { requestEscalation, requestRiskAcceptance } from '../../src/core/approvals.ts';
-import { escalateOverdueReviewIn, escalateSlaBreachIn } from '../../src/core/approvals-auto.ts';
-import { decide } from '../../src/core/approvals-decide.ts';
-import { getApprovalRequest, pendingApprovalsFor } from '../../src/core/approvals-queries.ts';
-import { auditTrail } from '../../src/core/audit.ts';
-import { expiredAcceptances, getFinding, slaBreaches } from '../../src/core/finding-queries.ts';
-import { acknowledge, reopenExpiredAcceptance } from '../../src/core/findings.ts';
-import { verifySignature } from '../../src/core/signatures.ts';
+import { escalateOverdueReviewIn, escalateSlaBreachIn } from '../../src/core/approvals/auto-escalate.ts';
+import { decide } from '../../src/core/approvals/decide.ts';
+import { getApprovalRequest, pendingApprovalsFor } from '../../src/core/approvals/queries.ts';
+import { requestEscalation, requestRiskAcceptance } from '../../src/core/approvals/request.ts';
+import { auditTrail } from '../../src/core/audit/log.ts';
+import { verifySignature } from '../../src/core/audit/signatures.ts';
+import { acknowledge, reopenExpiredAcceptance } from '../../src/core/findings/actions.ts';
+import { expiredAcceptances, getFinding, slaBreaches } from '../../src/core/findings/queries.ts';
 import { inTransaction } from '../../src/store/database.ts';
 import {
   createTeamStore,

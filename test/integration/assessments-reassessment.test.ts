@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { AnswerInput } from '../../src/core/assessment-scoring.ts';
-import { requestReassessment, saveDraft } from '../../src/core/assessments.ts';
-import { assessmentsOwedBy, getAssessment } from '../../src/core/assessments-queries.ts';
-import { submit } from '../../src/core/assessments-submit.ts';
-import { auditTrail } from '../../src/core/audit.ts';
-import { loadQuestionnaire } from '../../src/core/questionnaire.ts';
+import { assessmentsOwedBy, getAssessment } from '../../src/core/assessments/queries.ts';
+import { loadQuestionnaire } from '../../src/core/assessments/questionnaire.ts';
+import { requestReassessment, saveDraft } from '../../src/core/assessments/request.ts';
+import type { AnswerInput } from '../../src/core/assessments/scoring.ts';
+import { submit } from '../../src/core/assessments/submit.ts';
+import { auditTrail } from '../../src/core/audit/log.ts';
 import { createTeamStore, dana, insertVendor, olive, outbox, vendorRow, vic } from '../support/fixtures.ts';
 import type { TestStore } from '../support/store.ts';
 

@@ -1,6 +1,6 @@
 import SqliteDatabase from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { appendAudit, verifyAuditChain } from '../../src/core/audit.ts';
+import { appendAudit, verifyAuditChain } from '../../src/core/audit/log.ts';
 import { inTransaction } from '../../src/store/database.ts';
 import { createTestStore, type TestStore } from '../support/store.ts';
 

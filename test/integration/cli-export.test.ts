@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashAuditRow } from '../../src/core/audit.ts';
+import { hashAuditRow } from '../../src/core/audit/log.ts';
 import type { AuditLogRow } from '../../src/store/tables.ts';
 import { cliSandbox } from '../support/cli.ts';
 

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import SqliteDatabase from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FINDING_STATES } from '../../src/core/vocabulary.ts';
+import { FINDING_STATES } from '../../src/core/common/vocabulary.ts';
 import { DEMO_APPROVALS_CHANNEL, DEMO_FINDINGS_CHANNEL } from '../../src/demo/routing.ts';
 import { cliSandbox } from '../support/cli.ts';
 

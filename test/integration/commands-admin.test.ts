@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { auditTrail } from '../../src/core/audit.ts';
-import { findingTargets } from '../../src/core/finding-routing.ts';
-import { rolesOf } from '../../src/core/roles.ts';
-import { listSubscriptions } from '../../src/core/subscriptions.ts';
+import { auditTrail } from '../../src/core/audit/log.ts';
+import { findingTargets } from '../../src/core/findings/routing.ts';
+import { listSubscriptions } from '../../src/core/messaging/subscriptions.ts';
+import { rolesOf } from '../../src/core/roles/permissions.ts';
 import { commandWorld, ref, shown, type World } from '../support/command-world.ts';
 import { ada, dana, olive, vic } from '../support/fixtures.ts';
 

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { auditTrail } from '../../src/core/audit.ts';
-import { listEvidence } from '../../src/core/evidence.ts';
-import { findVendorByName } from '../../src/core/vendor-lookup.ts';
+import { auditTrail } from '../../src/core/audit/log.ts';
+import { listEvidence } from '../../src/core/evidence/record.ts';
+import { findVendorByName } from '../../src/core/vendors/lookup.ts';
 import { commandWorld, formOf, ref, shown, type World } from '../support/command-world.ts';
 import { dana, olive, vic } from '../support/fixtures.ts';
 

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { registry } from '../../commands/index.ts';
-import { recordEvidence } from '../../src/core/evidence.ts';
-import { assign, openFinding } from '../../src/core/findings.ts';
+import { recordEvidence } from '../../src/core/evidence/record.ts';
+import { assign, openFinding } from '../../src/core/findings/actions.ts';
 import { inTransaction } from '../../src/store/database.ts';
 import { buttons, commandWorld, ref, shown, type World } from '../support/command-world.ts';
 import { dana, olive, vic } from '../support/fixtures.ts';

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PAGE_SIZE } from '../../commands/support/pagination.ts';
 import type { Outcome } from '../../src/chat/command.ts';
-import { openFinding } from '../../src/core/findings.ts';
+import { openFinding } from '../../src/core/findings/actions.ts';
 import { renderMessage } from '../../src/slack/render.ts';
 import { inTransaction } from '../../src/store/database.ts';
 import { buttons, commandWorld, shown, type World } from '../support/command-world.ts';

@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SYSTEM_ACTOR } from '../../src/core/actor.ts';
-import { auditTrail } from '../../src/core/audit.ts';
-import { listSnapshots, recordPostureSnapshot } from '../../src/core/drift.ts';
-import { openFinding } from '../../src/core/findings.ts';
-import { createVendor } from '../../src/core/vendors.ts';
+import { auditTrail } from '../../src/core/audit/log.ts';
+import { SYSTEM_ACTOR } from '../../src/core/common/actor.ts';
+import { openFinding } from '../../src/core/findings/actions.ts';
+import { listSnapshots, recordPostureSnapshot } from '../../src/core/posture/drift.ts';
+import { createVendor } from '../../src/core/vendors/create-update.ts';
 import { inTransaction } from '../../src/store/database.ts';
 import { createAnalystStore, dana } from '../support/fixtures.ts';
 import type { TestStore } from '../support/store.ts';

@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SYSTEM_ACTOR } from '../../src/core/actor.ts';
-import { auditCount, auditTrail } from '../../src/core/audit.ts';
-import { evidenceStatus, listEvidence, listEvidenceDue, recordEvidence } from '../../src/core/evidence.ts';
-import { expiredEvidenceSeverity, openExpiredEvidenceFindingIn } from '../../src/core/evidence-expiry.ts';
-import { createVendor } from '../../src/core/vendors.ts';
+import { auditCount, auditTrail } from '../../src/core/audit/log.ts';
+import { SYSTEM_ACTOR } from '../../src/core/common/actor.ts';
+import { expiredEvidenceSeverity, openExpiredEvidenceFindingIn } from '../../src/core/evidence/expiry.ts';
+import { evidenceStatus, listEvidence, listEvidenceDue, recordEvidence } from '../../src/core/evidence/record.ts';
+import { createVendor } from '../../src/core/vendors/create-update.ts';
 import { inTransaction } from '../../src/store/database.ts';
 import { createAnalystStore, dana, olive, sam } from '../support/fixtures.ts';
 import type { TestStore } from '../support/store.ts';

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { findingsAssignedTo, listFindings, openFindingCounts } from '../../src/core/finding-queries.ts';
-import { acknowledge, assign, openFinding, resolve } from '../../src/core/findings.ts';
+import { acknowledge, assign, openFinding, resolve } from '../../src/core/findings/actions.ts';
+import { findingsAssignedTo, listFindings, openFindingCounts } from '../../src/core/findings/queries.ts';
 import { inTransaction } from '../../src/store/database.ts';
 import { createTeamStore, dana, insertVendor, openTestFinding, outbox, sam } from '../support/fixtures.ts';
 import type { TestStore } from '../support/store.ts';

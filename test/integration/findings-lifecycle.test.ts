@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { requestEscalation } from '../../src/core/approvals.ts';
-import { decide } from '../../src/core/approvals-decide.ts';
-import { auditTrail, verifyAuditChain } from '../../src/core/audit.ts';
-import { getFinding } from '../../src/core/finding-queries.ts';
-import { acknowledge, assign, resolve } from '../../src/core/findings.ts';
+import { decide } from '../../src/core/approvals/decide.ts';
+import { requestEscalation } from '../../src/core/approvals/request.ts';
+import { auditTrail, verifyAuditChain } from '../../src/core/audit/log.ts';
+import { acknowledge, assign, resolve } from '../../src/core/findings/actions.ts';
+import { getFinding } from '../../src/core/findings/queries.ts';
 import {
   counts,
   createTeamStore,

@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { recordEvidence } from '../../src/core/evidence.ts';
-import { openFinding } from '../../src/core/findings.ts';
-import { getPosture } from '../../src/core/posture.ts';
-import { recordSignal } from '../../src/core/signals.ts';
-import { createVendor } from '../../src/core/vendors.ts';
-import type { Severity } from '../../src/core/vocabulary.ts';
+import type { Severity } from '../../src/core/common/vocabulary.ts';
+import { recordEvidence } from '../../src/core/evidence/record.ts';
+import { openFinding } from '../../src/core/findings/actions.ts';
+import { getPosture } from '../../src/core/posture/posture.ts';
+import { recordSignal } from '../../src/core/signals/record.ts';
+import { createVendor } from '../../src/core/vendors/create-update.ts';
 import { inTransaction } from '../../src/store/database.ts';
 import { createAnalystStore, dana } from '../support/fixtures.ts';
 import type { TestStore } from '../support/store.ts';

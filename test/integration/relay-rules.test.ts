@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { inChannel, type Reply } from '../../src/chat/reply.ts';
-import { enqueue } from '../../src/core/outbox.ts';
+import { enqueue } from '../../src/core/messaging/outbox.ts';
 import { PermanentSendError, RateLimitedError, TransientSendError } from '../../src/delivery/errors.ts';
 import { claimDue, recordRetry } from '../../src/delivery/outbox-rows.ts';
 import { Relay, type RelayOptions } from '../../src/delivery/relay.ts';

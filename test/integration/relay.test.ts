@@ -1,9 +1,9 @@
 import { webApi } from '@slack/bolt';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { inChannel, type Reply } from '../../src/chat/reply.ts';
-import { SYSTEM_ACTOR } from '../../src/core/actor.ts';
-import { enqueue, type Notification } from '../../src/core/outbox.ts';
-import { grantRole } from '../../src/core/roles.ts';
+import { SYSTEM_ACTOR } from '../../src/core/common/actor.ts';
+import { enqueue, type Notification } from '../../src/core/messaging/outbox.ts';
+import { grantRole } from '../../src/core/roles/permissions.ts';
 import { claimDue } from '../../src/delivery/outbox-rows.ts';
 import { createSlackPacer, type Pacer } from '../../src/delivery/pacing.ts';
 import { Relay } from '../../src/delivery/relay.ts';

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { nextReviewOn } from '../../src/core/cadence.ts';
-import { addDaysIso } from '../../src/core/dates.ts';
-import { recordEvidence } from '../../src/core/evidence.ts';
+import { addDaysIso } from '../../src/core/common/dates.ts';
+import { recordEvidence } from '../../src/core/evidence/record.ts';
+import { nextReviewOn } from '../../src/core/policy/cadence.ts';
 import { runSweep } from '../../src/scheduler/sweep.ts';
 import { createTeamStore, dana, insertVendor, openTestFinding } from '../support/fixtures.ts';
 import type { TestStore } from '../support/store.ts';

@@ -3,7 +3,7 @@ import { Command } from 'commander';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/cli/io.ts';
 import { registerSweep } from '../../src/cli/verbs/sweep.ts';
-import { recordEvidence } from '../../src/core/evidence.ts';
+import { recordEvidence } from '../../src/core/evidence/record.ts';
 import { createTeamStore, dana, insertVendor, sam } from '../support/fixtures.ts';
 import type { TestStore } from '../support/store.ts';
 

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { renderNotification } from '../../src/chat/notifications/index.ts';
 import { digestReply, loadDigest, renderDigest } from '../../src/chat/views/digest.ts';
-import { recordEvidence } from '../../src/core/evidence.ts';
+import { recordEvidence } from '../../src/core/evidence/record.ts';
 import { runSweep } from '../../src/scheduler/sweep.ts';
 import { createTeamStore, dana, insertVendor, olive, openTestFinding } from '../support/fixtures.ts';
 import type { TestStore } from '../support/store.ts';

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { getPosture } from '../../src/core/posture.ts';
+import { getPosture } from '../../src/core/posture/posture.ts';
 import { runSweep } from '../../src/scheduler/sweep.ts';
 import { createTeamStore, insertVendor, openTestFinding } from '../support/fixtures.ts';
 import type { TestStore } from '../support/store.ts';

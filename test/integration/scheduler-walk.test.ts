@@ -1,9 +1,9 @@
 import { TZDate } from '@date-fns/tz';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { addDaysIso } from '../../src/core/dates.ts';
-import type { CoreDeps } from '../../src/core/deps.ts';
-import { recordEvidence } from '../../src/core/evidence.ts';
-import { openFinding, resolve } from '../../src/core/findings.ts';
+import { addDaysIso } from '../../src/core/common/dates.ts';
+import type { CoreDeps } from '../../src/core/common/deps.ts';
+import { recordEvidence } from '../../src/core/evidence/record.ts';
+import { openFinding, resolve } from '../../src/core/findings/actions.ts';
 import { LATE_REASON } from '../../src/scheduler/firing.ts';
 import { createScheduler, type Scheduler } from '../../src/scheduler/scheduler.ts';
 import type { SweepReport } from '../../src/scheduler/sweep.ts';

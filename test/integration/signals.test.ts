@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { auditCount, auditTrail } from '../../src/core/audit.ts';
-import { todayOf } from '../../src/core/dates.ts';
-import { getPosture } from '../../src/core/posture.ts';
-import { listSignals, recordSignal, type SignalInput } from '../../src/core/signals.ts';
-import { createVendor } from '../../src/core/vendors.ts';
+import { auditCount, auditTrail } from '../../src/core/audit/log.ts';
+import { todayOf } from '../../src/core/common/dates.ts';
+import { getPosture } from '../../src/core/posture/posture.ts';
+import { listSignals, recordSignal, type SignalInput } from '../../src/core/signals/record.ts';
+import { createVendor } from '../../src/core/vendors/create-update.ts';
 import { createAnalystStore, dana } from '../support/fixtures.ts';
 import type { TestStore } from '../support/store.ts';
 

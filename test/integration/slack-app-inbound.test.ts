@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type Registry, reply } from '../../src/chat/command.ts';
 import { ephemeral } from '../../src/chat/reply.ts';
-import { claimReceipt, pruneReceipts } from '../../src/core/inbound-receipts.ts';
+import { claimReceipt, pruneReceipts } from '../../src/core/messaging/inbound-receipts.ts';
 import { type SlackHarness, startSlackHarness } from '../support/slack-harness.ts';
 import {
   appHomeOpened,

@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { registry } from '../../commands/index.ts';
-import type { Actor } from '../../src/core/actor.ts';
-import { auditCount } from '../../src/core/audit.ts';
-import { grantRole } from '../../src/core/roles.ts';
-import { findVendorByName } from '../../src/core/vendor-lookup.ts';
-import { createVendor } from '../../src/core/vendors.ts';
+import { auditCount } from '../../src/core/audit/log.ts';
+import type { Actor } from '../../src/core/common/actor.ts';
+import { grantRole } from '../../src/core/roles/permissions.ts';
+import { createVendor } from '../../src/core/vendors/create-update.ts';
+import { findVendorByName } from '../../src/core/vendors/lookup.ts';
 import { messageBlockProblems } from '../../src/playground/slack-web-api-blocks.ts';
 import { inTransaction } from '../../src/store/database.ts';
 import { type SlackHarness, startSlackHarness } from '../support/slack-harness.ts';

@@ -1,7 +1,7 @@
 import { webApi } from '@slack/bolt';
 import { pino } from 'pino';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { rememberPerson } from '../../src/core/people.ts';
+import { rememberPerson } from '../../src/core/roles/people.ts';
 import { type SlackWebApi, startSlackWebApi } from '../../src/playground/slack-web-api.ts';
 import { slackActor } from '../../src/slack/identity.ts';
 import { createTestStore, type TestStore } from '../support/store.ts';

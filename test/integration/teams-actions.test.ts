@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type FormValues, openForm, type Registry, reply } from '../../src/chat/command.ts';
 import { ephemeral, type Form, inChannel, mention } from '../../src/chat/reply.ts';
-import { forbidden } from '../../src/core/errors.ts';
+import { forbidden } from '../../src/core/common/errors.ts';
 import { FORM_DRAFT_VERB, FORM_SUBMIT_VERB } from '../../src/teams/forms.ts';
 import { startTeamsHarness, type TeamsHarness } from '../support/bot-connector-harness.ts';
 import {

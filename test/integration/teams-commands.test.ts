@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type Registry, reply } from '../../src/chat/command.ts';
 import { parseUserRef } from '../../src/chat/refs.ts';
 import { ephemeral, inChannel, mention } from '../../src/chat/reply.ts';
-import { UserError } from '../../src/core/errors.ts';
+import { UserError } from '../../src/core/common/errors.ts';
 import { startTeamsHarness, type TeamsHarness } from '../support/bot-connector-harness.ts';
 import {
   BOT,

@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { auditCount, auditTrail } from '../../src/core/audit.ts';
-import { findVendorByName, listVendors } from '../../src/core/vendor-lookup.ts';
-import { createVendor, updateVendor } from '../../src/core/vendors.ts';
-import { overrideTier, setOwner } from '../../src/core/vendors-admin.ts';
-import { addAsset, vendorIdsForAsset } from '../../src/core/vendors-assets.ts';
-import { upsertVendorIn } from '../../src/core/vendors-upsert.ts';
+import { auditCount, auditTrail } from '../../src/core/audit/log.ts';
+import { overrideTier, setOwner } from '../../src/core/vendors/admin.ts';
+import { addAsset, vendorIdsForAsset } from '../../src/core/vendors/assets.ts';
+import { createVendor, updateVendor } from '../../src/core/vendors/create-update.ts';
+import { findVendorByName, listVendors } from '../../src/core/vendors/lookup.ts';
+import { upsertVendorIn } from '../../src/core/vendors/upsert.ts';
 import { inTransaction } from '../../src/store/database.ts';
 import { createAnalystStore, dana, vic } from '../support/fixtures.ts';
 import type { TestStore } from '../support/store.ts';

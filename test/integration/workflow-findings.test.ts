@@ -5,9 +5,9 @@ import { buildRegistry, type Outcome } from '../../src/chat/command.ts';
 import { dispatchAction, dispatchCommand, dispatchForm } from '../../src/chat/dispatch.ts';
 import { renderNotification } from '../../src/chat/notifications/index.ts';
 import type { Block, Reply } from '../../src/chat/reply.ts';
-import type { Actor } from '../../src/core/actor.ts';
-import { getFinding } from '../../src/core/finding-queries.ts';
-import { rememberPerson } from '../../src/core/people.ts';
+import type { Actor } from '../../src/core/common/actor.ts';
+import { getFinding } from '../../src/core/findings/queries.ts';
+import { rememberPerson } from '../../src/core/roles/people.ts';
 import type { OutboxRow } from '../../src/store/tables.ts';
 import { replyOf, slackContext } from '../support/command-world.ts';
 import {

@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
-import type { ManualClock } from '../../src/core/clock.ts';
-import { grantRole } from '../../src/core/roles.ts';
+import type { ManualClock } from '../../src/core/common/clock.ts';
+import { grantRole } from '../../src/core/roles/permissions.ts';
 import { inTransaction } from '../../src/store/database.ts';
 import { type ChatDriver, errorsOf, formOf, type Message, messageOf } from './driver.ts';
 import type { Scenario } from './scenario.ts';

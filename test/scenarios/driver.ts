@@ -1,5 +1,5 @@
 import type { FormFieldKind } from '../../src/chat/reply.ts';
-import type { CoreDeps } from '../../src/core/deps.ts';
+import type { CoreDeps } from '../../src/core/common/deps.ts';
 
 // The neutral way a scenario talks to a chat platform. A scenario is written once against this
 // interface; a Slack driver and a Teams driver carry it out over real HTTP (signed Slack requests,

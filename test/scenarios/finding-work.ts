@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { createVendor } from '../../src/core/vendors.ts';
+import { createVendor } from '../../src/core/vendors/create-update.ts';
 import { formOf, messageOf } from './driver.ts';
 import { NOT_ALLOWED } from './inventory.ts';
 import type { Scenario } from './scenario.ts';

@@ -1,4 +1,4 @@
-import type { Role } from '../../src/core/vocabulary.ts';
+import type { Role } from '../../src/core/common/vocabulary.ts';
 import type { Persona } from './driver.ts';
 
 // The people in every scenario. Both drivers give them the same printed names (Slack's users.info

@@ -1,7 +1,7 @@
-import type { Actor } from '../../src/core/actor.ts';
-import { openFinding } from '../../src/core/findings.ts';
-import { grantRole } from '../../src/core/roles.ts';
-import type { Severity } from '../../src/core/vocabulary.ts';
+import type { Actor } from '../../src/core/common/actor.ts';
+import type { Severity } from '../../src/core/common/vocabulary.ts';
+import { openFinding } from '../../src/core/findings/actions.ts';
+import { grantRole } from '../../src/core/roles/permissions.ts';
 import { inTransaction } from '../../src/store/database.ts';
 import { createTestStore, type TestStore } from './store.ts';
 

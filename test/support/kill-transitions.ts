@@ -1,10 +1,10 @@
-import { requestEscalation } from '../../src/core/approvals.ts';
-import { decide } from '../../src/core/approvals-decide.ts';
-import { systemClock } from '../../src/core/clock.ts';
-import type { CoreDeps } from '../../src/core/deps.ts';
-import { acknowledge, assign, openFinding, resolve } from '../../src/core/findings.ts';
-import { DEFAULT_POLICY } from '../../src/core/policy.ts';
-import { findVendorByName } from '../../src/core/vendor-lookup.ts';
+import { decide } from '../../src/core/approvals/decide.ts';
+import { requestEscalation } from '../../src/core/approvals/request.ts';
+import { systemClock } from '../../src/core/common/clock.ts';
+import type { CoreDeps } from '../../src/core/common/deps.ts';
+import { acknowledge, assign, openFinding, resolve } from '../../src/core/findings/actions.ts';
+import { DEFAULT_POLICY } from '../../src/core/policy/policy.ts';
+import { findVendorByName } from '../../src/core/vendors/lookup.ts';
 import { DEMO_ROUTING } from '../../src/demo/routing.ts';
 import { inTransaction, openStore } from '../../src/store/database.ts';
 import { freeze, report, watchStatements } from './kill-hooks.ts';

@@ -1,5 +1,5 @@
 import { inChannel } from '../../src/chat/reply.ts';
-import { systemClock } from '../../src/core/clock.ts';
+import { systemClock } from '../../src/core/common/clock.ts';
 import { createSlackPacer } from '../../src/delivery/pacing.ts';
 import { Relay } from '../../src/delivery/relay.ts';
 import { createSlackNotifier } from '../../src/slack/notifier.ts';

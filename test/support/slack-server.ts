@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import type { Registry } from '../../src/chat/command.ts';
-import type { CoreDeps } from '../../src/core/deps.ts';
+import type { CoreDeps } from '../../src/core/common/deps.ts';
 import { createLogger } from '../../src/log.ts';
 import type { SlackWebApi } from '../../src/playground/slack-web-api.ts';
 import { createSlackApp, SLACK_EVENTS_PATH, type SlackApp } from '../../src/slack/app.ts';

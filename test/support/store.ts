@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ManualClock } from '../../src/core/clock.ts';
-import type { CoreDeps } from '../../src/core/deps.ts';
-import { DEFAULT_POLICY } from '../../src/core/policy.ts';
+import { ManualClock } from '../../src/core/common/clock.ts';
+import type { CoreDeps } from '../../src/core/common/deps.ts';
+import { DEFAULT_POLICY } from '../../src/core/policy/policy.ts';
 import { openStore, type Store } from '../../src/store/database.ts';
 import { migrateToLatest } from '../../src/store/migrate.ts';
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { Control } from '../../src/core/assessments/questionnaire.ts';
 import {
   type AnswerSet,
   evaluateAnswers,
@@ -6,8 +7,7 @@ import {
   isFailed,
   missingControls,
   scoreAnswers,
-} from '../../src/core/assessment-scoring.ts';
-import type { Control } from '../../src/core/questionnaire.ts';
+} from '../../src/core/assessments/scoring.ts';
 
 const control = (id: string, weight: number): Control => ({
   id,

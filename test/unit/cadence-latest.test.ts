@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import { addDaysIso } from '../../src/core/common/dates.ts';
 import {
   autoEscalationOn,
   latestDueSlot,
   latestReviewSlot,
   reviewEscalationDue,
   reviewReminderSlots,
-} from '../../src/core/cadence.ts';
-import { addDaysIso } from '../../src/core/dates.ts';
-import { DEFAULT_POLICY, type Policy } from '../../src/core/policy.ts';
+} from '../../src/core/policy/cadence.ts';
+import { DEFAULT_POLICY, type Policy } from '../../src/core/policy/policy.ts';
 
 // The sweep asks latestReviewSlot for the one reminder due today instead of listing every slot; it
 // must pick exactly what the listed plan picks, for any policy a deployment may configure.

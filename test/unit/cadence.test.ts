@@ -8,8 +8,8 @@ import {
   reviewReminderSlots,
   slaDueOn,
   slaReminderOn,
-} from '../../src/core/cadence.ts';
-import { DEFAULT_POLICY as policy } from '../../src/core/policy.ts';
+} from '../../src/core/policy/cadence.ts';
+import { DEFAULT_POLICY as policy } from '../../src/core/policy/policy.ts';
 
 describe('next review date', () => {
   it('follows the tier cadence from the last completed review', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, mergePolicy } from '../../src/config.ts';
-import { DEFAULT_POLICY } from '../../src/core/policy.ts';
+import { DEFAULT_POLICY } from '../../src/core/policy/policy.ts';
 
 describe('configuration', () => {
   it('starts with no platform when no credentials are set (the playground case)', () => {

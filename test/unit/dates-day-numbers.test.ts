@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addDaysIso, dayNumber, isoOfDayNumber } from '../../src/core/dates.ts';
+import { addDaysIso, dayNumber, isoOfDayNumber } from '../../src/core/common/dates.ts';
 
 // Day numbers are what the scheduler plans with; they must agree with the calendar for every day.
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ManualClock } from '../../src/core/clock.ts';
+import { ManualClock } from '../../src/core/common/clock.ts';
 import {
   addDaysIso,
   addMonthsIso,
@@ -8,7 +8,7 @@ import {
   requireIsoDate,
   todayIn,
   todayOf,
-} from '../../src/core/dates.ts';
+} from '../../src/core/common/dates.ts';
 
 describe('todayIn', () => {
   it('gives the local date where it differs from the UTC date', () => {

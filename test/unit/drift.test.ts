@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { detectDrift, type Snapshot } from '../../src/core/drift.ts';
-import { DEFAULT_POLICY as policy } from '../../src/core/policy.ts';
+import { DEFAULT_POLICY as policy } from '../../src/core/policy/policy.ts';
+import { detectDrift, type Snapshot } from '../../src/core/posture/drift.ts';
 
 const s = (takenOn: string, score: number, grade: Snapshot['grade']): Snapshot => ({ takenOn, score, grade });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { tierAdmitted } from '../../src/core/finding-routing.ts';
+import { FINDING_STATES } from '../../src/core/common/vocabulary.ts';
+import { tierAdmitted } from '../../src/core/findings/routing.ts';
 import {
   availableActions,
   canTransition,
@@ -7,8 +8,7 @@ import {
   nextState,
   stateAfterRejection,
   statesAllowing,
-} from '../../src/core/finding-states.ts';
-import { FINDING_STATES } from '../../src/core/vocabulary.ts';
+} from '../../src/core/findings/states.ts';
 
 describe('finding state machine', () => {
   it('walks the happy path open -> acknowledged -> assigned -> escalation pending -> escalated -> resolved', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { EvidenceStatus } from '../../src/core/evidence-status.ts';
-import { DEFAULT_POLICY as policy } from '../../src/core/policy.ts';
-import { gradeFor, type PostureInputs, residualRisk, scorePosture } from '../../src/core/posture-score.ts';
+import type { EvidenceStatus } from '../../src/core/evidence/status.ts';
+import { DEFAULT_POLICY as policy } from '../../src/core/policy/policy.ts';
+import { gradeFor, type PostureInputs, residualRisk, scorePosture } from '../../src/core/posture/score.ts';
 
 const clean: PostureInputs = {
   tier: 'high',

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadQuestionnaire, parseQuestionnaire, QuestionnaireError } from '../../src/core/questionnaire.ts';
+import { loadQuestionnaire, parseQuestionnaire, QuestionnaireError } from '../../src/core/assessments/questionnaire.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'questionnaire-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

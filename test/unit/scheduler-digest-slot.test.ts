@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_POLICY } from '../../src/core/policy.ts';
+import { DEFAULT_POLICY } from '../../src/core/policy/policy.ts';
 import { digestSlot } from '../../src/scheduler/digest-trigger.ts';
 
 // The weekly digest is due on Monday at 09:00 where the organisation works, across daylight-saving

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { opensFinding, ratingOf, signalFindingText } from '../../src/core/signal-findings.ts';
+import { opensFinding, ratingOf, signalFindingText } from '../../src/core/signals/findings.ts';
 
 const vendor = { name: 'Acme', dataTypes: ['PII'], regulatoryScope: ['GDPR', 'NIS2'] };
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deriveTier } from '../../src/core/tier.ts';
+import { deriveTier } from '../../src/core/vendors/tier.ts';
 
 describe('deriveTier', () => {
   it.each([

@@ -3,10 +3,10 @@ import type { Block, Button } from '../../src/chat/reply.ts';
 import { approvalCard, SIGNING_CONFIRM } from '../../src/chat/views/approval-card.ts';
 import { findingCard } from '../../src/chat/views/finding-card.ts';
 import { myWorkBlocks } from '../../src/chat/views/my-work.ts';
-import type { ApprovalDetail } from '../../src/core/approvals-queries.ts';
-import type { FindingDetail } from '../../src/core/finding-queries.ts';
-import { availableActions } from '../../src/core/finding-states.ts';
-import type { FindingState } from '../../src/core/vocabulary.ts';
+import type { ApprovalDetail } from '../../src/core/approvals/queries.ts';
+import type { FindingState } from '../../src/core/common/vocabulary.ts';
+import type { FindingDetail } from '../../src/core/findings/queries.ts';
+import { availableActions } from '../../src/core/findings/states.ts';
 
 // The finding card, the approval card and the Home tab as people read them: which buttons each
 // state offers, and the signature manifestation (printed name, UTC time, meaning, reason).

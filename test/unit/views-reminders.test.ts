@@ -14,7 +14,7 @@ import {
   slaReminder,
 } from '../../src/chat/views/reminders.ts';
 import { LATE_NOTE } from '../../src/chat/views/wording.ts';
-import { loadQuestionnaire } from '../../src/core/questionnaire.ts';
+import { loadQuestionnaire } from '../../src/core/assessments/questionnaire.ts';
 
 // Reminders and the questionnaire form, as the person reads them: what is due, by when in words,
 // the button that starts the work, and a plain note when a reminder comes late after downtime.

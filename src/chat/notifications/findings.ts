@@ -1,7 +1,7 @@
-import { getApprovalRequest } from '../../core/approvals-queries.ts';
-import { isUserError } from '../../core/errors.ts';
-import { ACTIVE_STATES } from '../../core/finding-states.ts';
-import type { FindingState } from '../../core/vocabulary.ts';
+import { getApprovalRequest } from '../../core/approvals/queries.ts';
+import { isUserError } from '../../core/common/errors.ts';
+import type { FindingState } from '../../core/common/vocabulary.ts';
+import { ACTIVE_STATES } from '../../core/findings/states.ts';
 import { inChannel } from '../reply.ts';
 import { approvalCard } from '../views/approval-card.ts';
 import { findingCard } from '../views/finding-card.ts';

@@ -1,6 +1,6 @@
-import { todayOf } from '../../core/dates.ts';
-import type { CoreDeps } from '../../core/deps.ts';
-import type { NotificationTemplate } from '../../core/outbox.ts';
+import { todayOf } from '../../core/common/dates.ts';
+import type { CoreDeps } from '../../core/common/deps.ts';
+import type { NotificationTemplate } from '../../core/messaging/outbox.ts';
 import type { OutboxRow } from '../../store/tables.ts';
 import type { Reply } from '../reply.ts';
 import {

@@ -1,8 +1,8 @@
-import { SYSTEM_ACTOR } from '../../core/actor.ts';
-import { OPEN_ASSESSMENT_STATUSES } from '../../core/assessments-answers.ts';
-import { getAssessment } from '../../core/assessments-queries.ts';
-import { displayName } from '../../core/people.ts';
-import { EVIDENCE_LABELS, type EvidenceType } from '../../core/vocabulary.ts';
+import { OPEN_ASSESSMENT_STATUSES } from '../../core/assessments/answers.ts';
+import { getAssessment } from '../../core/assessments/queries.ts';
+import { SYSTEM_ACTOR } from '../../core/common/actor.ts';
+import { EVIDENCE_LABELS, type EvidenceType } from '../../core/common/vocabulary.ts';
+import { displayName } from '../../core/roles/people.ts';
 import type { DbOrTx } from '../../store/database.ts';
 import { inChannel } from '../reply.ts';
 import {

@@ -1,5 +1,5 @@
-import type { CoreDeps } from '../../core/deps.ts';
-import type { NotificationContent, NotificationTemplate } from '../../core/outbox.ts';
+import type { CoreDeps } from '../../core/common/deps.ts';
+import type { NotificationContent, NotificationTemplate } from '../../core/messaging/outbox.ts';
 import type { OutboxRow } from '../../store/tables.ts';
 import type { Reply } from '../reply.ts';
 

@@ -1,7 +1,7 @@
-import { kindLabel } from '../../core/approvals-common.ts';
-import type { ApprovalDetail, ApprovalSummary } from '../../core/approvals-queries.ts';
-import { manifestation } from '../../core/signatures.ts';
-import { REQUESTED_ACTION_LABELS, type RequestedAction } from '../../core/vocabulary.ts';
+import type { ApprovalDetail, ApprovalSummary } from '../../core/approvals/queries.ts';
+import { kindLabel } from '../../core/approvals/records.ts';
+import { manifestation } from '../../core/audit/signatures.ts';
+import { REQUESTED_ACTION_LABELS, type RequestedAction } from '../../core/common/vocabulary.ts';
 import type { Block, Button, Confirm, Field, Reply } from '../reply.ts';
 import { inChannel } from '../reply.ts';
 import { capitalize, formatUtc, person, printedName } from './wording.ts';

@@ -1,9 +1,9 @@
 import { sql } from 'kysely';
-import { addDaysIso } from '../../core/dates.ts';
-import { listEvidenceDue } from '../../core/evidence-status.ts';
-import { ACTIVE_STATES } from '../../core/finding-states.ts';
-import { GRADES } from '../../core/posture-score.ts';
-import { EVIDENCE_LABELS, type EvidenceType, SEVERITIES, TIERS, type Tier } from '../../core/vocabulary.ts';
+import { addDaysIso } from '../../core/common/dates.ts';
+import { EVIDENCE_LABELS, type EvidenceType, SEVERITIES, TIERS, type Tier } from '../../core/common/vocabulary.ts';
+import { listEvidenceDue } from '../../core/evidence/status.ts';
+import { ACTIVE_STATES } from '../../core/findings/states.ts';
+import { GRADES } from '../../core/posture/score.ts';
 import type { DbOrTx } from '../../store/database.ts';
 import type { NotificationRenderer } from '../notifications/types.ts';
 import { type Block, inChannel, type Reply } from '../reply.ts';

@@ -1,7 +1,7 @@
-import { type ApprovalDetail, approvalsForFinding } from '../../core/approvals-queries.ts';
-import { auditTrail } from '../../core/audit.ts';
-import { findFinding } from '../../core/finding-queries.ts';
-import { signaturesFor } from '../../core/signatures.ts';
+import { type ApprovalDetail, approvalsForFinding } from '../../core/approvals/queries.ts';
+import { auditTrail } from '../../core/audit/log.ts';
+import { signaturesFor } from '../../core/audit/signatures.ts';
+import { findFinding } from '../../core/findings/queries.ts';
 import type { DbOrTx } from '../../store/database.ts';
 import type { FindingCardData } from './finding-card.ts';
 

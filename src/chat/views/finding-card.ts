@@ -1,9 +1,9 @@
-import { requestTitle } from '../../core/approvals.ts';
-import type { ApprovalDetail } from '../../core/approvals-queries.ts';
-import type { FindingDetail } from '../../core/finding-queries.ts';
-import { type CardAction, isFinal, STATE_LABELS } from '../../core/finding-states.ts';
-import { manifestation } from '../../core/signatures.ts';
-import type { FindingState } from '../../core/vocabulary.ts';
+import type { ApprovalDetail } from '../../core/approvals/queries.ts';
+import { requestTitle } from '../../core/approvals/request.ts';
+import { manifestation } from '../../core/audit/signatures.ts';
+import type { FindingState } from '../../core/common/vocabulary.ts';
+import type { FindingDetail } from '../../core/findings/queries.ts';
+import { type CardAction, isFinal, STATE_LABELS } from '../../core/findings/states.ts';
 import type { Block, Button, Reply } from '../reply.ts';
 import { inChannel } from '../reply.ts';
 import { capitalize, dueWording, formatUtc, person, printedName } from './wording.ts';

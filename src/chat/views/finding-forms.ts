@@ -1,6 +1,11 @@
-import { isIsoDate } from '../../core/dates.ts';
-import type { FindingDetail } from '../../core/finding-queries.ts';
-import { isOneOf, REQUESTED_ACTION_LABELS, REQUESTED_ACTIONS, type RequestedAction } from '../../core/vocabulary.ts';
+import { isIsoDate } from '../../core/common/dates.ts';
+import {
+  isOneOf,
+  REQUESTED_ACTION_LABELS,
+  REQUESTED_ACTIONS,
+  type RequestedAction,
+} from '../../core/common/vocabulary.ts';
+import type { FindingDetail } from '../../core/findings/queries.ts';
 import type { FormValues } from '../command.ts';
 import type { Form } from '../reply.ts';
 

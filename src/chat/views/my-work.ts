@@ -1,8 +1,8 @@
-import type { ApprovalSummary } from '../../core/approvals-queries.ts';
-import type { OwedAssessment } from '../../core/assessments-queries.ts';
-import type { FindingSummary } from '../../core/finding-queries.ts';
-import { availableActions, STATE_LABELS } from '../../core/finding-states.ts';
-import type { FindingState } from '../../core/vocabulary.ts';
+import type { ApprovalSummary } from '../../core/approvals/queries.ts';
+import type { OwedAssessment } from '../../core/assessments/queries.ts';
+import type { FindingState } from '../../core/common/vocabulary.ts';
+import type { FindingSummary } from '../../core/findings/queries.ts';
+import { availableActions, STATE_LABELS } from '../../core/findings/states.ts';
 import type { Block } from '../reply.ts';
 import { pendingApprovalBlocks } from './approval-card.ts';
 import { findingActions } from './finding-card.ts';

@@ -1,6 +1,6 @@
-import type { EvidenceStatus } from '../../core/evidence-status.ts';
-import type { Posture } from '../../core/posture.ts';
-import { SEVERITIES } from '../../core/vocabulary.ts';
+import { SEVERITIES } from '../../core/common/vocabulary.ts';
+import type { EvidenceStatus } from '../../core/evidence/status.ts';
+import type { Posture } from '../../core/posture/posture.ts';
 import { type Block, ephemeral, type Reply } from '../reply.ts';
 import { personText, relativeDay, SEVERITY_MARKS } from './vendor-lines.ts';
 

@@ -1,7 +1,7 @@
-import type { AnswerInput } from '../../core/assessment-scoring.ts';
-import type { AssessmentDetail } from '../../core/assessments-queries.ts';
-import { ANSWERS, type Answer, type Control } from '../../core/questionnaire.ts';
-import { isOneOf } from '../../core/vocabulary.ts';
+import type { AssessmentDetail } from '../../core/assessments/queries.ts';
+import { ANSWERS, type Answer, type Control } from '../../core/assessments/questionnaire.ts';
+import type { AnswerInput } from '../../core/assessments/scoring.ts';
+import { isOneOf } from '../../core/common/vocabulary.ts';
 import type { FormValues } from '../command.ts';
 import type { Block, Form, FormField, Reply } from '../reply.ts';
 import { ephemeral } from '../reply.ts';

@@ -1,4 +1,4 @@
-import { daysBetween } from '../../core/dates.ts';
+import { daysBetween } from '../../core/common/dates.ts';
 import type { Block, Reply } from '../reply.ts';
 import { inChannel } from '../reply.ts';
 import { dueWording, formatUtc, LATE_NOTE } from './wording.ts';

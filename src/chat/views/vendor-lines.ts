@@ -1,7 +1,7 @@
-import { daysBetween } from '../../core/dates.ts';
-import type { FindingSummary } from '../../core/finding-queries.ts';
-import { STATE_LABELS } from '../../core/finding-states.ts';
-import type { FindingState } from '../../core/vocabulary.ts';
+import { daysBetween } from '../../core/common/dates.ts';
+import type { FindingState } from '../../core/common/vocabulary.ts';
+import type { FindingSummary } from '../../core/findings/queries.ts';
+import { STATE_LABELS } from '../../core/findings/states.ts';
 import type { VendorRow } from '../../store/tables.ts';
 import { mention } from '../reply.ts';
 

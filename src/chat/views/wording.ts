@@ -1,6 +1,6 @@
-import { SYSTEM_ACTOR } from '../../core/actor.ts';
-import { daysBetween } from '../../core/dates.ts';
-import { formatUtc } from '../../core/finding-text.ts';
+import { SYSTEM_ACTOR } from '../../core/common/actor.ts';
+import { daysBetween } from '../../core/common/dates.ts';
+import { formatUtc } from '../../core/findings/text.ts';
 import { mention } from '../reply.ts';
 
 // Small pieces of wording every notification view shares, so a due date or a person reads the same

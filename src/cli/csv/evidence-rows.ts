@@ -1,8 +1,8 @@
-import { requireIsoDate } from '../../core/dates.ts';
-import { invalidInput } from '../../core/errors.ts';
-import { type EvidenceInput, parseEvidenceType } from '../../core/evidence.ts';
-import { suggestVendorName } from '../../core/vendor-lookup.ts';
-import { nameKeyOf } from '../../core/vendors-input.ts';
+import { requireIsoDate } from '../../core/common/dates.ts';
+import { invalidInput } from '../../core/common/errors.ts';
+import { type EvidenceInput, parseEvidenceType } from '../../core/evidence/record.ts';
+import { nameKeyOf } from '../../core/vendors/input.ts';
+import { suggestVendorName } from '../../core/vendors/lookup.ts';
 import type { DbOrTx } from '../../store/database.ts';
 import { type CsvRow, fieldCountProblem, type RowProblem } from './read-csv.ts';
 import { RowCheck } from './row-check.ts';

@@ -1,4 +1,4 @@
-import { readList } from '../../core/vendors-input.ts';
+import { readList } from '../../core/vendors/input.ts';
 import type { DbOrTx } from '../../store/database.ts';
 import { VENDOR_COLUMNS } from './vendor-rows.ts';
 

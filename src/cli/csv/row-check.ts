@@ -1,4 +1,4 @@
-import { isUserError } from '../../core/errors.ts';
+import { isUserError } from '../../core/common/errors.ts';
 
 /**
  * Collects every problem in one row instead of stopping at the first, so a person fixing a sheet sees

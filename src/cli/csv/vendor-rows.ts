@@ -1,7 +1,6 @@
-import { requireIsoDate } from '../../core/dates.ts';
-import { invalidInput } from '../../core/errors.ts';
-import { deriveTier } from '../../core/tier.ts';
-import type { NewVendorInput } from '../../core/vendors.ts';
+import { requireIsoDate } from '../../core/common/dates.ts';
+import { invalidInput } from '../../core/common/errors.ts';
+import type { NewVendorInput } from '../../core/vendors/create-update.ts';
 import {
   cleanVendorName,
   nameKeyOf,
@@ -13,7 +12,8 @@ import {
   parseStatus,
   parseTier,
   requireReason,
-} from '../../core/vendors-input.ts';
+} from '../../core/vendors/input.ts';
+import { deriveTier } from '../../core/vendors/tier.ts';
 import { type CsvRow, fieldCountProblem, type RowProblem } from './read-csv.ts';
 import { columnValue, RowCheck } from './row-check.ts';
 

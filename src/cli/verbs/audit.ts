@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { verifyAuditChain } from '../../core/audit.ts';
+import { verifyAuditChain } from '../../core/audit/log.ts';
 import { withStore } from '../context.ts';
 import { type CliIO, FailedCheck } from '../io.ts';
 

@@ -1,6 +1,6 @@
 import SqliteDatabase from 'better-sqlite3';
 import type { Command } from 'commander';
-import { verifyAuditChain } from '../../core/audit.ts';
+import { verifyAuditChain } from '../../core/audit/log.ts';
 import { backupSqlite } from '../../store/backup.ts';
 import { openStore } from '../../store/database.ts';
 import { withStore } from '../context.ts';

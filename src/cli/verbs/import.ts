@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
-import { todayOf } from '../../core/dates.ts';
-import { isUserError } from '../../core/errors.ts';
-import { recordEvidenceIn } from '../../core/evidence.ts';
-import { type UpsertOutcome, upsertVendorIn } from '../../core/vendors-upsert.ts';
+import { todayOf } from '../../core/common/dates.ts';
+import { isUserError } from '../../core/common/errors.ts';
+import { recordEvidenceIn } from '../../core/evidence/record.ts';
+import { type UpsertOutcome, upsertVendorIn } from '../../core/vendors/upsert.ts';
 import { type Db, inTransaction, type Tx } from '../../store/database.ts';
 import { withStore } from '../context.ts';
 import { EVIDENCE_COLUMNS, parseEvidenceRows, REQUIRED_EVIDENCE_COLUMNS } from '../csv/evidence-rows.ts';

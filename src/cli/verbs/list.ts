@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
-import { todayOf } from '../../core/dates.ts';
-import { getPosture } from '../../core/posture.ts';
-import { listVendors, type VendorListFilter } from '../../core/vendor-lookup.ts';
-import { parseTier } from '../../core/vendors-input.ts';
+import { todayOf } from '../../core/common/dates.ts';
+import { getPosture } from '../../core/posture/posture.ts';
+import { parseTier } from '../../core/vendors/input.ts';
+import { listVendors, type VendorListFilter } from '../../core/vendors/lookup.ts';
 import type { VendorRow } from '../../store/tables.ts';
 import { withStore } from '../context.ts';
 import type { CliIO } from '../io.ts';

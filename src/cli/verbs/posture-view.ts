@@ -1,9 +1,9 @@
-import { daysBetween } from '../../core/dates.ts';
-import type { FindingSummary } from '../../core/finding-queries.ts';
-import { STATE_LABELS } from '../../core/finding-states.ts';
-import type { Posture } from '../../core/posture.ts';
-import { readList } from '../../core/vendors-input.ts';
-import type { FindingState } from '../../core/vocabulary.ts';
+import { daysBetween } from '../../core/common/dates.ts';
+import type { FindingState } from '../../core/common/vocabulary.ts';
+import type { FindingSummary } from '../../core/findings/queries.ts';
+import { STATE_LABELS } from '../../core/findings/states.ts';
+import type { Posture } from '../../core/posture/posture.ts';
+import { readList } from '../../core/vendors/input.ts';
 import { formatTable } from './table.ts';
 
 // The posture of one vendor as terminal text: the same facts the chat lookup shows (grade, score,

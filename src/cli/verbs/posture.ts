@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
-import { todayOf } from '../../core/dates.ts';
-import { listFindings } from '../../core/finding-queries.ts';
-import { ACTIVE_STATES } from '../../core/finding-states.ts';
-import { displayName } from '../../core/people.ts';
-import { getPosture } from '../../core/posture.ts';
-import { findVendorByName } from '../../core/vendor-lookup.ts';
+import { todayOf } from '../../core/common/dates.ts';
+import { listFindings } from '../../core/findings/queries.ts';
+import { ACTIVE_STATES } from '../../core/findings/states.ts';
+import { getPosture } from '../../core/posture/posture.ts';
+import { displayName } from '../../core/roles/people.ts';
+import { findVendorByName } from '../../core/vendors/lookup.ts';
 import { withStore } from '../context.ts';
 import type { CliIO } from '../io.ts';
 import { renderPosture } from './posture-view.ts';

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { grantRole, listGrants, revokeRole } from '../../core/roles.ts';
-import { isOneOf, ROLES, type Role } from '../../core/vocabulary.ts';
+import { isOneOf, ROLES, type Role } from '../../core/common/vocabulary.ts';
+import { grantRole, listGrants, revokeRole } from '../../core/roles/permissions.ts';
 import { inTransaction } from '../../store/database.ts';
 import { withStore } from '../context.ts';
 import { type CliIO, UsageError } from '../io.ts';

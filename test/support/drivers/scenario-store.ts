@@ -1,7 +1,7 @@
 import { renderNotification } from '../../../src/chat/notifications/index.ts';
-import { ManualClock } from '../../../src/core/clock.ts';
-import type { CoreDeps, Routing } from '../../../src/core/deps.ts';
-import { DEFAULT_POLICY } from '../../../src/core/policy.ts';
+import { ManualClock } from '../../../src/core/common/clock.ts';
+import type { CoreDeps, Routing } from '../../../src/core/common/deps.ts';
+import { DEFAULT_POLICY } from '../../../src/core/policy/policy.ts';
 import { Relay } from '../../../src/delivery/relay.ts';
 import type { Sender } from '../../../src/delivery/sender.ts';
 import type { Db } from '../../../src/store/database.ts';

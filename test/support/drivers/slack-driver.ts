@@ -1,5 +1,5 @@
 import type { Registry } from '../../../src/chat/command.ts';
-import type { CoreDeps } from '../../../src/core/deps.ts';
+import type { CoreDeps } from '../../../src/core/common/deps.ts';
 import type { StoredMessage } from '../../../src/playground/slack-web-api.ts';
 import {
   type Answer,

@@ -1,5 +1,5 @@
 import type { Registry } from '../../../src/chat/command.ts';
-import type { CoreDeps } from '../../../src/core/deps.ts';
+import type { CoreDeps } from '../../../src/core/common/deps.ts';
 import type { Answer, ChatDriver, FieldInput, FormFacts, Message, Persona, Place } from '../../scenarios/driver.ts';
 import { PERSONAS } from '../../scenarios/driver.ts';
 import type { ConnectorCall } from '../bot-connector.ts';

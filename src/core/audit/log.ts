@@ -1,0 +1,119 @@
+import { sql } from 'kysely';
+import type { Db, DbOrTx, Tx } from '../../store/database.ts';
+import type { AuditLogRow } from '../../store/tables.ts';
+import type { Actor } from '../common/actor.ts';
+import { canonicalJson, sha256 } from '../common/canonical.ts';
+import type { Clock } from '../common/clock.ts';
+
+export const GENESIS_HASH = '0'.repeat(64);
+
+export interface AuditEntry {
+  actor: Actor;
+  action: string;
+  entityType: string;
+  entityId: string | number;
+  before?: unknown;
+  after?: unknown;
+  reason?: string | null;
+}
+
+type Unhashed = Omit<AuditLogRow, 'hash'>;
+
+/** The hash covers every column but itself, including the previous row's hash: the chain. */
+export function hashAuditRow(row: Unhashed): string {
+  return sha256(
+    canonicalJson({
+      seq: row.seq,
+      at: row.at,
+      actor_id: row.actor_id,
+      actor_name: row.actor_name,
+      action: row.action,
+      entity_type: row.entity_type,
+      entity_id: row.entity_id,
+      before: row.before,
+      after: row.after,
+      reason: row.reason,
+      prev_hash: row.prev_hash,
+    }),
+  );
+}
+
+/**
+ * Appends one entry inside the caller's transaction, so the change and its record commit together.
+ * The caller's transaction holds the write lock (BEGIN IMMEDIATE on SQLite), so `seq` cannot race.
+ */
+export async function appendAudit(tx: Tx, clock: Clock, entry: AuditEntry): Promise<AuditLogRow> {
+  const last = await tx
+    .selectFrom('audit_log')
+    .select(['seq', 'hash'])
+    .orderBy('seq', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  const row: Unhashed = {
+    seq: (last?.seq ?? 0) + 1,
+    at: clock.now().toISOString(),
+    actor_id: entry.actor.id,
+    actor_name: entry.actor.name,
+    action: entry.action,
+    entity_type: entry.entityType,
+    entity_id: String(entry.entityId),
+    before: entry.before === undefined ? null : canonicalJson(entry.before),
+    after: entry.after === undefined ? null : canonicalJson(entry.after),
+    reason: entry.reason ?? null,
+    prev_hash: last?.hash ?? GENESIS_HASH,
+  };
+  const full = { ...row, hash: hashAuditRow(row) };
+  await tx.insertInto('audit_log').values(full).execute();
+  return full;
+}
+
+export type ChainVerdict =
+  | { ok: true; rows: number }
+  | { ok: false; rows: number; firstBadSeq: number; reason: string };
+
+/** Walks the chain in order; reports the first row whose sequence, link or content does not hold. */
+export async function verifyAuditChain(db: Db, batchSize = 5000): Promise<ChainVerdict> {
+  let expectedSeq = 1;
+  let prevHash = GENESIS_HASH;
+  for (;;) {
+    const rows = await db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('seq', '>=', expectedSeq)
+      .orderBy('seq')
+      .limit(batchSize)
+      .execute();
+    if (rows.length === 0) return { ok: true, rows: expectedSeq - 1 };
+    for (const row of rows) {
+      const bad = (reason: string, firstBadSeq = row.seq): ChainVerdict => ({
+        ok: false,
+        rows: expectedSeq - 1,
+        firstBadSeq,
+        reason,
+      });
+      if (row.seq !== expectedSeq) return bad(`row ${expectedSeq} is missing`, expectedSeq);
+      if (row.prev_hash !== prevHash) return bad('link to the previous row is broken');
+      if (hashAuditRow(row) !== row.hash) return bad('row content does not match its hash');
+      prevHash = row.hash;
+      expectedSeq += 1;
+    }
+  }
+}
+
+export async function auditTrail(db: DbOrTx, entityType: string, entityId: string | number): Promise<AuditLogRow[]> {
+  return db
+    .selectFrom('audit_log')
+    .selectAll()
+    .where('entity_type', '=', entityType)
+    .where('entity_id', '=', String(entityId))
+    .orderBy('seq')
+    .execute();
+}
+
+export async function auditCount(db: DbOrTx): Promise<number> {
+  const { count } = await db
+    .selectFrom('audit_log')
+    .select(sql<number>`count(*)`.as('count'))
+    .executeTakeFirstOrThrow();
+  return Number(count);
+}

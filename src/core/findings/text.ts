@@ -1,0 +1,61 @@
+import type { DbOrTx } from '../../store/database.ts';
+import type { FindingRow } from '../../store/tables.ts';
+import { conflict, invalidState, type UserError } from '../common/errors.ts';
+import type { FindingState } from '../common/vocabulary.ts';
+import { displayName } from '../roles/people.ts';
+import type { FindingAction } from './states.ts';
+import { STATE_LABELS } from './states.ts';
+
+// The words people read when a finding changes or a step is refused. A second click, or the loser of
+// a race, must learn what happened and who did it, not see an error.
+
+/** `2026-06-01T09:12:30.000Z` -> `2026-06-01 09:12 UTC`: the signature manifestation's time format. */
+export function formatUtc(iso: string): string {
+  return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+}
+
+const VERBS: Record<FindingAction, string> = {
+  acknowledge: 'acknowledged',
+  assign: 'assigned',
+  escalate: 'escalated',
+  request_acceptance: 'put forward for risk acceptance',
+  approve_escalation: 'approved',
+  approve_acceptance: 'approved',
+  reject: 'rejected',
+  resolve: 'resolved',
+  reopen: 'reopened',
+};
+
+/** Why `action` cannot happen to `finding` as it stands now, naming who got there first. */
+export async function refusal(db: DbOrTx, finding: FindingRow, action: FindingAction): Promise<UserError> {
+  const state = finding.state as FindingState;
+  if (state === 'resolved' && finding.resolved_at) {
+    const by = await displayName(db, finding.resolved_by);
+    return conflict(`Already resolved by ${by} at ${formatUtc(finding.resolved_at)}.`);
+  }
+  if (action === 'acknowledge' && finding.acknowledged_at) {
+    const by = await displayName(db, finding.acknowledged_by);
+    return conflict(`Already acknowledged by ${by} at ${formatUtc(finding.acknowledged_at)}.`);
+  }
+  if (state === 'escalation_pending') {
+    return invalidState(`An approval request on finding #${finding.id} is already waiting for a decision.`);
+  }
+  if (state === 'risk_accepted') {
+    return invalidState(`The risk on finding #${finding.id} is accepted until ${finding.accepted_until}.`);
+  }
+  return invalidState(
+    `Finding #${finding.id} is ${STATE_LABELS[state].toLowerCase()} now, so it can't be ${VERBS[action]}.`,
+  );
+}
+
+/** The line threaded under a finding's card for each change. */
+export const historyLine = {
+  acknowledged: (by: string) => `Acknowledged by ${by}`,
+  assigned: (to: string, by: string) => `Assigned to ${to} by ${by}`,
+  resolved: (by: string, note: string) => `Resolved by ${by}: ${note}`,
+  reopened: (reason: string) => `Reopened: ${reason}`,
+  requested: (by: string, what: string, reason: string) => `${what} requested by ${by}: ${reason}`,
+  decided: (by: string, decision: 'approved' | 'rejected', what: string, at: string, reason: string | null) =>
+    `${what} ${decision} by ${by} at ${formatUtc(at)}${reason ? `: ${reason}` : ''}`,
+  withdrawn: (what: string) => `${what} request withdrawn: the finding was resolved`,
+};

@@ -1,0 +1,64 @@
+import type { Severity, Tier } from '../common/vocabulary.ts';
+
+/**
+ * Every number the domain decides with, in one place, with the defaults a regulated user expects.
+ * Deployments may override any of it with a JSON or YAML file named by POLICY_FILE (see config).
+ */
+export interface Policy {
+  /** Months between reassessments, by tier; counted from the last completed review. */
+  reassessmentMonths: Record<Tier, number>;
+  /** A vendor added without a completed review gets its first review due this many days after it is added. */
+  initialReviewDays: number;
+  /** Days before the due date on which a reminder goes out; 0 is the due day itself. */
+  reminderOffsetsDays: number[];
+  /** While overdue, remind every this many days. */
+  overdueReminderEveryDays: number;
+  /** Request an escalation automatically after this many days overdue. */
+  autoEscalateAfterOverdueDays: number;
+  /** Days before evidence expiry on which the owner is reminded. */
+  evidenceReminderDays: number[];
+  /** Evidence expiring within this many days shows as "expiring" rather than "valid". */
+  evidenceExpiringDays: number;
+  /** Days from opening to the SLA due date, by severity. */
+  findingSlaDays: Record<Severity, number>;
+  /** Days before an SLA due date on which the assignee is reminded. */
+  slaReminderDays: number;
+  /** Score deductions, each a named driver of the posture score. */
+  deductions: {
+    openFinding: Record<Severity, number>;
+    expiredEvidence: number;
+    overdueReassessment: number;
+    failedControlPerWeight: number;
+    externalRating: Record<'A' | 'B' | 'C' | 'D' | 'F', number>;
+  };
+  /** Lowest score for each grade; below the last band the grade is F. */
+  gradeBands: { A: number; B: number; C: number; D: number };
+  /** A drop of this many points within driftWindowDays, or any grade drop, opens a finding. */
+  driftPoints: number;
+  driftWindowDays: number;
+  /** Weekly digest: ISO weekday (1 = Monday) and local hour in BOT_TIMEZONE. */
+  digest: { isoWeekday: number; hour: number };
+}
+
+export const DEFAULT_POLICY: Policy = {
+  reassessmentMonths: { critical: 6, high: 12, medium: 24, low: 36 },
+  initialReviewDays: 30,
+  reminderOffsetsDays: [30, 7, 1, 0],
+  overdueReminderEveryDays: 7,
+  autoEscalateAfterOverdueDays: 14,
+  evidenceReminderDays: [30, 7, 1],
+  evidenceExpiringDays: 30,
+  findingSlaDays: { critical: 7, high: 30, medium: 90, low: 180 },
+  slaReminderDays: 3,
+  deductions: {
+    openFinding: { critical: 25, high: 12, medium: 5, low: 2 },
+    expiredEvidence: 8,
+    overdueReassessment: 10,
+    failedControlPerWeight: 2,
+    externalRating: { A: 0, B: 3, C: 8, D: 15, F: 25 },
+  },
+  gradeBands: { A: 90, B: 80, C: 70, D: 60 },
+  driftPoints: 10,
+  driftWindowDays: 7,
+  digest: { isoWeekday: 1, hour: 9 },
+};

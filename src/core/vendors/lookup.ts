@@ -1,0 +1,109 @@
+import { sql } from 'kysely';
+import type { DbOrTx } from '../../store/database.ts';
+import type { VendorRow } from '../../store/tables.ts';
+import { invalidInput, notFound } from '../common/errors.ts';
+import { nameKeyOf, parseStatus, parseTier } from './input.ts';
+
+// Finding vendors the way people name them in chat: exact name ignoring case, or a helpful "did you mean".
+
+export async function getVendor(db: DbOrTx, vendorId: number): Promise<VendorRow> {
+  const row = await db.selectFrom('vendors').selectAll().where('id', '=', vendorId).executeTakeFirst();
+  if (!row) throw notFound(`There is no vendor #${vendorId}.`);
+  return row;
+}
+
+export async function findVendorByName(db: DbOrTx, name: string): Promise<VendorRow> {
+  const key = nameKeyOf(name);
+  if (!key) throw invalidInput('Which vendor? Please give its name.');
+  const row = await db.selectFrom('vendors').selectAll().where('name_key', '=', key).executeTakeFirst();
+  if (row) return row;
+  const shown = name.trim();
+  const suggestion = await suggestVendorName(db, key);
+  throw notFound(
+    suggestion ? `No vendor named “${shown}”. Did you mean “${suggestion}”?` : `No vendor named “${shown}”.`,
+  );
+}
+
+/** The closest existing name: a name that starts with what was typed, else the nearest by a few typos. */
+export async function suggestVendorName(db: DbOrTx, key: string): Promise<string | null> {
+  // Uses the unique index on name_key as a range: every key that starts with what was typed.
+  const prefixed = await db
+    .selectFrom('vendors')
+    .select(['name', 'name_key'])
+    .where('name_key', '>=', key)
+    .where('name_key', '<', `${key}\uffff`)
+    .orderBy('name_key')
+    .limit(20)
+    .execute();
+  if (prefixed.length > 0) return prefixed.reduce((a, b) => (b.name_key.length < a.name_key.length ? b : a)).name;
+  // A miss is rare and the inventory is thousands of rows at most: scanning names here is cheap.
+  const all = await db.selectFrom('vendors').select(['name', 'name_key']).execute();
+  return closestName(key, all);
+}
+
+/** Pure: the candidate within a typo budget that grows with the length of what was typed. */
+export function closestName(key: string, candidates: readonly { name: string; name_key: string }[]): string | null {
+  const budget = key.length <= 4 ? 1 : key.length <= 8 ? 2 : 3;
+  let best: { name: string; distance: number } | null = null;
+  for (const c of candidates) {
+    // Typed more than the name, like "acme health inc" for "Acme Health".
+    const distance = key.startsWith(`${c.name_key} `) ? 1 : typoDistance(key, c.name_key, budget);
+    if (distance <= budget && (best === null || distance < best.distance)) best = { name: c.name, distance };
+  }
+  return best?.name ?? null;
+}
+
+/** Edits (insert, delete, substitute, swap two neighbours) from a to b; stops early past `limit`. */
+export function typoDistance(a: string, b: string, limit: number): number {
+  if (Math.abs(a.length - b.length) > limit) return limit + 1;
+  let prev2: number[] = [];
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    let rowMin = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let d = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, prev2[j - 2]! + 1);
+      row.push(d);
+      rowMin = Math.min(rowMin, d);
+    }
+    if (rowMin > limit) return limit + 1;
+    prev2 = prev;
+    prev = row;
+  }
+  return prev[b.length]!;
+}
+
+export interface VendorListFilter {
+  tier?: string;
+  /** Only vendors whose review was due before this date (today), most overdue first. */
+  overdueOn?: string;
+  ownerId?: string;
+  status?: string;
+  limit?: number;
+  offset?: number;
+}
+
+export async function listVendors(
+  db: DbOrTx,
+  filter: VendorListFilter = {},
+): Promise<{ rows: VendorRow[]; total: number }> {
+  const limit = Math.min(Math.max(filter.limit ?? 20, 1), 500);
+  const offset = Math.max(filter.offset ?? 0, 0);
+  let query = db.selectFrom('vendors');
+  if (filter.tier) query = query.where('tier', '=', parseTier(filter.tier));
+  if (filter.ownerId) query = query.where('owner_id', '=', filter.ownerId);
+  if (filter.status) query = query.where('status', '=', parseStatus(filter.status));
+  if (filter.overdueOn) {
+    query = query.where('next_review_on', '<', filter.overdueOn);
+    // An offboarded vendor is not reviewed any more, so it is never overdue unless asked for by status.
+    if (!filter.status) query = query.where('status', 'in', ['onboarding', 'active']);
+  }
+  const ordered = filter.overdueOn ? query.orderBy('next_review_on').orderBy('name_key') : query.orderBy('name_key');
+  const [rows, count] = await Promise.all([
+    ordered.selectAll().limit(limit).offset(offset).execute(),
+    query.select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { rows, total: Number(count.n) };
+}
