@@ -54,6 +54,11 @@ const envSchema = z.object({
     .optional()
     .transform((v) => v === 'true' || v === '1'),
   SIGNALS_WEBHOOK_SECRET: optional,
+  EXPOSURE_ALLOW_PRIVATE: z
+    .enum(['true', 'false', '1', '0', ''])
+    .optional()
+    .transform((v) => v === 'true' || v === '1'),
+  EXPOSURE_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
 });
 
 function isTimeZone(tz: string): boolean {
@@ -95,6 +100,14 @@ export interface Config {
   slack: SlackConfig | null;
   teams: TeamsConfig | null;
   signalsWebhookSecret: string | undefined;
+  exposure: ExposureConfig;
+}
+
+export interface ExposureConfig {
+  /** Probe private, loopback and link-local addresses too: on-premises deployments and tests only. */
+  allowPrivate: boolean;
+  /** Each probe, connection included, gives up after this long: "could not check". */
+  timeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -174,6 +187,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     slack,
     teams,
     signalsWebhookSecret: e.SIGNALS_WEBHOOK_SECRET,
+    exposure: { allowPrivate: e.EXPOSURE_ALLOW_PRIVATE, timeoutMs: e.EXPOSURE_TIMEOUT_MS },
   };
 }
 

@@ -11,9 +11,11 @@ import { pruneReceipts } from './core/messaging/inbound-receipts.ts';
 import { grantRole } from './core/roles/permissions.ts';
 import { Relay } from './delivery/relay.ts';
 import type { Sender } from './delivery/sender.ts';
+import { createProbePacer } from './exposure/pacing.ts';
 import { createHttpApp, finishHttpApp, listen } from './http/server.ts';
 import { signalsWebhook } from './http/signals-webhook.ts';
 import { createLogger, type Logger } from './log.ts';
+import { createExposureTrigger } from './scheduler/exposure-trigger.ts';
 import { createScheduler } from './scheduler/scheduler.ts';
 import { createSlackApp } from './slack/app.ts';
 import { createSlackNotifier } from './slack/notifier.ts';
@@ -74,7 +76,13 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
   finishHttpApp(http, log);
 
   await slack?.start();
-  const scheduler = createScheduler(deps, { log, onEnqueued: () => relay.nudge() });
+  const pacer = createProbePacer();
+  const exposure = createExposureTrigger(deps, {
+    settings: { ...config.exposure, pacer },
+    log,
+    onRecorded: () => relay.nudge(),
+  });
+  const scheduler = createScheduler(deps, { log, onEnqueued: () => relay.nudge(), exposure });
   const server = await listen(http, config.port, options.host);
   relay.start();
   scheduler.start();
@@ -97,6 +105,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
     stop: async () => {
       clearInterval(pruner);
       await scheduler.stop();
+      await pacer.stop();
       await relay.stop();
       await slack?.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -11,6 +11,15 @@ export class UsageError extends Error {}
 /** The verb ran but its answer is "no" (e.g. the audit chain is broken): exit code 1. */
 export class FailedCheck extends Error {}
 
+/** The verb ran and its answer has its own exit code (e.g. `check`: 3 when an exposure was found). */
+export class ExitWith extends Error {
+  readonly code: number;
+  constructor(code: number, message = '') {
+    super(message);
+    this.code = code;
+  }
+}
+
 export const processIO: CliIO = {
   out: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
   err: (text) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),

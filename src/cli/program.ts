@@ -1,9 +1,11 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config.ts';
 import { isUserError } from '../core/common/errors.ts';
-import { type CliIO, FailedCheck, UsageError } from './io.ts';
+import { type CliIO, ExitWith, FailedCheck, UsageError } from './io.ts';
+import { registerAsset } from './verbs/asset.ts';
 import { registerAudit } from './verbs/audit.ts';
 import { registerBackup } from './verbs/backup.ts';
+import { registerCheck } from './verbs/check.ts';
 import { registerExport } from './verbs/export.ts';
 import { registerImport } from './verbs/import.ts';
 import { registerList } from './verbs/list.ts';
@@ -24,6 +26,8 @@ const VERBS = [
   registerAudit,
   registerBackup,
   registerRoles,
+  registerAsset,
+  registerCheck,
 ];
 
 /**
@@ -48,6 +52,10 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     if (error instanceof UsageError || error instanceof ConfigError || isUserError(error)) {
       io.err(`error: ${(error as Error).message}`);
       return 2;
+    }
+    if (error instanceof ExitWith) {
+      if (error.message) io.err(error.message);
+      return error.code;
     }
     if (error instanceof FailedCheck) {
       io.err(error.message);

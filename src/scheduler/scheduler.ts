@@ -1,5 +1,6 @@
 import { type Logger, pino } from 'pino';
 import type { CoreDeps } from '../core/common/deps.ts';
+import type { ExposureTrigger } from './exposure-trigger.ts';
 import { runSweep, type SweepReport } from './sweep.ts';
 
 // The in-process ticker: a sweep at startup (which is also the catch-up after downtime) and then once
@@ -12,6 +13,8 @@ export interface SchedulerOptions {
   log?: Logger;
   /** Between ticks; one minute unless a test says otherwise. */
   intervalMs?: number;
+  /** Exposure checks, started after each tick's sweep and run outside it (they wait on the network). */
+  exposure?: ExposureTrigger;
 }
 
 export interface Scheduler {
@@ -58,6 +61,7 @@ export function createScheduler(deps: CoreDeps, options: SchedulerOptions = {}):
       .catch((error: unknown) => log.error({ err: error }, 'scheduled sweep failed; retried next tick'))
       .finally(() => {
         pending = false;
+        options.exposure?.run();
       });
   }
 
@@ -73,6 +77,7 @@ export function createScheduler(deps: CoreDeps, options: SchedulerOptions = {}):
       if (timer) clearInterval(timer);
       timer = null;
       await chain;
+      await options.exposure?.idle();
     },
     sweepOnce,
   };

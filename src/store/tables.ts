@@ -30,9 +30,38 @@ export interface VendorTable {
 export interface VendorAssetTable {
   id: Generated<number>;
   vendor_id: number;
+  /** How the address is written: 'host', 'ip' or (routing only, never checked) 'cidr'. */
   kind: string;
+  /** The canonical target, e.g. `es.acme.example:9200` or `https://files.acme.example/bucket`. */
   value: string;
   created_at: string;
+  host: string | null;
+  /** The exposure check this asset gets (src/core/exposure/checks.ts); null: routing only. */
+  check_kind: string | null;
+  port: number | null;
+  note: string | null;
+  /** Who confirmed the vendor authorised checking it, and when; never checked without both. */
+  authorised_by: string | null;
+  authorised_at: string | null;
+  removed_at: string | null;
+}
+
+/** One exposure check's result, append-only: what was asked and what answered, never data. */
+export interface ExposureCheckTable {
+  id: Generated<number>;
+  asset_id: number;
+  vendor_id: number;
+  checked_at: string;
+  check_kind: string;
+  target: string;
+  address: string | null;
+  outcome: string;
+  asked: string;
+  answered: string;
+  /** JSON: metadata such as a version or a count of databases. */
+  facts: string;
+  /** JSON: [{ issue, severity, key, signalId, findingId }] for each problem found. */
+  problems: string;
 }
 
 export interface EvidenceTable {
@@ -224,6 +253,7 @@ export interface ConversationRefTable {
 export interface Database {
   vendors: VendorTable;
   vendor_assets: VendorAssetTable;
+  exposure_checks: ExposureCheckTable;
   evidence: EvidenceTable;
   signals: SignalTable;
   assessments: AssessmentTable;
@@ -248,6 +278,8 @@ export type NewVendorRow = Insertable<VendorTable>;
 export type VendorUpdate = Updateable<VendorTable>;
 export type EvidenceRow = Selectable<EvidenceTable>;
 export type SignalRow = Selectable<SignalTable>;
+export type AssetRow = Selectable<VendorAssetTable>;
+export type ExposureCheckRow = Selectable<ExposureCheckTable>;
 export type AssessmentRow = Selectable<AssessmentTable>;
 export type AssessmentAnswerRow = Selectable<AssessmentAnswerTable>;
 export type FindingRow = Selectable<FindingTable>;

@@ -175,7 +175,7 @@ describe('vendor inventory', () => {
     expect(
       (
         await inTransaction(store.deps.db, (tx) =>
-          addAsset(tx, store.deps, dana, { vendorId: v.id, value: 'api.acme.example' }),
+          addAsset(tx, store.deps, dana, { vendorId: v.id, value: 'https://api.acme.example' }),
         )
       ).created,
     ).toBe(false);

@@ -63,9 +63,14 @@ const unauthorised = (res: ServerResponse) => {
   json(res, 401, { error: 'security_exception', status: 401 });
 };
 
-export function elasticsearchStandIn(open: boolean, distribution?: 'opensearch'): Promise<StandIn> {
-  return listenHttp((req, res) => {
-    if (!open) return unauthorised(res);
+/** `setOpen` switches security on or off, as a vendor fixing (or breaking) the cluster would. */
+export async function elasticsearchStandIn(
+  open: boolean,
+  distribution?: 'opensearch',
+): Promise<StandIn & { setOpen(open: boolean): void }> {
+  let isOpen = open;
+  const standIn = await listenHttp((req, res) => {
+    if (!isOpen) return unauthorised(res);
     if (req.url === '/') {
       return json(res, 200, {
         name: 'node-1',
@@ -79,6 +84,11 @@ export function elasticsearchStandIn(open: boolean, distribution?: 'opensearch')
       return res.end('patients\ntrial-results\n.security\n');
     }
     json(res, 404, { error: 'not found' });
+  });
+  return Object.assign(standIn, {
+    setOpen: (value: boolean) => {
+      isOpen = value;
+    },
   });
 }
 

@@ -20,7 +20,7 @@ describe('BSON for the MongoDB probe', () => {
   });
 
   it('skips types it only needs to measure: ObjectId, datetime, int64, binary', () => {
-    const oid = Buffer.from('07' + Buffer.from('_id\0').toString('hex') + '00'.repeat(12), 'hex');
+    const oid = Buffer.from(`07${Buffer.from('_id\0').toString('hex')}${'00'.repeat(12)}`, 'hex');
     const int64 = Buffer.concat([Buffer.from([0x12]), Buffer.from('n\0'), Buffer.from('0500000000000000', 'hex')]);
     const body = Buffer.concat([oid, int64]);
     const doc = Buffer.alloc(4 + body.length + 1);

@@ -74,3 +74,7 @@ export function checkKindWord(word: string): CheckKind | null {
 export function kindForPort(port: number): CheckKind | null {
   return BY_PORT[port] ?? null;
 }
+
+export function isCheckKind(value: string): value is CheckKind {
+  return (CHECK_KINDS as readonly string[]).includes(value);
+}

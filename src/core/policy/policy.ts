@@ -38,6 +38,10 @@ export interface Policy {
   driftWindowDays: number;
   /** Weekly digest: ISO weekday (1 = Monday) and local hour in BOT_TIMEZONE. */
   digest: { isoWeekday: number; hour: number };
+  /** Days between exposure checks of a vendor's authorised assets, by tier. */
+  exposureCheckDays: Record<Tier, number>;
+  /** A certificate expiring within this many days is reported before it breaks anything. */
+  certificateWarningDays: number;
 }
 
 export const DEFAULT_POLICY: Policy = {
@@ -61,4 +65,6 @@ export const DEFAULT_POLICY: Policy = {
   driftPoints: 10,
   driftWindowDays: 7,
   digest: { isoWeekday: 1, hour: 9 },
+  exposureCheckDays: { critical: 1, high: 7, medium: 30, low: 30 },
+  certificateWarningDays: 30,
 };
