@@ -89,6 +89,11 @@ describe('vendor-risk check', () => {
     expect(kept.map((c) => c.outcome).sort()).toEqual(['could_not_check', 'exposed', 'exposed', 'passed']);
     expect(kept.every((c) => c.asked.length > 0 && c.answered.length > 0)).toBe(true);
 
+    const posture = await cli('posture', 'Acme Health Cloud');
+    expect(posture.out).toContain(
+      'Exposure checks: last checked just now: 4 assets, 2 exposed, 1 could not be checked',
+    );
+
     // Seen again: the same signals, no second finding or card.
     expect((await cli('check', 'Acme Health Cloud')).code).toBe(3);
     expect(await findings()).toHaveLength(2);

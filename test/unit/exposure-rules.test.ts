@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { isNonPublicAddress, vetAddresses } from '../../src/core/exposure/addresses.ts';
 import { judge } from '../../src/core/exposure/judge.ts';
 import type { Observation, TlsFacts } from '../../src/core/exposure/observation.ts';
+import { nextCheckAt, slotMinute } from '../../src/core/exposure/schedule.ts';
+import { exposureLine } from '../../src/core/exposure/summary.ts';
 import { parseTarget } from '../../src/core/exposure/targets.ts';
+import { DEFAULT_POLICY } from '../../src/core/policy/policy.ts';
 
 describe('declared targets', () => {
   it('implies the kind of check from a well-known port or https', () => {
@@ -126,5 +129,32 @@ describe('judging what a probe saw', () => {
     ]);
     expect(issues(tls({ protocol: 'TLSv1.1' }))).toEqual(['old_tls:medium']);
     expect(judge({ ...tls({}), reached: false, tls: undefined }, at, now, 30).outcome).toBe('could_not_check');
+  });
+});
+
+describe('when assets are checked', () => {
+  it('by tier: critical daily, high weekly, others monthly, at a minute of the day fixed per asset', () => {
+    const last = '2026-06-01T10:00:00.000Z';
+    const day = (tier: 'critical' | 'high' | 'medium' | 'low') =>
+      nextCheckAt(5, tier, last, DEFAULT_POLICY)?.toISOString().slice(0, 10);
+    expect([day('critical'), day('high'), day('medium'), day('low')]).toEqual([
+      '2026-06-02',
+      '2026-06-08',
+      '2026-07-01',
+      '2026-07-01',
+    ]);
+    expect(nextCheckAt(5, 'critical', null, DEFAULT_POLICY)).toBeNull();
+    const minutes = new Set(Array.from({ length: 100 }, (_, i) => slotMinute(i + 1)));
+    expect(minutes.size).toBe(100);
+  });
+
+  it('sums the evidence of checks up for the posture', () => {
+    const now = new Date('2026-06-01T12:00:00Z');
+    expect(exposureLine({ assets: 3, exposed: 0, unchecked: 0, lastCheckedAt: '2026-06-01T10:00:00Z' }, now)).toBe(
+      'Exposure checks: last checked 2 h ago: 3 assets, 0 exposed',
+    );
+    expect(exposureLine({ assets: 1, exposed: 1, unchecked: 0, lastCheckedAt: null }, now)).toBe(
+      'Exposure checks: not checked yet: 1 asset, 1 exposed',
+    );
   });
 });

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { todayOf } from '../../core/common/dates.ts';
+import { exposureLine, exposureSummary } from '../../core/exposure/summary.ts';
 import { listFindings } from '../../core/findings/queries.ts';
 import { ACTIVE_STATES } from '../../core/findings/states.ts';
 import { getPosture } from '../../core/posture/posture.ts';
@@ -36,6 +37,8 @@ export function registerPosture(program: Command, io: CliIO): void {
             findingsTotal: page.total,
           }),
         );
+        const exposure = await exposureSummary(store.db, vendor.id);
+        if (exposure) io.out(exposureLine(exposure, deps.clock.now()));
       }),
     );
 }
