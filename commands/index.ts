@@ -1,6 +1,7 @@
 import { buildRegistry, type CommandModule, type Registry } from '../src/chat/command.ts';
 import { addModule } from './add.ts';
 import { approvals } from './approvals.ts';
+import { assetModule } from './asset.ts';
 import { dueModule } from './due.ts';
 import { evidenceModule } from './evidence.ts';
 import { findingActions } from './finding-actions.ts';
@@ -30,6 +31,7 @@ export const modules: CommandModule[] = [
   ownerModule,
   evidenceModule,
   signalModule,
+  assetModule,
   subscribeModule,
   unsubscribeModule,
   roleModule,

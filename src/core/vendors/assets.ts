@@ -51,7 +51,13 @@ export function declaredAsset(raw: string, kindWord?: string | null): Declared {
     return { kind: isIP(t.host) ? 'ip' : 'host', value: t.canonical, host: t.host, checkKind: t.kind, port: t.port };
   } catch (error) {
     if (kindWord) throw error;
-    const plain = classifyAsset(raw);
+    let plain: { kind: AssetKind; value: string };
+    try {
+      plain = classifyAsset(raw);
+    } catch {
+      // Not a bare address either: what the target parser said is the more useful answer.
+      throw error;
+    }
     return { ...plain, host: plain.value, checkKind: null, port: null };
   }
 }
