@@ -54,6 +54,7 @@ const envSchema = z.object({
     .optional()
     .transform((v) => v === 'true' || v === '1'),
   SIGNALS_WEBHOOK_SECRET: optional,
+  REDIS_URL: optional.refine((v) => !v || /^rediss?:\/\//.test(v), 'must be a redis:// or rediss:// URL'),
 });
 
 function isTimeZone(tz: string): boolean {
@@ -95,6 +96,8 @@ export interface Config {
   slack: SlackConfig | null;
   teams: TeamsConfig | null;
   signalsWebhookSecret: string | undefined;
+  /** Replicas share their platform rate limits through this Redis; unset, a process paces alone. */
+  redisUrl: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -174,6 +177,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     slack,
     teams,
     signalsWebhookSecret: e.SIGNALS_WEBHOOK_SECRET,
+    redisUrl: e.REDIS_URL,
   };
 }
 
