@@ -80,7 +80,14 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
       pacer: createTeamsPacer({ shared }),
     });
   }
-  const relay = new Relay({ db: store.db, clock: deps.clock, senders, render: renderNotification(deps), logger: log });
+  const relay = new Relay({
+    db: store.db,
+    clock: deps.clock,
+    senders,
+    render: renderNotification(deps),
+    logger: log,
+    leaseMs: config.outboxLeaseMs,
+  });
   http.use(signalsWebhook(deps, { secret: config.signalsWebhookSecret, log, onCommitted: () => relay.nudge() }));
   finishHttpApp(http, log);
 
