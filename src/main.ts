@@ -1,4 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
+import { hostname } from 'node:os';
 import { registry } from '../commands/index.ts';
 import { renderNotification } from './chat/notifications/index.ts';
 
@@ -9,6 +11,7 @@ import { type Clock, systemClock } from './core/common/clock.ts';
 import type { CoreDeps } from './core/common/deps.ts';
 import { pruneReceipts } from './core/messaging/inbound-receipts.ts';
 import { grantRole } from './core/roles/permissions.ts';
+import { connectSharedPacing, createSlackPacer, createTeamsPacer } from './delivery/pacing.ts';
 import { Relay } from './delivery/relay.ts';
 import type { Sender } from './delivery/sender.ts';
 import { createProbePacer } from './exposure/pacing.ts';
@@ -16,6 +19,7 @@ import { createHttpApp, finishHttpApp, listen } from './http/server.ts';
 import { signalsWebhook } from './http/signals-webhook.ts';
 import { createLogger, type Logger } from './log.ts';
 import { createExposureTrigger } from './scheduler/exposure-trigger.ts';
+import { createLeaderLease, type LeaderLease } from './scheduler/leader-lease.ts';
 import { createScheduler } from './scheduler/scheduler.ts';
 import { createSlackApp } from './slack/app.ts';
 import { createSlackNotifier } from './slack/notifier.ts';
@@ -58,6 +62,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
   await bootstrapAdmins(deps, config.admins, log);
 
   const http = createHttpApp(store.db, log);
+  const shared = config.redisUrl ? connectSharedPacing(config.redisUrl) : undefined;
   const senders: Partial<Record<string, Sender>> = {};
   const slack = config.slack ? createSlackApp({ config: config.slack, registry, deps, log, expressApp: http }) : null;
   if (config.slack) {
@@ -65,13 +70,26 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
       token: config.slack.botToken,
       slackApiUrl: config.slack.apiUrl,
       logger: log,
+      pacer: createSlackPacer({ shared }),
     });
   }
   if (config.teams) {
     createTeamsApp({ config: config.teams, deps, log, registry, expressApp: http });
-    senders.teams = createTeamsNotifier({ config: config.teams, db: store.db, logger: log });
+    senders.teams = createTeamsNotifier({
+      config: config.teams,
+      db: store.db,
+      logger: log,
+      pacer: createTeamsPacer({ shared }),
+    });
   }
-  const relay = new Relay({ db: store.db, clock: deps.clock, senders, render: renderNotification(deps), logger: log });
+  const relay = new Relay({
+    db: store.db,
+    clock: deps.clock,
+    senders,
+    render: renderNotification(deps),
+    logger: log,
+    leaseMs: config.outboxLeaseMs,
+  });
   http.use(signalsWebhook(deps, { secret: config.signalsWebhookSecret, log, onCommitted: () => relay.nudge() }));
   finishHttpApp(http, log);
 
@@ -82,7 +100,13 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
     log,
     onRecorded: () => relay.nudge(),
   });
-  const scheduler = createScheduler(deps, { log, onEnqueued: () => relay.nudge(), exposure });
+  const lease = createLeaderLease(store.db, deps.clock, { name: 'scheduler', holder: replicaId(), ttlMs: 3 * 60_000 });
+  const scheduler = createScheduler(deps, {
+    log,
+    onEnqueued: () => relay.nudge(),
+    leads: leadsUnlessAnotherReplicaDoes(lease, { pacingShared: Boolean(shared), log }),
+    exposure,
+  });
   const server = await listen(http, config.port, options.host);
   relay.start();
   scheduler.start();
@@ -106,11 +130,40 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
       clearInterval(pruner);
       await scheduler.stop();
       await pacer.stop();
+      await lease.release();
       await relay.stop();
       await slack?.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await shared?.connection.disconnect();
       await store.close();
     },
+  };
+}
+
+/** Names this process among the replicas sharing the store. */
+function replicaId(): string {
+  return `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+}
+
+/**
+ * The scheduler sweeps while this replica holds the lease. Meeting another replica without shared
+ * pacing is worth one loud line: together they would send at N times each channel's rate.
+ */
+function leadsUnlessAnotherReplicaDoes(
+  lease: LeaderLease,
+  options: { pacingShared: boolean; log: Logger },
+): () => Promise<boolean> {
+  let warned = false;
+  return async () => {
+    const outcome = await lease.acquire();
+    if (!outcome.held && !options.pacingShared && !warned) {
+      warned = true;
+      options.log.warn(
+        { otherReplica: outcome.holder },
+        'another replica shares this database but rate limits are paced per process: set REDIS_URL on every replica',
+      );
+    }
+    return outcome.held;
   };
 }
 

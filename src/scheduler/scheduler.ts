@@ -13,6 +13,8 @@ export interface SchedulerOptions {
   log?: Logger;
   /** Between ticks; one minute unless a test says otherwise. */
   intervalMs?: number;
+  /** Asked at each tick when replicas share the store: sweep only when it answers true. */
+  leads?: () => Promise<boolean>;
   /** Exposure checks, started after each tick's sweep and run outside it (they wait on the network). */
   exposure?: ExposureTrigger;
 }
@@ -57,11 +59,17 @@ export function createScheduler(deps: CoreDeps, options: SchedulerOptions = {}):
     // A tick that finds the previous one still running is skipped rather than queued behind it.
     if (pending) return;
     pending = true;
-    sweepOnce()
+    let leading = false;
+    (options.leads ? options.leads() : Promise.resolve(true))
+      .then((leads) => {
+        leading = leads;
+        return leads ? sweepOnce() : undefined;
+      })
       .catch((error: unknown) => log.error({ err: error }, 'scheduled sweep failed; retried next tick'))
       .finally(() => {
         pending = false;
-        options.exposure?.run();
+        // Only the replica that sweeps runs the checks, so a vendor's host is never probed twice.
+        if (leading) options.exposure?.run();
       });
   }
 
