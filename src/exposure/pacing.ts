@@ -18,11 +18,22 @@ export interface ProbePacer {
 
 export function createProbePacer(pacing: ExposurePacing = DEFAULT_PACING): ProbePacer {
   const overall = new Bottleneck({ maxConcurrent: pacing.maxConcurrent });
-  const perHost = new Bottleneck.Group({ maxConcurrent: 1, minTime: pacing.perHostGapMs, timeout: 10 * 60_000 });
+  const perHost = new Bottleneck.Group({ maxConcurrent: 1, timeout: 10 * 60_000 });
+  // The gap is kept here rather than by Bottleneck's minTime, which counts from when a job is released,
+  // not from when its probe starts: this way two probes of one host never start closer than the gap.
+  const lastStart = new Map<string, number>();
+  const spaced =
+    <T>(host: string, work: () => Promise<T>) =>
+    async (): Promise<T> => {
+      const due = (lastStart.get(host) ?? Number.NEGATIVE_INFINITY) + pacing.perHostGapMs;
+      // Timers may fire a millisecond early by the wall clock; wait until the clock agrees.
+      while (Date.now() < due) await new Promise((resolve) => setTimeout(resolve, due - Date.now()));
+      lastStart.set(host, Date.now());
+      return work();
+    };
   return {
-    // The host's limiter runs the probe itself, so its gap is exactly the gap between probe starts; a
-    // slot overall is held while a job waits for its host, which can only slow checks, never crowd them.
-    schedule: (host, work) => overall.schedule(() => perHost.key(host).schedule(work)),
+    // A slot overall is held while a job waits for its host, which can only slow checks, never crowd them.
+    schedule: (host, work) => overall.schedule(() => perHost.key(host).schedule(spaced(host, work))),
     async stop() {
       await overall.stop({ dropWaitingJobs: false });
       const hosts = perHost.limiters().map((l) => l.limiter);
