@@ -1,4 +1,4 @@
-import { App, ExpressReceiver } from '@slack/bolt';
+import { App, ExpressReceiver, SocketModeReceiver } from '@slack/bolt';
 import type { Express } from 'express';
 import type { Logger } from 'pino';
 import type { Registry } from '../chat/command.ts';
@@ -56,6 +56,16 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
         processBeforeResponse: false,
         ...(options.expressApp ? { app: options.expressApp } : {}),
       });
+  // Socket Mode asks apps.connections.open for its WebSocket URL, through the same API base URL as
+  // every other call (an enterprise proxy or GovSlack); Bolt's default receiver would ask slack.com.
+  const socketReceiver =
+    socketMode && config.appToken
+      ? new SocketModeReceiver({
+          appToken: config.appToken,
+          logger,
+          installerOptions: { clientOptions: config.apiUrl ? { slackApiUrl: config.apiUrl } : {} },
+        })
+      : null;
   const app = new App({
     token: config.botToken,
     logger,
@@ -69,7 +79,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
       retryConfig: { retries: 2, factor: 2, minTimeout: 250, maxTimeout: 1000 },
       timeout: 10_000,
     },
-    ...(receiver ? { receiver } : { socketMode: true, appToken: config.appToken }),
+    receiver: receiver ?? socketReceiver ?? undefined,
   });
 
   const env: SlackEnv = {
