@@ -214,7 +214,12 @@ export class SlackWebApi {
       if ('rateLimited' in fault) {
         return send(429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(fault.rateLimited) });
       }
-      return send(200, { ok: false, error: fault.error });
+      if ('delayMs' in fault) {
+        await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
+        if (req.socket.destroyed) return;
+      } else {
+        return send(200, { ok: false, error: fault.error });
+      }
     }
 
     const channel = method === 'chat.postMessage' ? this.#channelKey(args.channel) : undefined;
