@@ -11,9 +11,16 @@ const STAMP = join(ROOT, 'dist', '.built');
 const SOURCES = ['src', 'commands', 'migrations'];
 const CONFIGS = ['tsconfig.json', 'tsconfig.build.json'];
 
+/** Newest modification time under `dir`; 0 when it is absent (an image may ship dist/ without sources). */
 function newestIn(dir) {
   let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return 0;
+  }
+  for (const entry of entries) {
     const path = join(dir, entry.name);
     newest = Math.max(newest, entry.isDirectory() ? newestIn(path) : statSync(path).mtimeMs);
   }
@@ -29,7 +36,8 @@ export function compiledIsCurrent() {
     return false;
   }
   for (const dir of SOURCES) if (newestIn(join(ROOT, dir)) > built) return false;
-  for (const file of CONFIGS) if (statSync(join(ROOT, file)).mtimeMs > built) return false;
+  for (const file of CONFIGS)
+    if ((statSync(join(ROOT, file), { throwIfNoEntry: false })?.mtimeMs ?? 0) > built) return false;
   return true;
 }
 
