@@ -14,6 +14,7 @@ import {
   readList,
 } from '../src/core/vendors/input.ts';
 import { deriveTier } from '../src/core/vendors/tier.ts';
+import { inTransaction } from '../src/store/database.ts';
 import { badArguments, listOption, personToken, readOptions } from './support/args.ts';
 import { ADD_VENDOR_FORM, addVendorForm, readVendorForm } from './support/vendor-form.ts';
 import { tierWord } from './support/vocab.ts';
@@ -97,14 +98,30 @@ async function addFromWords(ctx: ChatContext, args: Required<Pick<AddArgs, 'inpu
     }
     tierOverride = { tier: args.tier, reason: args.reason };
   }
-  return reply(await addedReply(ctx, await createVendor(ctx.deps, ctx.actor, { ...input, tierOverride })));
+  return reply(
+    await addedReply(
+      ctx,
+      await inTransaction(ctx.deps.db, async (tx) => {
+        await requirePermission(tx, ctx.actor, 'vendor.write');
+        return createVendor(tx, ctx.deps, ctx.actor, { ...input, tierOverride });
+      }),
+    ),
+  );
 }
 
 async function submitForm(ctx: ChatContext, values: FormValues) {
   const read = readVendorForm(values);
   if (read.errors) return { fieldErrors: read.errors };
   try {
-    return reply(await addedReply(ctx, await createVendor(ctx.deps, ctx.actor, read.input)));
+    return reply(
+      await addedReply(
+        ctx,
+        await inTransaction(ctx.deps.db, async (tx) => {
+          await requirePermission(tx, ctx.actor, 'vendor.write');
+          return createVendor(tx, ctx.deps, ctx.actor, read.input);
+        }),
+      ),
+    );
   } catch (error) {
     // A name taken since the form opened: say so on the name, and let the person change it.
     if (isUserError(error) && error.code === 'conflict') return { fieldErrors: { name: error.message } };

@@ -9,6 +9,7 @@ import { manifestation } from '../src/core/audit/signatures.ts';
 import { conflict, forbidden, UserError } from '../src/core/common/errors.ts';
 import { displayName } from '../src/core/roles/people.ts';
 import { listGrants, requirePermission, rolesOf } from '../src/core/roles/permissions.ts';
+import { inTransaction } from '../src/store/database.ts';
 
 // Deciding escalations and risk acceptances. A decision is an electronic signature: Approve sits
 // behind a dialog stating what signing means, Reject asks for a reason, and the core records the
@@ -94,7 +95,9 @@ export const approvals: CommandModule = {
     {
       action: 'approval.approve',
       async run(ctx, value) {
-        const { signature } = await decide(ctx.deps, ctx.actor, requestIdFrom(value), { decision: 'approve' });
+        const { signature } = await inTransaction(ctx.deps.db, (tx) =>
+          decide(tx, ctx.deps, ctx.actor, requestIdFrom(value), { decision: 'approve' }),
+        );
         return reply(ephemeral(`Approved. ${manifestation(signature)}. The request and the finding card now show it.`));
       },
     },
@@ -109,7 +112,9 @@ export const approvals: CommandModule = {
       async submit(ctx, values, state) {
         const reason = textValue(values, 'reason');
         if (!reason) return { fieldErrors: { reason: 'Say why: the requester reads this.' } };
-        const { signature } = await decide(ctx.deps, ctx.actor, requestIdFrom(state), { decision: 'reject', reason });
+        const { signature } = await inTransaction(ctx.deps.db, (tx) =>
+          decide(tx, ctx.deps, ctx.actor, requestIdFrom(state), { decision: 'reject', reason }),
+        );
         return reply(ephemeral(`Rejected. ${manifestation(signature)}. The request and the finding card now show it.`));
       },
     },

@@ -4,7 +4,10 @@ import { relativeDay } from '../src/chat/views/vendor-lines.ts';
 import { isIsoDate, todayOf } from '../src/core/common/dates.ts';
 import { EVIDENCE_LABELS, type EvidenceType } from '../src/core/common/vocabulary.ts';
 import { recordEvidence } from '../src/core/evidence/record.ts';
+import { requirePermission } from '../src/core/roles/permissions.ts';
 import { findVendorByName } from '../src/core/vendors/lookup.ts';
+import { loadVendor } from '../src/core/vendors/patch.ts';
+import { inTransaction } from '../src/store/database.ts';
 import { badArguments, nameFrom, readOptions } from './support/args.ts';
 import { EVIDENCE_WORDS, evidenceWord } from './support/vocab.ts';
 
@@ -63,12 +66,16 @@ export const evidenceModule: CommandModule = {
     parse: parseEvidence,
     run: async (ctx, args: EvidenceArgs) => {
       const vendor = await findVendorByName(ctx.deps.db, args.vendor);
-      const { outcome } = await recordEvidence(ctx.deps, ctx.actor, {
-        vendorId: vendor.id,
-        type: args.type,
-        expiresOn: args.expiresOn,
-        issuedOn: args.issuedOn,
-        url: args.url,
+      const { outcome } = await inTransaction(ctx.deps.db, async (tx) => {
+        const { owner_id } = await loadVendor(tx, vendor.id);
+        await requirePermission(tx, ctx.actor, 'evidence.write', owner_id);
+        return recordEvidence(tx, ctx.deps, ctx.actor, {
+          vendorId: vendor.id,
+          type: args.type,
+          expiresOn: args.expiresOn,
+          issuedOn: args.issuedOn,
+          url: args.url,
+        });
       });
       const label = EVIDENCE_LABELS[args.type];
       const today = todayOf(ctx.deps);

@@ -21,6 +21,7 @@ import { refusal } from '../src/core/findings/text.ts';
 import { vendorOwnerOf } from '../src/core/findings/transition.ts';
 import { displayName } from '../src/core/roles/people.ts';
 import { requirePermission } from '../src/core/roles/permissions.ts';
+import { inTransaction } from '../src/store/database.ts';
 
 // The finding card's buttons and the forms they open. The core changes the finding and queues the
 // card edit and the thread line in the same transaction, so each handler only confirms to the person
@@ -59,7 +60,9 @@ const assignSubmit: FormHandler = {
     const principal = textValue(values, 'assignee');
     if (!principal) return { fieldErrors: { assignee: 'Pick the person who will work on it.' } };
     const name = (await displayName(ctx.deps.db, principal)) ?? principal;
-    const finding = await assign(ctx.deps, ctx.actor, findingIdFrom(state), { id: principal, name });
+    const finding = await inTransaction(ctx.deps.db, (tx) =>
+      assign(tx, ctx.deps, ctx.actor, findingIdFrom(state), { id: principal, name }),
+    );
     return confirm(`Assigned finding #${finding.id} to ${mention(principal, name)}. They have a direct message.`);
   },
 };
@@ -69,7 +72,9 @@ const escalateSubmit: FormHandler = {
   async submit(ctx, values, state) {
     const checked = checkEscalation(values, todayOf(ctx.deps));
     if (!checked.ok) return { fieldErrors: checked.fieldErrors };
-    const { request } = await requestEscalation(ctx.deps, ctx.actor, findingIdFrom(state), checked.input);
+    const { request } = await inTransaction(ctx.deps.db, (tx) =>
+      requestEscalation(tx, ctx.deps, ctx.actor, findingIdFrom(state), checked.input),
+    );
     return confirm(`Asked the approvers: ${requestSummary(request)}. The finding card shows it until someone decides.`);
   },
 };
@@ -79,7 +84,9 @@ const acceptSubmit: FormHandler = {
   async submit(ctx, values, state) {
     const checked = checkAcceptance(values, todayOf(ctx.deps));
     if (!checked.ok) return { fieldErrors: checked.fieldErrors };
-    const { request } = await requestRiskAcceptance(ctx.deps, ctx.actor, findingIdFrom(state), checked.input);
+    const { request } = await inTransaction(ctx.deps.db, (tx) =>
+      requestRiskAcceptance(tx, ctx.deps, ctx.actor, findingIdFrom(state), checked.input),
+    );
     return confirm(`Asked the approvers: ${requestSummary(request)}. The finding card shows it until someone decides.`);
   },
 };
@@ -89,7 +96,9 @@ const resolveSubmit: FormHandler = {
   async submit(ctx, values, state) {
     const note = textValue(values, 'note');
     if (!note) return { fieldErrors: { note: 'Say what was done: the note is kept with the finding.' } };
-    const finding = await resolve(ctx.deps, ctx.actor, findingIdFrom(state), { note });
+    const finding = await inTransaction(ctx.deps.db, (tx) =>
+      resolve(tx, ctx.deps, ctx.actor, findingIdFrom(state), { note }),
+    );
     return confirm(`Resolved finding #${finding.id}. The card and its thread show your note.`);
   },
 };
@@ -99,7 +108,9 @@ export const findingActions: CommandModule = {
     {
       action: 'finding.ack',
       async run(ctx, value) {
-        const finding = await acknowledge(ctx.deps, ctx.actor, findingIdFrom(value));
+        const finding = await inTransaction(ctx.deps.db, (tx) =>
+          acknowledge(tx, ctx.deps, ctx.actor, findingIdFrom(value)),
+        );
         return confirm(`Acknowledged finding #${finding.id}. The card now shows it for everyone.`);
       },
     },

@@ -1,8 +1,10 @@
 import { type CommandModule, reply } from '../src/chat/command.ts';
 import { ephemeral, mention } from '../src/chat/reply.ts';
 import { displayName } from '../src/core/roles/people.ts';
+import { requirePermission } from '../src/core/roles/permissions.ts';
 import { setOwner } from '../src/core/vendors/admin.ts';
 import { findVendorByName } from '../src/core/vendors/lookup.ts';
+import { inTransaction } from '../src/store/database.ts';
 import { badArguments, joinOptionWords, nameFrom, personToken } from './support/args.ts';
 
 // `/vendor owner Acme @dana`: who answers reassessments and evidence reminders for a vendor.
@@ -33,7 +35,10 @@ export const ownerModule: CommandModule = {
     run: async (ctx, args: OwnerArgs) => {
       const vendor = await findVendorByName(ctx.deps.db, args.vendor);
       const ownerId = args.owner?.id ?? null;
-      const { changed } = await setOwner(ctx.deps, ctx.actor, { vendorId: vendor.id, ownerId });
+      const { changed } = await inTransaction(ctx.deps.db, async (tx) => {
+        await requirePermission(tx, ctx.actor, 'vendor.write');
+        return setOwner(tx, ctx.deps, ctx.actor, { vendorId: vendor.id, ownerId });
+      });
       if (args.owner === null) {
         return reply(ephemeral(changed ? `${vendor.name} has no owner now.` : `${vendor.name} already had no owner.`));
       }

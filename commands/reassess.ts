@@ -19,6 +19,7 @@ import { getPosture } from '../src/core/posture/posture.ts';
 import { displayName } from '../src/core/roles/people.ts';
 import { requirePermission } from '../src/core/roles/permissions.ts';
 import { findVendorByName } from '../src/core/vendors/lookup.ts';
+import { inTransaction } from '../src/store/database.ts';
 
 // Reassessments in chat: anyone allowed asks for one now, the owner answers it from the button in
 // their DM, a closed form keeps a draft, and submitting scores it, opens findings for failed controls
@@ -48,7 +49,9 @@ const reassessCommand: Command<string> = {
   },
   async run(ctx, name) {
     const vendor = await findVendorByName(ctx.deps.db, name);
-    const { assessment, created } = await requestReassessment(ctx.deps, ctx.actor, vendor.id);
+    const { assessment, created } = await inTransaction(ctx.deps.db, (tx) =>
+      requestReassessment(tx, ctx.deps, ctx.actor, vendor.id),
+    );
     const detail = await getAssessment(ctx.deps.db, assessment.id, ctx.deps);
     const owner = vendor.owner_id ? person(vendor.owner_id, await displayName(ctx.deps.db, vendor.owner_id)) : null;
     const progress = progressOf(detail);
@@ -67,10 +70,8 @@ const reassessCommand: Command<string> = {
 /** The assessment a Start button names: an open one by id, or the vendor's (requested now if none is open). */
 async function assessmentFor(ctx: ChatContext, value: string): Promise<number> {
   if (!value.startsWith('vendor:')) return idFrom(value, 'button');
-  const { assessment } = await requestReassessment(
-    ctx.deps,
-    ctx.actor,
-    idFrom(value.slice('vendor:'.length), 'button'),
+  const { assessment } = await inTransaction(ctx.deps.db, (tx) =>
+    requestReassessment(tx, ctx.deps, ctx.actor, idFrom(value.slice('vendor:'.length), 'button')),
   );
   return assessment.id;
 }
@@ -96,7 +97,9 @@ export const reassess: CommandModule = {
         const given = answersFrom(values, detail.controls);
         const missing = unansweredErrors(detail.controls, detail.answers, given);
         if (Object.keys(missing).length > 0) return { fieldErrors: missing };
-        const result = await submit(ctx.deps, ctx.actor, detail.assessment.id, given);
+        const result = await inTransaction(ctx.deps.db, (tx) =>
+          submit(tx, ctx.deps, ctx.actor, detail.assessment.id, given),
+        );
         const posture = await getPosture(ctx.deps.db, ctx.deps, detail.vendor.id, todayOf(ctx.deps));
         return reply(
           submittedReply({
@@ -122,7 +125,7 @@ export const reassess: CommandModule = {
           return saved?.answer !== given.answer || (saved.comment ?? null) !== (given.comment ?? null);
         });
         if (changed.length === 0 || detail.assessment.status === 'submitted') return;
-        await saveDraft(ctx.deps, ctx.actor, id, Object.fromEntries(changed));
+        await inTransaction(ctx.deps.db, (tx) => saveDraft(tx, ctx.deps, ctx.actor, id, Object.fromEntries(changed)));
       },
     },
   ],

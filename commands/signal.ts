@@ -3,9 +3,11 @@ import { ephemeral } from '../src/chat/reply.ts';
 import { sha256 } from '../src/core/common/canonical.ts';
 import { todayOf } from '../src/core/common/dates.ts';
 import { isOneOf, SEVERITIES, type Severity, type SignalKind } from '../src/core/common/vocabulary.ts';
+import { requirePermission } from '../src/core/roles/permissions.ts';
 import { RATINGS } from '../src/core/signals/findings.ts';
 import { recordSignal } from '../src/core/signals/record.ts';
 import { findVendorByName } from '../src/core/vendors/lookup.ts';
+import { inTransaction } from '../src/store/database.ts';
 import { badArguments, nameFrom, readOptions } from './support/args.ts';
 import { SIGNAL_WORDS, severityWord, signalKindWord } from './support/vocab.ts';
 
@@ -68,15 +70,18 @@ export const signalModule: CommandModule = {
     parse: parseSignal,
     run: async (ctx, args: SignalArgs) => {
       const vendor = await findVendorByName(ctx.deps.db, args.vendor);
-      const result = await recordSignal(ctx.deps, ctx.actor, {
-        vendorId: vendor.id,
-        source: CHAT_SIGNAL_SOURCE,
-        externalId: chatSignalId(todayOf(ctx.deps), vendor.id, args),
-        kind: args.kind,
-        severity: args.severity,
-        summary: args.summary,
-        details: args.rating ? { rating: args.rating, reportedBy: ctx.actor.name } : { reportedBy: ctx.actor.name },
-        observedAt: ctx.deps.clock.now().toISOString(),
+      const result = await inTransaction(ctx.deps.db, async (tx) => {
+        await requirePermission(tx, ctx.actor, 'signal.write');
+        return recordSignal(tx, ctx.deps, ctx.actor, {
+          vendorId: vendor.id,
+          source: CHAT_SIGNAL_SOURCE,
+          externalId: chatSignalId(todayOf(ctx.deps), vendor.id, args),
+          kind: args.kind,
+          severity: args.severity,
+          summary: args.summary,
+          details: args.rating ? { rating: args.rating, reportedBy: ctx.actor.name } : { reportedBy: ctx.actor.name },
+          observedAt: ctx.deps.clock.now().toISOString(),
+        });
       });
       if (result.duplicate) {
         return reply(ephemeral(`That was already recorded today as signal #${result.signal.id}; nothing changed.`));

@@ -11,9 +11,11 @@ import {
   TEAMS_PER_TENANT,
 } from './limits.ts';
 
-// Bottleneck paces calls in memory; it is never the queue. The outbox table is the queue, the relay
-// is the only retry layer, and nothing here retries, expires jobs or clusters: a job handed to a
-// pacer runs exactly once, when the limits allow, and its result or error goes back to the caller.
+// Bottleneck paces calls; it is never the queue. The outbox table is the queue, the relay is the only
+// retry layer, and nothing here retries or expires jobs: a job handed to a pacer runs exactly once,
+// when the limits allow, and its result or error goes back to the caller. Alone, a process paces in
+// memory. Replicas share their limiters' state through Redis (bottleneck's own clustering), so N
+// bots together keep each channel within one channel's limit rather than N times it.
 
 export interface Pacer {
   /** Runs `call` when the limits for `method` towards `key` (a channel or conversation) allow it. */
@@ -22,8 +24,25 @@ export interface Pacer {
   stop(): Promise<void>;
 }
 
-function settings(pacing: Pacing): Bottleneck.ConstructorOptions {
-  const options: Bottleneck.ConstructorOptions = {};
+/** Where replicas keep their shared limiter state; each limiter's id starts with `prefix`. */
+export interface SharedPacing {
+  connection: Bottleneck.IORedisConnection;
+  prefix: string;
+}
+
+/** One Redis connection for all of a process's limiters. */
+export function connectSharedPacing(redisUrl: string, prefix = 'vendor-risk'): SharedPacing {
+  return { connection: new Bottleneck.IORedisConnection({ clientOptions: redisUrl }), prefix };
+}
+
+/** Clustering options for a limiter named `id`, when limiters are shared. */
+function clustered(id: string, shared: SharedPacing | undefined): Bottleneck.ConstructorOptions {
+  if (!shared) return {};
+  return { id: `${shared.prefix}:${id}`, datastore: 'ioredis', connection: shared.connection, clearDatastore: false };
+}
+
+function settings(pacing: Pacing, id: string, shared?: SharedPacing): Bottleneck.ConstructorOptions {
+  const options: Bottleneck.ConstructorOptions = clustered(id, shared);
   if (pacing.minTimeMs) Object.assign(options, { maxConcurrent: 1, minTime: pacing.minTimeMs });
   if (pacing.bucket) {
     Object.assign(options, {
@@ -42,8 +61,11 @@ const MINUTE = 60_000;
  * A limiter per key, forgotten after `idleMs` without calls. Forgetting restarts a bucket full, which is
  * only safe once a whole window has passed, so `idleMs` is never shorter than the limit's window.
  */
-function groupFor(limit: PacedLimit, idleMs = 5 * MINUTE): Bottleneck.Group {
-  const group = new Bottleneck.Group({ ...settings(limit.pacing), timeout: Math.max(idleMs, limit.limit.windowMs) });
+function groupFor(limit: PacedLimit, id: string, shared?: SharedPacing, idleMs = 5 * MINUTE): Bottleneck.Group {
+  const group = new Bottleneck.Group({
+    ...settings(limit.pacing, id, shared),
+    timeout: Math.max(idleMs, limit.limit.windowMs),
+  });
   group.on('error', () => {
     // Job errors reach the caller through schedule(); nothing else is emitted without listeners of ours.
   });
@@ -51,9 +73,10 @@ function groupFor(limit: PacedLimit, idleMs = 5 * MINUTE): Bottleneck.Group {
 }
 
 /** Waits for queued calls to run, then clears the limiters' timers. */
-async function stopAll(limiters: Bottleneck[]): Promise<void> {
+async function stopAll(limiters: Bottleneck[], shared?: SharedPacing): Promise<void> {
   await Promise.all(limiters.map((l) => l.stop({ dropWaitingJobs: false })));
-  await Promise.all(limiters.map((l) => l.disconnect()));
+  // A shared connection outlives its limiters: whoever opened it closes it.
+  if (!shared) await Promise.all(limiters.map((l) => l.disconnect()));
 }
 
 export interface SlackPacingOptions {
@@ -61,17 +84,20 @@ export interface SlackPacingOptions {
   postsPerSecondPerChannel?: number;
   /** Tier limits per method; defaults to Slack's. */
   tiers?: Record<SlackTier, PacedLimit>;
+  /** Share the limits with other replicas through Redis; without it, this process paces alone. */
+  shared?: SharedPacing;
 }
 
 /** chat.postMessage per channel, every other method by its tier for the whole workspace. */
 export function createSlackPacer(options: SlackPacingOptions = {}): Pacer {
-  const perChannel = groupFor(slackPostPerChannel(options.postsPerSecondPerChannel ?? 1));
+  const { shared } = options;
+  const perChannel = groupFor(slackPostPerChannel(options.postsPerSecondPerChannel ?? 1), 'slack-post', shared);
   const tiers = options.tiers ?? SLACK_TIERS;
   const byTier = new Map<SlackTier, Bottleneck>();
   const tierLimiter = (tier: SlackTier): Bottleneck => {
     let limiter = byTier.get(tier);
     if (!limiter) {
-      limiter = new Bottleneck(settings(tiers[tier].pacing));
+      limiter = new Bottleneck(settings(tiers[tier].pacing, `slack-tier-${tier}`, shared));
       byTier.set(tier, limiter);
     }
     return limiter;
@@ -85,7 +111,7 @@ export function createSlackPacer(options: SlackPacingOptions = {}): Pacer {
       return limiter.schedule(call);
     },
     async stop() {
-      await stopAll([...byTier.values(), ...perChannel.limiters().map((l) => l.limiter)]);
+      await stopAll([...byTier.values(), ...perChannel.limiters().map((l) => l.limiter)], shared);
     },
   };
 }
@@ -96,11 +122,12 @@ export function createSlackPacer(options: SlackPacingOptions = {}): Pacer {
  * Each limiter in the chain outlives the one before it when idle, so a limiter is never chained to
  * one its group has already forgotten (a forgotten limiter stops refilling).
  */
-export function createTeamsPacer(): Pacer {
-  const tenant = new Bottleneck(settings(TEAMS_PER_TENANT.pacing));
-  const hourly = groupFor(TEAMS_PER_CONVERSATION.hour, 120 * MINUTE);
-  const halfMinute = groupFor(TEAMS_PER_CONVERSATION.halfMinute, 20 * MINUTE);
-  const spacing = groupFor(TEAMS_PER_CONVERSATION.twoSeconds, 5 * MINUTE);
+export function createTeamsPacer(options: { shared?: SharedPacing } = {}): Pacer {
+  const { shared } = options;
+  const tenant = new Bottleneck(settings(TEAMS_PER_TENANT.pacing, 'teams-tenant', shared));
+  const hourly = groupFor(TEAMS_PER_CONVERSATION.hour, 'teams-hour', shared, 120 * MINUTE);
+  const halfMinute = groupFor(TEAMS_PER_CONVERSATION.halfMinute, 'teams-half-minute', shared, 20 * MINUTE);
+  const spacing = groupFor(TEAMS_PER_CONVERSATION.twoSeconds, 'teams-spacing', shared, 5 * MINUTE);
   hourly.on('created', (limiter: Bottleneck) => limiter.chain(tenant));
   halfMinute.on('created', (limiter: Bottleneck, key: string) => limiter.chain(hourly.key(key)));
   spacing.on('created', (limiter: Bottleneck, key: string) => limiter.chain(halfMinute.key(key)));
@@ -110,8 +137,12 @@ export function createTeamsPacer(): Pacer {
     },
     async stop() {
       // Head of the chain first: a stopping limiter sends a last marker job down its chain.
-      for (const group of [spacing, halfMinute, hourly]) await stopAll(group.limiters().map((l) => l.limiter));
-      await stopAll([tenant]);
+      for (const group of [spacing, halfMinute, hourly])
+        await stopAll(
+          group.limiters().map((l) => l.limiter),
+          shared,
+        );
+      await stopAll([tenant], shared);
     },
   };
 }

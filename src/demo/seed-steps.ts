@@ -1,18 +1,18 @@
-import { decideIn } from '../core/approvals/decide.ts';
-import { requestEscalationIn } from '../core/approvals/request.ts';
+import { decide } from '../core/approvals/decide.ts';
+import { requestEscalation } from '../core/approvals/request.ts';
 import { questionnaireOf } from '../core/assessments/questionnaire.ts';
-import { requestReassessmentIn } from '../core/assessments/request.ts';
-import { submitIn } from '../core/assessments/submit.ts';
+import { requestReassessment } from '../core/assessments/request.ts';
+import { submit } from '../core/assessments/submit.ts';
 import { type Actor, SYSTEM_ACTOR } from '../core/common/actor.ts';
 import { addDaysIso, todayOf } from '../core/common/dates.ts';
 import type { CoreDeps } from '../core/common/deps.ts';
-import { recordEvidenceIn } from '../core/evidence/record.ts';
-import { acknowledgeIn, assignIn, openFinding, resolveIn } from '../core/findings/actions.ts';
-import { recordPostureSnapshotIn } from '../core/posture/drift.ts';
-import { recordSignalIn } from '../core/signals/record.ts';
-import { markReviewedIn } from '../core/vendors/admin.ts';
-import { addAssetIn } from '../core/vendors/assets.ts';
-import { createVendorIn } from '../core/vendors/create-update.ts';
+import { recordEvidence } from '../core/evidence/record.ts';
+import { acknowledge, assign, openFinding, resolve } from '../core/findings/actions.ts';
+import { recordPostureSnapshot } from '../core/posture/drift.ts';
+import { recordSignal } from '../core/signals/record.ts';
+import { markReviewed } from '../core/vendors/admin.ts';
+import { addAsset } from '../core/vendors/assets.ts';
+import { createVendor } from '../core/vendors/create-update.ts';
 import type { Tx } from '../store/database.ts';
 import type { DemoVendor } from './portfolio.ts';
 import type { Step } from './timeline.ts';
@@ -50,8 +50,8 @@ function vendorId(ctx: SeedContext, vendor: DemoVendor): number {
   return id;
 }
 
-async function createVendor(ctx: SeedContext, vendor: DemoVendor, withLastReview: boolean): Promise<void> {
-  const row = await createVendorIn(ctx.tx, ctx.deps, ctx.analyst, {
+async function seedVendor(ctx: SeedContext, vendor: DemoVendor, withLastReview: boolean): Promise<void> {
+  const row = await createVendor(ctx.tx, ctx.deps, ctx.analyst, {
     name: vendor.name,
     services: vendor.services,
     dataTypes: vendor.data,
@@ -65,7 +65,7 @@ async function createVendor(ctx: SeedContext, vendor: DemoVendor, withLastReview
     tierOverride: vendor.tier ?? null,
   });
   ctx.vendorIds.set(vendor.name, row.id);
-  for (const value of vendor.assets) await addAssetIn(ctx.tx, ctx.deps, ctx.analyst, { vendorId: row.id, value });
+  for (const value of vendor.assets) await addAsset(ctx.tx, ctx.deps, ctx.analyst, { vendorId: row.id, value });
 }
 
 async function findingStep(ctx: SeedContext, step: Extract<Step, { kind: 'finding' }>): Promise<void> {
@@ -88,14 +88,14 @@ async function findingStep(ctx: SeedContext, step: Extract<Step, { kind: 'findin
   if (id === undefined) throw new Error(`finding ${key} was not opened first`);
   switch (step.step) {
     case 'acknowledge':
-      await acknowledgeIn(ctx.tx, ctx.deps, owner, id);
+      await acknowledge(ctx.tx, ctx.deps, owner, id);
       return;
     case 'assign':
-      await assignIn(ctx.tx, ctx.deps, ctx.analyst, id, person(ctx, finding.assignee ?? vendor.owner));
+      await assign(ctx.tx, ctx.deps, ctx.analyst, id, person(ctx, finding.assignee ?? vendor.owner));
       return;
     case 'request': {
       const accept = finding.state === 'risk_accepted';
-      const { request } = await requestEscalationIn(ctx.tx, ctx.deps, ctx.analyst, id, {
+      const { request } = await requestEscalation(ctx.tx, ctx.deps, ctx.analyst, id, {
         requestedAction: accept ? 'accept_risk' : (finding.action ?? 'remediation_deadline'),
         reason: finding.reason ?? '',
         actionUntil: finding.until === undefined ? null : dateOf(ctx, finding.until),
@@ -106,11 +106,11 @@ async function findingStep(ctx: SeedContext, step: Extract<Step, { kind: 'findin
     case 'approve': {
       const requestId = ctx.requestIds.get(key);
       if (requestId === undefined) throw new Error(`finding ${key} has no request to approve`);
-      await decideIn(ctx.tx, ctx.deps, ctx.approver, requestId, { decision: 'approve' });
+      await decide(ctx.tx, ctx.deps, ctx.approver, requestId, { decision: 'approve' });
       return;
     }
     case 'resolve':
-      await resolveIn(ctx.tx, ctx.deps, owner, id, { note: finding.resolution ?? '' });
+      await resolve(ctx.tx, ctx.deps, owner, id, { note: finding.resolution ?? '' });
       return;
   }
 }
@@ -126,16 +126,16 @@ function answersFor(ctx: SeedContext, vendor: DemoVendor) {
 export async function runStep(ctx: SeedContext, step: Step): Promise<void> {
   switch (step.kind) {
     case 'vendor':
-      return createVendor(ctx, step.vendor, step.withLastReview);
+      return seedVendor(ctx, step.vendor, step.withLastReview);
     case 'reviewed':
-      await markReviewedIn(ctx.tx, ctx.deps, ctx.analyst, {
+      await markReviewed(ctx.tx, ctx.deps, ctx.analyst, {
         vendorId: vendorId(ctx, step.vendor),
         reviewedOn: dateOf(ctx, step.day),
       });
       return;
     case 'evidence': {
       const e = step.vendor.evidence[step.index]!;
-      await recordEvidenceIn(ctx.tx, ctx.deps, person(ctx, step.vendor.owner), {
+      await recordEvidence(ctx.tx, ctx.deps, person(ctx, step.vendor.owner), {
         vendorId: vendorId(ctx, step.vendor),
         type: e.type,
         issuedOn: dateOf(ctx, e.issued),
@@ -146,7 +146,7 @@ export async function runStep(ctx: SeedContext, step: Step): Promise<void> {
     }
     case 'assessment_request': {
       const id = vendorId(ctx, step.vendor);
-      const { assessment } = await requestReassessmentIn(ctx.tx, ctx.deps, ctx.analyst, id);
+      const { assessment } = await requestReassessment(ctx.tx, ctx.deps, ctx.analyst, id);
       ctx.assessmentIds.set(step.vendor.name, assessment.id);
       return;
     }
@@ -154,14 +154,14 @@ export async function runStep(ctx: SeedContext, step: Step): Promise<void> {
       const assessmentId = ctx.assessmentIds.get(step.vendor.name);
       if (assessmentId === undefined) throw new Error(`${step.vendor.name} has no reassessment to submit`);
       const owner = person(ctx, step.vendor.owner);
-      await submitIn(ctx.tx, ctx.deps, owner, assessmentId, answersFor(ctx, step.vendor));
+      await submit(ctx.tx, ctx.deps, owner, assessmentId, answersFor(ctx, step.vendor));
       return;
     }
     case 'signal': {
       const { observed: _day, ...signal } = step.vendor.signals[step.index]!;
       // The scanner saw it a little before the webhook delivered it.
       const observedAt = new Date(ctx.deps.clock.now().getTime() - 20 * 60_000).toISOString();
-      await recordSignalIn(ctx.tx, ctx.deps, SYSTEM_ACTOR, {
+      await recordSignal(ctx.tx, ctx.deps, SYSTEM_ACTOR, {
         ...signal,
         vendorId: vendorId(ctx, step.vendor),
         observedAt,
@@ -178,7 +178,7 @@ export async function runStep(ctx: SeedContext, step: Step): Promise<void> {
         .orderBy('id')
         .execute();
       for (const { id } of inService) {
-        await recordPostureSnapshotIn(ctx.tx, ctx.deps, SYSTEM_ACTOR, id, todayOf(ctx.deps));
+        await recordPostureSnapshot(ctx.tx, ctx.deps, SYSTEM_ACTOR, id, todayOf(ctx.deps));
       }
       return;
     }

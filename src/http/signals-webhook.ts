@@ -8,7 +8,7 @@ import type { CoreDeps } from '../core/common/deps.ts';
 import { isUserError } from '../core/common/errors.ts';
 import { SEVERITIES, SIGNAL_KINDS } from '../core/common/vocabulary.ts';
 import { claimReceipt } from '../core/messaging/inbound-receipts.ts';
-import { recordSignalIn, type SignalResult } from '../core/signals/record.ts';
+import { recordSignal, type SignalResult } from '../core/signals/record.ts';
 import { findVendorByName, getVendor } from '../core/vendors/lookup.ts';
 import { inTransaction, type Tx } from '../store/database.ts';
 
@@ -187,7 +187,7 @@ export function signalsWebhook(deps: CoreDeps, options: SignalsWebhookOptions): 
         for (const [i, { vendor: _name, vendorId: _id, ...s }] of signals.entries()) {
           const observedAt = s.observedAt ?? deps.clock.now().toISOString();
           out.push(
-            await recordSignalIn(tx, deps, sourceActor(s.source), { ...s, vendorId: vendorIds[i] ?? 0, observedAt }),
+            await recordSignal(tx, deps, sourceActor(s.source), { ...s, vendorId: vendorIds[i] ?? 0, observedAt }),
           );
         }
         return out;

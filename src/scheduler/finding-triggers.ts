@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
-import { escalateSlaBreachIn } from '../core/approvals/auto-escalate.ts';
+import { escalateSlaBreach } from '../core/approvals/auto-escalate.ts';
 import { addDaysIso } from '../core/common/dates.ts';
-import { reopenExpiredAcceptanceIn } from '../core/findings/actions.ts';
+import { reopenExpiredAcceptance } from '../core/findings/actions.ts';
 import { expiredAcceptances } from '../core/findings/queries.ts';
 import { slaReminderOn } from '../core/policy/cadence.ts';
 import { enqueueAll, type Firing, fire, ownerOrRouting, type SweepContext } from './firing.ts';
@@ -102,7 +102,7 @@ export async function runSlaBreachTrigger(ctx: SweepContext): Promise<void> {
       late: dayAfter(finding.sla_due_on) < ctx.today,
     };
     await fire(ctx, firing, async () => {
-      const result = await escalateSlaBreachIn(ctx.tx, ctx.deps, finding);
+      const result = await escalateSlaBreach(ctx.tx, ctx.deps, finding);
       return { requestId: result?.request.id ?? null };
     });
   }
@@ -122,7 +122,7 @@ export async function runAcceptanceExpiryTrigger(ctx: SweepContext): Promise<voi
   );
   for (const item of expired) {
     await fire(ctx, item, async () => {
-      const reopened = await reopenExpiredAcceptanceIn(ctx.tx, ctx.deps, item.findingId);
+      const reopened = await reopenExpiredAcceptance(ctx.tx, ctx.deps, item.findingId);
       return { reopened: reopened !== null, reason: reopened?.reopened_reason ?? null };
     });
   }

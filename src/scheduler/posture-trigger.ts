@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { SYSTEM_ACTOR } from '../core/common/actor.ts';
 import { addDaysIso } from '../core/common/dates.ts';
 import { ACTIVE_STATES } from '../core/findings/states.ts';
-import { DRIFT_SOURCE, detectDrift, recordPostureSnapshotIn } from '../core/posture/drift.ts';
+import { DRIFT_SOURCE, detectDrift, recordPostureSnapshot } from '../core/posture/drift.ts';
 import type { DbOrTx, Tx } from '../store/database.ts';
 import type { SweepContext } from './firing.ts';
 import { type ScoredVendor, scorePendingVendors } from './posture-batch.ts';
@@ -77,7 +77,7 @@ export async function runPostureTrigger(ctx: SweepContext): Promise<PostureOutco
   for (const s of throughCore) {
     await sql`savepoint sweep_item`.execute(tx);
     try {
-      const result = await recordPostureSnapshotIn(tx, deps, SYSTEM_ACTOR, s.vendorId, today);
+      const result = await recordPostureSnapshot(tx, deps, SYSTEM_ACTOR, s.vendorId, today);
       if (result.finding) drifted.push(s.vendorId);
       await sql`release savepoint sweep_item`.execute(tx);
     } catch (error) {

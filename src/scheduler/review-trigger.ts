@@ -1,4 +1,4 @@
-import { escalateOverdueReviewIn } from '../core/approvals/auto-escalate.ts';
+import { escalateOverdueReview } from '../core/approvals/auto-escalate.ts';
 import { addDaysIso } from '../core/common/dates.ts';
 import { latestReviewSlot, reviewEscalationDue } from '../core/policy/cadence.ts';
 import { enqueueAll, type Firing, fire, ownerOrRouting, type SweepContext, unfiredKeys } from './firing.ts';
@@ -71,7 +71,7 @@ export async function runReviewTrigger(ctx: SweepContext): Promise<void> {
     if (!open.has(plan.key)) continue;
     await fire(ctx, plan, async () => {
       if (plan.kind === 'escalation') {
-        const { finding, escalation } = await escalateOverdueReviewIn(ctx.tx, ctx.deps, plan.vendor, plan.dueOn);
+        const { finding, escalation } = await escalateOverdueReview(ctx.tx, ctx.deps, plan.vendor, plan.dueOn);
         return { findingId: finding.id, requestId: escalation?.request.id ?? null };
       }
       return enqueueAll(ctx, plan, await ownerOrRouting(ctx, plan.vendor), {

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, type Transaction } from 'kysely';
+import { Kysely, PostgresAdapter, sql, type Transaction } from 'kysely';
 import { ImmediateSqliteDialect } from './immediate-sqlite-dialect.ts';
 import { withStatementCache } from './statement-cache.ts';
 import type { Database } from './tables.ts';
@@ -53,7 +53,21 @@ async function openPostgres(url: string): Promise<Store> {
   return { db, dialect: 'postgres', file: null, close: () => db.destroy() };
 }
 
-/** Runs `work` in one write transaction; on SQLite it holds the write lock from the first statement. */
+/** Any fixed number: the cluster-wide lock every write transaction takes on PostgreSQL. */
+const WRITE_LOCK_KEY = 0x76_72_69_73; // "vris"
+
+/**
+ * Runs `work` in one write transaction that holds the store's write lock from its first statement.
+ * SQLite: BEGIN IMMEDIATE (see ImmediateSqliteDialect). PostgreSQL: a transaction-scoped advisory
+ * lock, the same rule across every replica: writers take turns, so the audit chain's head, a
+ * finding's version and a trigger's slot are read and advanced by one writer at a time, and a
+ * conflicting click waits and then sees the first one's result instead of failing on a
+ * serialization error. Readers never take it.
+ */
 export function inTransaction<T>(db: Db, work: (tx: Tx) => Promise<T>): Promise<T> {
-  return db.transaction().execute(work);
+  if (!(db.getExecutor().adapter instanceof PostgresAdapter)) return db.transaction().execute(work);
+  return db.transaction().execute(async (tx) => {
+    await sql`select pg_advisory_xact_lock(${WRITE_LOCK_KEY})`.execute(tx);
+    return work(tx);
+  });
 }

@@ -8,6 +8,7 @@ import { createVendor } from '../../src/core/vendors/create-update.ts';
 import { secretKey, signPayload } from '../../src/http/signals-webhook.ts';
 import { type RunningBot, startBot } from '../../src/main.ts';
 import { type SlackWebApi, startSlackWebApi } from '../../src/playground/slack-web-api.ts';
+import { inTransaction } from '../../src/store/database.ts';
 import { deliver, slashCommand, startResponseUrlCatcher } from '../support/slack-requests.ts';
 
 // The whole bot as `npm start` builds it (config -> store -> adapters -> relay -> scheduler -> HTTP),
@@ -41,14 +42,17 @@ describe('the bot, composed by main', () => {
       SIGNALS_WEBHOOK_SECRET: WEBHOOK_SECRET,
     });
     bot = await startBot(config, { host: '127.0.0.1', log: pino({ level: 'silent' }) });
-    await createVendor(
-      bot.deps,
-      { id: 'slack:UADMIN', name: 'Jordan Blake' },
-      {
-        name: 'Northstar Trials Network',
-        dataTypes: ['PHI'],
-        criticality: 'high',
-      },
+    await inTransaction(bot.deps.db, (tx) =>
+      createVendor(
+        tx,
+        bot.deps,
+        { id: 'slack:UADMIN', name: 'Jordan Blake' },
+        {
+          name: 'Northstar Trials Network',
+          dataTypes: ['PHI'],
+          criticality: 'high',
+        },
+      ),
     );
   });
 

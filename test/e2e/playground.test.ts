@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
@@ -6,26 +6,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/log.ts';
 import { type RunningPlayground, startPlayground } from '../../src/playground/start.ts';
+import { chromiumLaunch } from '../support/chromium.ts';
 
 // The playground as a person uses it, in headless Chromium: every step goes through the page, the page
 // through signed requests to the real bot, and the bot's answers through the Slack stand-in back to the
 // page. Nothing is read from the database: what is asserted is what is on the screen.
 
 const ARTIFACTS = new URL('../artifacts/', import.meta.url).pathname;
-const CANDIDATES = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'];
 const WAIT = 30_000;
-
-/** The browser, or a loud failure: this test never skips. */
-function chromiumPath(): string {
-  const found = CANDIDATES.find((p): p is string => Boolean(p && existsSync(p)));
-  if (!found) {
-    throw new Error(
-      'Chromium is not installed, so the playground browser test cannot run. Install Debian\'s "chromium" ' +
-        'package (apt-get install chromium) or set CHROMIUM_PATH.',
-    );
-  }
-  return found;
-}
 
 let dir: string;
 let playground: RunningPlayground;
@@ -33,12 +21,12 @@ let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
-  const executablePath = chromiumPath();
+  const launch = await chromiumLaunch();
   mkdirSync(ARTIFACTS, { recursive: true });
   dir = mkdtempSync(join(tmpdir(), 'vendor-risk-playground-'));
   const config = loadConfig({ PORT: '0', LOG_LEVEL: 'silent' });
   playground = await startPlayground(config, { databaseFile: join(dir, 'playground.db'), log: createLogger('silent') });
-  browser = await chromium.launch({ executablePath, args: ['--no-sandbox'] });
+  browser = await chromium.launch(launch);
   page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   page.setDefaultTimeout(WAIT);
   await page.goto(playground.url);

@@ -1,6 +1,6 @@
 import SqliteDatabase from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { escalateOverdueReviewIn, escalateSlaBreachIn } from '../../src/core/approvals/auto-escalate.ts';
+import { escalateOverdueReview, escalateSlaBreach } from '../../src/core/approvals/auto-escalate.ts';
 import { decide } from '../../src/core/approvals/decide.ts';
 import { getApprovalRequest, pendingApprovalsFor } from '../../src/core/approvals/queries.ts';
 import { requestEscalation, requestRiskAcceptance } from '../../src/core/approvals/request.ts';
@@ -36,36 +36,47 @@ describe('approvals and signatures', () => {
   it('accepts a risk until a date, then reopens the finding the day after with a fresh SLA', async () => {
     const opened = await openTestFinding(store, vendorId);
     await expect(
-      requestRiskAcceptance(store.deps, olive, opened.id, { reason: 'Compensating WAF rule', until: '2026-06-01' }),
+      inTransaction(store.deps.db, (tx) =>
+        requestRiskAcceptance(tx, store.deps, olive, opened.id, {
+          reason: 'Compensating WAF rule',
+          until: '2026-06-01',
+        }),
+      ),
     ).rejects.toThrow('The date must be after today (2026-06-01), not 2026-06-01.');
     await expect(
-      requestEscalation(store.deps, olive, opened.id, { requestedAction: 'accept_risk', reason: 'WAF' }),
+      inTransaction(store.deps.db, (tx) =>
+        requestEscalation(tx, store.deps, olive, opened.id, { requestedAction: 'accept_risk', reason: 'WAF' }),
+      ),
     ).rejects.toThrow(/needs an expiry date/);
-    const { request } = await requestRiskAcceptance(store.deps, olive, opened.id, {
-      reason: 'Compensating WAF rule',
-      until: '2026-06-30',
-    });
+    const { request } = await inTransaction(store.deps.db, (tx) =>
+      requestRiskAcceptance(tx, store.deps, olive, opened.id, {
+        reason: 'Compensating WAF rule',
+        until: '2026-06-30',
+      }),
+    );
     expect(request).toMatchObject({
       kind: 'risk_acceptance',
       requested_action: 'accept_risk',
       action_until: '2026-06-30',
     });
-    const { finding } = await decide(store.deps, quinn, request.id, { decision: 'approve', reason: 'WAF verified' });
+    const { finding } = await inTransaction(store.deps.db, (tx) =>
+      decide(tx, store.deps, quinn, request.id, { decision: 'approve', reason: 'WAF verified' }),
+    );
     expect(finding).toMatchObject({ state: 'risk_accepted', accepted_until: '2026-06-30' });
 
     store.clock.set('2026-06-30T12:00:00.000Z');
     expect(await expiredAcceptances(store.db, '2026-06-30')).toEqual([]);
-    expect(await reopenExpiredAcceptance(store.deps, opened.id)).toBeNull();
+    expect(await inTransaction(store.deps.db, (tx) => reopenExpiredAcceptance(tx, store.deps, opened.id))).toBeNull();
 
     store.clock.set('2026-07-01T08:00:00.000Z');
     expect((await expiredAcceptances(store.db, '2026-07-01')).map((f) => f.id)).toEqual([opened.id]);
-    const reopened = await reopenExpiredAcceptance(store.deps, opened.id);
+    const reopened = await inTransaction(store.deps.db, (tx) => reopenExpiredAcceptance(tx, store.deps, opened.id));
     expect(reopened).toMatchObject({
       state: 'open',
       reopened_reason: 'Risk acceptance expired on 2026-06-30',
       sla_due_on: '2026-07-31',
     });
-    expect(await reopenExpiredAcceptance(store.deps, opened.id)).toBeNull();
+    expect(await inTransaction(store.deps.db, (tx) => reopenExpiredAcceptance(tx, store.deps, opened.id))).toBeNull();
     const trail = await auditTrail(store.db, 'finding', opened.id);
     expect(trail.at(-1)).toMatchObject({ action: 'finding.reopen', actor_id: 'system' });
     expect(historyTexts(await outbox(store)).at(-1)).toBe('Reopened: Risk acceptance expired on 2026-06-30');
@@ -73,15 +84,19 @@ describe('approvals and signatures', () => {
 
   it('binds the signature to the decided record: verification fails once the row is altered', async () => {
     const opened = await openTestFinding(store, vendorId);
-    const { request } = await requestEscalation(store.deps, dana, opened.id, {
-      requestedAction: 'suspend_access',
-      reason: 'Exposed datastore',
-    });
+    const { request } = await inTransaction(store.deps.db, (tx) =>
+      requestEscalation(tx, store.deps, dana, opened.id, {
+        requestedAction: 'suspend_access',
+        reason: 'Exposed datastore',
+      }),
+    );
     store.clock.advance(5 * 60_000);
-    const { signature, request: decided } = await decide(store.deps, pat, request.id, {
-      decision: 'approve',
-      reason: 'Confirmed with the vendor',
-    });
+    const { signature, request: decided } = await inTransaction(store.deps.db, (tx) =>
+      decide(tx, store.deps, pat, request.id, {
+        decision: 'approve',
+        reason: 'Confirmed with the vendor',
+      }),
+    );
     expect(signature).toMatchObject({
       record_type: 'approval_request',
       record_id: request.id,
@@ -117,13 +132,19 @@ describe('approvals and signatures', () => {
 
   it('tells a second click who decided first, and does not sign twice', async () => {
     const opened = await openTestFinding(store, vendorId);
-    const { request } = await requestEscalation(store.deps, dana, opened.id, {
-      requestedAction: 'invoke_irp',
-      reason: 'Breach notice',
-    });
+    const { request } = await inTransaction(store.deps.db, (tx) =>
+      requestEscalation(tx, store.deps, dana, opened.id, {
+        requestedAction: 'invoke_irp',
+        reason: 'Breach notice',
+      }),
+    );
     store.clock.advance(12 * 60_000);
-    await decide(store.deps, pat, request.id, { decision: 'approve' });
-    await expect(decide(store.deps, quinn, request.id, { decision: 'reject', reason: 'late' })).rejects.toMatchObject({
+    await inTransaction(store.deps.db, (tx) => decide(tx, store.deps, pat, request.id, { decision: 'approve' }));
+    await expect(
+      inTransaction(store.deps.db, (tx) =>
+        decide(tx, store.deps, quinn, request.id, { decision: 'reject', reason: 'late' }),
+      ),
+    ).rejects.toMatchObject({
       code: 'conflict',
       message: 'Already approved by Pat Approver at 2026-06-01 09:12 UTC.',
     });
@@ -134,8 +155,12 @@ describe('approvals and signatures', () => {
   it('lists for each approver the pending requests they did not make', async () => {
     const first = await openTestFinding(store, vendorId, 'k1');
     const second = await openTestFinding(store, vendorId, 'k2');
-    await requestEscalation(store.deps, dana, first.id, { requestedAction: 'invoke_irp', reason: 'a' });
-    await requestEscalation(store.deps, olive, second.id, { requestedAction: 'suspend_access', reason: 'b' });
+    await inTransaction(store.deps.db, (tx) =>
+      requestEscalation(tx, store.deps, dana, first.id, { requestedAction: 'invoke_irp', reason: 'a' }),
+    );
+    await inTransaction(store.deps.db, (tx) =>
+      requestEscalation(tx, store.deps, olive, second.id, { requestedAction: 'suspend_access', reason: 'b' }),
+    );
     expect((await pendingApprovalsFor(store.db, dana.id)).map((r) => r.finding_id)).toEqual([second.id]);
     expect((await pendingApprovalsFor(store.db, olive.id)).map((r) => r.finding_id)).toEqual([first.id]);
     expect((await pendingApprovalsFor(store.db, pat.id)).map((r) => r.finding_id)).toEqual([first.id, second.id]);
@@ -143,30 +168,32 @@ describe('approvals and signatures', () => {
 
   it('escalates an SLA breach on its own, once per cause, decidable by any approver', async () => {
     const opened = await openTestFinding(store, vendorId, 'k1', 'critical');
-    await acknowledge(store.deps, dana, opened.id);
+    await inTransaction(store.deps.db, (tx) => acknowledge(tx, store.deps, dana, opened.id));
     store.clock.advance(8 * DAY);
     const [breached] = await slaBreaches(store.db, '2026-06-09');
     expect(breached?.id).toBe(opened.id);
-    const auto = await inTransaction(store.db, (tx) => escalateSlaBreachIn(tx, store.deps, breached!));
+    const auto = await inTransaction(store.db, (tx) => escalateSlaBreach(tx, store.deps, breached!));
     expect(auto?.request).toMatchObject({
       requested_by: 'system',
       reason: 'SLA due 2026-06-08 passed without resolution',
     });
-    const { finding } = await decide(store.deps, dana, auto!.request.id, {
-      decision: 'reject',
-      reason: 'Fix is live Friday',
-    });
+    const { finding } = await inTransaction(store.deps.db, (tx) =>
+      decide(tx, store.deps, dana, auto!.request.id, {
+        decision: 'reject',
+        reason: 'Fix is live Friday',
+      }),
+    );
     expect(finding.state).toBe('acknowledged');
-    expect(await inTransaction(store.db, (tx) => escalateSlaBreachIn(tx, store.deps, breached!))).toBeNull();
+    expect(await inTransaction(store.db, (tx) => escalateSlaBreach(tx, store.deps, breached!))).toBeNull();
     expect((await getFinding(store.db, opened.id)).state).toBe('acknowledged');
   });
 
   it('opens a finding for a long-overdue reassessment and asks for escalation once', async () => {
     const vendor = { id: vendorId, name: 'Acme Health Cloud', tier: 'critical' };
-    const first = await inTransaction(store.db, (tx) => escalateOverdueReviewIn(tx, store.deps, vendor, '2026-05-01'));
+    const first = await inTransaction(store.db, (tx) => escalateOverdueReview(tx, store.deps, vendor, '2026-05-01'));
     expect(first.finding).toMatchObject({ state: 'escalation_pending', severity: 'high', source: 'cadence' });
     expect(first.escalation?.request.reason).toBe('Reassessment due 2026-05-01 is more than 14 days overdue');
-    const again = await inTransaction(store.db, (tx) => escalateOverdueReviewIn(tx, store.deps, vendor, '2026-05-01'));
+    const again = await inTransaction(store.db, (tx) => escalateOverdueReview(tx, store.deps, vendor, '2026-05-01'));
     expect(again).toMatchObject({ finding: { id: first.finding.id }, escalation: null });
   });
 });

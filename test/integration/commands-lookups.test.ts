@@ -35,8 +35,12 @@ describe('lookup subcommands', () => {
 
   it('posture shows grade, drivers with points, evidence expiry, findings by severity, reviews and the two buttons', async () => {
     const acme = await w.vendor({ name: 'Acme Health', dataTypes: ['PHI'], criticality: 'high', ownerId: olive.id });
-    await recordEvidence(w.store.deps, dana, { vendorId: acme.id, type: 'soc2_type2', expiresOn: '2026-06-20' });
-    await recordEvidence(w.store.deps, dana, { vendorId: acme.id, type: 'hipaa_baa', expiresOn: '2026-05-01' });
+    await inTransaction(w.store.deps.db, (tx) =>
+      recordEvidence(tx, w.store.deps, dana, { vendorId: acme.id, type: 'soc2_type2', expiresOn: '2026-06-20' }),
+    );
+    await inTransaction(w.store.deps.db, (tx) =>
+      recordEvidence(tx, w.store.deps, dana, { vendorId: acme.id, type: 'hipaa_baa', expiresOn: '2026-05-01' }),
+    );
     await finding(acme.id, 'k1', 'critical', 'Open S3 bucket');
     w.store.clock.set('2026-07-05T09:00:00.000Z'); // the first review was due 2026-07-01
     const outcome = await w.run(vic, 'posture "acme health"');
@@ -113,8 +117,12 @@ describe('lookup subcommands', () => {
   it('due lists reassessments and evidence within the window, overdue first, 30 days by default', async () => {
     const acme = await w.vendor({ name: 'Acme Health', ownerId: olive.id }); // first review 2026-07-01
     await w.vendor({ name: 'Globex', dataTypes: ['confidential'], lastReviewOn: '2024-05-20' }); // medium: due 2026-05-20
-    await recordEvidence(w.store.deps, dana, { vendorId: acme.id, type: 'soc2_type2', expiresOn: '2026-06-10' });
-    await recordEvidence(w.store.deps, dana, { vendorId: acme.id, type: 'iso27001', expiresOn: '2026-09-01' });
+    await inTransaction(w.store.deps.db, (tx) =>
+      recordEvidence(tx, w.store.deps, dana, { vendorId: acme.id, type: 'soc2_type2', expiresOn: '2026-06-10' }),
+    );
+    await inTransaction(w.store.deps.db, (tx) =>
+      recordEvidence(tx, w.store.deps, dana, { vendorId: acme.id, type: 'iso27001', expiresOn: '2026-09-01' }),
+    );
     const due = shown(await w.run(vic, 'due'));
     expect(due).toMatch(
       /\*\*Globex\*\* · ⚠️ due 2026-05-20 \(12 days overdue\)[\s\S]*SOC 2 Type II[\s\S]*\*\*Acme Health\*\* · due 2026-07-01/,
@@ -133,7 +141,7 @@ describe('lookup subcommands', () => {
     await finding(acme.id, 'a1', 'medium', 'Weak TLS');
     const crit = await finding(acme.id, 'a2', 'critical', 'Open S3 bucket');
     await finding(globex.id, 'g1', 'high', 'Leaked key');
-    await assign(w.store.deps, dana, crit.id, olive);
+    await inTransaction(w.store.deps.db, (tx) => assign(tx, w.store.deps, dana, crit.id, olive));
     const all = shown(await w.run(vic, 'findings'));
     expect(all).toMatch(/Open S3 bucket[\s\S]*Leaked key[\s\S]*Weak TLS/);
     const acmeOnly = shown(await w.run(vic, 'findings "Acme Health"'));

@@ -13,7 +13,11 @@ describe('posture snapshots and drift', () => {
   let vendorId: number;
   beforeEach(async () => {
     store = await createAnalystStore();
-    vendorId = (await createVendor(store.deps, dana, { name: 'Acme', criticality: 'low', dataTypes: ['PII'] })).id;
+    vendorId = (
+      await inTransaction(store.deps.db, (tx) =>
+        createVendor(tx, store.deps, dana, { name: 'Acme', criticality: 'low', dataTypes: ['PII'] }),
+      )
+    ).id;
   });
   afterEach(() => store.cleanup());
 
@@ -32,9 +36,13 @@ describe('posture snapshots and drift', () => {
     store.db.selectFrom('findings').selectAll().where('source', '=', 'posture_drift').execute();
 
   it('stores one snapshot a day, replacing a re-run', async () => {
-    await recordPostureSnapshot(store.deps, SYSTEM_ACTOR, vendorId, '2026-06-01');
+    await inTransaction(store.deps.db, (tx) =>
+      recordPostureSnapshot(tx, store.deps, SYSTEM_ACTOR, vendorId, '2026-06-01'),
+    );
     await highFinding('x');
-    const rerun = await recordPostureSnapshot(store.deps, SYSTEM_ACTOR, vendorId, '2026-06-01');
+    const rerun = await inTransaction(store.deps.db, (tx) =>
+      recordPostureSnapshot(tx, store.deps, SYSTEM_ACTOR, vendorId, '2026-06-01'),
+    );
     expect(rerun.drift).toBeNull();
     expect(await listSnapshots(store.db, vendorId, '2026-01-01')).toEqual([
       { takenOn: '2026-06-01', score: 88, grade: 'B' },
@@ -42,9 +50,17 @@ describe('posture snapshots and drift', () => {
   });
 
   it('opens one drift finding when the score falls 10 points within the week, not one a day', async () => {
-    expect((await recordPostureSnapshot(store.deps, SYSTEM_ACTOR, vendorId, '2026-06-01')).finding).toBeNull();
+    expect(
+      (
+        await inTransaction(store.deps.db, (tx) =>
+          recordPostureSnapshot(tx, store.deps, SYSTEM_ACTOR, vendorId, '2026-06-01'),
+        )
+      ).finding,
+    ).toBeNull();
     await highFinding('a');
-    const dayTwo = await recordPostureSnapshot(store.deps, SYSTEM_ACTOR, vendorId, '2026-06-02');
+    const dayTwo = await inTransaction(store.deps.db, (tx) =>
+      recordPostureSnapshot(tx, store.deps, SYSTEM_ACTOR, vendorId, '2026-06-02'),
+    );
     expect(dayTwo.drift).toMatchObject({
       kind: 'score_drop',
       message: 'Posture fell 12 points since 2026-06-01 (100 → 88, grade A → B).',
@@ -60,20 +76,28 @@ describe('posture snapshots and drift', () => {
 
     // The drift finding itself costs points; the next days fall further but open nothing new.
     await highFinding('b');
-    const dayThree = await recordPostureSnapshot(store.deps, SYSTEM_ACTOR, vendorId, '2026-06-03');
+    const dayThree = await inTransaction(store.deps.db, (tx) =>
+      recordPostureSnapshot(tx, store.deps, SYSTEM_ACTOR, vendorId, '2026-06-03'),
+    );
     expect(dayThree.drift).toMatchObject({ kind: 'score_drop' });
     expect(dayThree.finding).toBeNull();
     expect(await driftFindings()).toHaveLength(1);
   });
 
   it('opens a new drift finding after the last one was resolved', async () => {
-    await recordPostureSnapshot(store.deps, SYSTEM_ACTOR, vendorId, '2026-06-01');
+    await inTransaction(store.deps.db, (tx) =>
+      recordPostureSnapshot(tx, store.deps, SYSTEM_ACTOR, vendorId, '2026-06-01'),
+    );
     await highFinding('a');
-    await recordPostureSnapshot(store.deps, SYSTEM_ACTOR, vendorId, '2026-06-02');
+    await inTransaction(store.deps.db, (tx) =>
+      recordPostureSnapshot(tx, store.deps, SYSTEM_ACTOR, vendorId, '2026-06-02'),
+    );
     await store.db.updateTable('findings').set({ state: 'resolved' }).where('source', '=', 'posture_drift').execute();
     await highFinding('b');
     await highFinding('c');
-    const later = await recordPostureSnapshot(store.deps, SYSTEM_ACTOR, vendorId, '2026-06-04');
+    const later = await inTransaction(store.deps.db, (tx) =>
+      recordPostureSnapshot(tx, store.deps, SYSTEM_ACTOR, vendorId, '2026-06-04'),
+    );
     expect(later.finding).not.toBeNull();
     expect(await driftFindings()).toHaveLength(2);
   });

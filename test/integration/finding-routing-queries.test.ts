@@ -53,14 +53,14 @@ describe('where finding cards go', () => {
     const finding = await openTestFinding(store, await insertVendor(store));
     await store.db.deleteFrom('subscriptions').execute();
     await subscribe('slack:CNEW', null);
-    await acknowledge(store.deps, dana, finding.id);
+    await inTransaction(store.deps.db, (tx) => acknowledge(tx, store.deps, dana, finding.id));
     expect(await cardTargets(finding.id)).toEqual(['slack:CALL', 'slack:CALL']);
   });
 
   it('opens once per dedupe key; a resolved finding stays closed', async () => {
     const vendorId = await insertVendor(store);
     const first = await openTestFinding(store, vendorId, 'signal:scanner:42');
-    await resolve(store.deps, dana, first.id, { note: 'Fixed' });
+    await inTransaction(store.deps.db, (tx) => resolve(tx, store.deps, dana, first.id, { note: 'Fixed' }));
     const again = await inTransaction(store.db, (tx) =>
       openFinding(tx, store.deps, dana, {
         vendorId,
@@ -106,8 +106,8 @@ describe('finding queries', () => {
     const critical = await openTestFinding(store, acme, 'b', 'critical');
     const medium = await openTestFinding(store, other, 'c', 'medium');
     const done = await openTestFinding(store, other, 'd', 'high');
-    await resolve(store.deps, dana, done.id, { note: 'Patched' });
-    await assign(store.deps, dana, medium.id, sam);
+    await inTransaction(store.deps.db, (tx) => resolve(tx, store.deps, dana, done.id, { note: 'Patched' }));
+    await inTransaction(store.deps.db, (tx) => assign(tx, store.deps, dana, medium.id, sam));
 
     const all = await listFindings(store.db, { limit: 2, offset: 0 });
     expect(all.total).toBe(4);

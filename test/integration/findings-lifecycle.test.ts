@@ -4,6 +4,7 @@ import { requestEscalation } from '../../src/core/approvals/request.ts';
 import { auditTrail, verifyAuditChain } from '../../src/core/audit/log.ts';
 import { acknowledge, assign, resolve } from '../../src/core/findings/actions.ts';
 import { getFinding } from '../../src/core/findings/queries.ts';
+import { inTransaction } from '../../src/store/database.ts';
 import {
   counts,
   createTeamStore,
@@ -33,15 +34,19 @@ describe('finding lifecycle', () => {
     expect(opened).toMatchObject({ state: 'open', severity: 'high', sla_due_on: '2026-07-01' });
 
     store.clock.advance(60_000);
-    await acknowledge(store.deps, dana, opened.id);
-    await assign(store.deps, dana, opened.id, sam);
-    const { request } = await requestEscalation(store.deps, olive, opened.id, {
-      requestedAction: 'suspend_access',
-      reason: 'Datastore still open after 48 hours',
-    });
+    await inTransaction(store.deps.db, (tx) => acknowledge(tx, store.deps, dana, opened.id));
+    await inTransaction(store.deps.db, (tx) => assign(tx, store.deps, dana, opened.id, sam));
+    const { request } = await inTransaction(store.deps.db, (tx) =>
+      requestEscalation(tx, store.deps, olive, opened.id, {
+        requestedAction: 'suspend_access',
+        reason: 'Datastore still open after 48 hours',
+      }),
+    );
     expect((await getFinding(store.db, opened.id)).state).toBe('escalation_pending');
 
-    const { finding, signature } = await decide(store.deps, pat, request.id, { decision: 'approve' });
+    const { finding, signature } = await inTransaction(store.deps.db, (tx) =>
+      decide(tx, store.deps, pat, request.id, { decision: 'approve' }),
+    );
     expect(finding).toMatchObject({ state: 'escalated', assignee_id: sam.id, acknowledged_by: dana.id });
     expect(signature).toMatchObject({ signer_name: 'Pat Approver', meaning: 'approval' });
 
@@ -86,17 +91,23 @@ describe('finding lifecycle', () => {
     ['open', false, false],
   ] as const)('a rejection sends the finding back to %s', async (expected, ack, assignFirst) => {
     const opened = await openTestFinding(store, vendorId);
-    if (ack) await acknowledge(store.deps, dana, opened.id);
-    if (assignFirst) await assign(store.deps, dana, opened.id, sam);
-    const { request } = await requestEscalation(store.deps, dana, opened.id, {
-      requestedAction: 'invoke_irp',
-      reason: 'Possible breach of PHI',
-    });
-    await expect(decide(store.deps, pat, request.id, { decision: 'reject' })).rejects.toThrow(/needs a reason/);
-    const { finding, request: decided } = await decide(store.deps, pat, request.id, {
-      decision: 'reject',
-      reason: 'No evidence of access yet',
-    });
+    if (ack) await inTransaction(store.deps.db, (tx) => acknowledge(tx, store.deps, dana, opened.id));
+    if (assignFirst) await inTransaction(store.deps.db, (tx) => assign(tx, store.deps, dana, opened.id, sam));
+    const { request } = await inTransaction(store.deps.db, (tx) =>
+      requestEscalation(tx, store.deps, dana, opened.id, {
+        requestedAction: 'invoke_irp',
+        reason: 'Possible breach of PHI',
+      }),
+    );
+    await expect(
+      inTransaction(store.deps.db, (tx) => decide(tx, store.deps, pat, request.id, { decision: 'reject' })),
+    ).rejects.toThrow(/needs a reason/);
+    const { finding, request: decided } = await inTransaction(store.deps.db, (tx) =>
+      decide(tx, store.deps, pat, request.id, {
+        decision: 'reject',
+        reason: 'No evidence of access yet',
+      }),
+    );
     expect(finding.state).toBe(expected);
     expect(decided).toMatchObject({
       state: 'rejected',
@@ -110,13 +121,17 @@ describe('finding lifecycle', () => {
 
   it('refuses self-approval and writes nothing', async () => {
     const opened = await openTestFinding(store, vendorId);
-    const { request } = await requestEscalation(store.deps, dana, opened.id, {
-      requestedAction: 'remediation_deadline',
-      reason: 'Vendor unresponsive',
-      actionUntil: '2026-06-15',
-    });
+    const { request } = await inTransaction(store.deps.db, (tx) =>
+      requestEscalation(tx, store.deps, dana, opened.id, {
+        requestedAction: 'remediation_deadline',
+        reason: 'Vendor unresponsive',
+        actionUntil: '2026-06-15',
+      }),
+    );
     const before = await counts(store);
-    await expect(decide(store.deps, dana, request.id, { decision: 'approve' })).rejects.toMatchObject({
+    await expect(
+      inTransaction(store.deps.db, (tx) => decide(tx, store.deps, dana, request.id, { decision: 'approve' })),
+    ).rejects.toMatchObject({
       code: 'forbidden',
       message: 'You requested this escalation, so another approver must decide it.',
     });
@@ -126,11 +141,15 @@ describe('finding lifecycle', () => {
 
   it('refuses a decision from someone who is not an approver', async () => {
     const opened = await openTestFinding(store, vendorId);
-    const { request } = await requestEscalation(store.deps, dana, opened.id, {
-      requestedAction: 'invoke_irp',
-      reason: 'Breach reported',
-    });
-    await expect(decide(store.deps, olive, request.id, { decision: 'approve' })).rejects.toMatchObject({
+    const { request } = await inTransaction(store.deps.db, (tx) =>
+      requestEscalation(tx, store.deps, dana, opened.id, {
+        requestedAction: 'invoke_irp',
+        reason: 'Breach reported',
+      }),
+    );
+    await expect(
+      inTransaction(store.deps.db, (tx) => decide(tx, store.deps, olive, request.id, { decision: 'approve' })),
+    ).rejects.toMatchObject({
       code: 'forbidden',
     });
   });
@@ -138,7 +157,9 @@ describe('finding lifecycle', () => {
   it('does not let a viewer acknowledge, and changes nothing', async () => {
     const opened = await openTestFinding(store, vendorId);
     const before = await counts(store);
-    await expect(acknowledge(store.deps, vic, opened.id)).rejects.toMatchObject({
+    await expect(
+      inTransaction(store.deps.db, (tx) => acknowledge(tx, store.deps, vic, opened.id)),
+    ).rejects.toMatchObject({
       code: 'forbidden',
       message: expect.stringContaining('act on this finding'),
     });
@@ -148,14 +169,16 @@ describe('finding lifecycle', () => {
 
   it('lets the vendor owner acknowledge their own vendor’s finding', async () => {
     const opened = await openTestFinding(store, vendorId);
-    expect((await acknowledge(store.deps, olive, opened.id)).acknowledged_by).toBe(olive.id);
+    expect(
+      (await inTransaction(store.deps.db, (tx) => acknowledge(tx, store.deps, olive, opened.id))).acknowledged_by,
+    ).toBe(olive.id);
   });
 
   it('applies two simultaneous acknowledgements once; the second learns who was first', async () => {
     const opened = await openTestFinding(store, vendorId);
     const results = await Promise.allSettled([
-      acknowledge(store.deps, dana, opened.id),
-      acknowledge(store.deps, olive, opened.id),
+      inTransaction(store.deps.db, (tx) => acknowledge(tx, store.deps, dana, opened.id)),
+      inTransaction(store.deps.db, (tx) => acknowledge(tx, store.deps, olive, opened.id)),
     ]);
     const won = results.filter((r) => r.status === 'fulfilled');
     const lost = results.filter((r) => r.status === 'rejected');
@@ -174,30 +197,42 @@ describe('finding lifecycle', () => {
 
   it('resolves with a note, withdraws a waiting request, and refuses a late decision', async () => {
     const opened = await openTestFinding(store, vendorId);
-    const { request } = await requestEscalation(store.deps, dana, opened.id, {
-      requestedAction: 'suspend_access',
-      reason: 'Still exposed',
-    });
-    await expect(resolve(store.deps, dana, opened.id, { note: '  ' })).rejects.toThrow(/resolution note/);
-    const resolved = await resolve(store.deps, olive, opened.id, { note: 'Vendor closed port 9200' });
+    const { request } = await inTransaction(store.deps.db, (tx) =>
+      requestEscalation(tx, store.deps, dana, opened.id, {
+        requestedAction: 'suspend_access',
+        reason: 'Still exposed',
+      }),
+    );
+    await expect(
+      inTransaction(store.deps.db, (tx) => resolve(tx, store.deps, dana, opened.id, { note: '  ' })),
+    ).rejects.toThrow(/resolution note/);
+    const resolved = await inTransaction(store.deps.db, (tx) =>
+      resolve(tx, store.deps, olive, opened.id, { note: 'Vendor closed port 9200' }),
+    );
     expect(resolved).toMatchObject({ state: 'resolved', resolution: 'Vendor closed port 9200' });
-    await expect(decide(store.deps, pat, request.id, { decision: 'approve' })).rejects.toMatchObject({
+    await expect(
+      inTransaction(store.deps.db, (tx) => decide(tx, store.deps, pat, request.id, { decision: 'approve' })),
+    ).rejects.toMatchObject({
       code: 'invalid_state',
       message: 'This escalation request was withdrawn: the finding was resolved.',
     });
-    await expect(acknowledge(store.deps, dana, opened.id)).rejects.toMatchObject({
+    await expect(
+      inTransaction(store.deps.db, (tx) => acknowledge(tx, store.deps, dana, opened.id)),
+    ).rejects.toMatchObject({
       message: 'Already resolved by Olive Owner at 2026-06-01 09:00 UTC.',
     });
   });
 
   it('re-assigns, and tells a second click it is already done', async () => {
     const opened = await openTestFinding(store, vendorId);
-    await assign(store.deps, dana, opened.id, sam);
-    await expect(assign(store.deps, dana, opened.id, sam)).rejects.toMatchObject({
+    await inTransaction(store.deps.db, (tx) => assign(tx, store.deps, dana, opened.id, sam));
+    await expect(
+      inTransaction(store.deps.db, (tx) => assign(tx, store.deps, dana, opened.id, sam)),
+    ).rejects.toMatchObject({
       code: 'conflict',
       message: `Finding #${opened.id} is already assigned to Sam Engineer.`,
     });
-    const moved = await assign(store.deps, dana, opened.id, olive);
+    const moved = await inTransaction(store.deps.db, (tx) => assign(tx, store.deps, dana, opened.id, olive));
     expect(moved).toMatchObject({ state: 'assigned', assignee_id: olive.id });
     const dms = (await outbox(store)).filter((r) => r.template === 'assigned').map((r) => r.target);
     expect(dms).toEqual([sam.id, olive.id]);

@@ -15,12 +15,14 @@ describe('posture', () => {
   beforeEach(async () => {
     store = await createAnalystStore();
     vendorId = (
-      await createVendor(store.deps, dana, {
-        name: 'TrialCloud',
-        criticality: 'medium',
-        dataTypes: ['PII'],
-        lastReviewOn: '2025-05-20', // high tier: due 2026-05-20, 12 days overdue on 2026-06-01
-      })
+      await inTransaction(store.deps.db, (tx) =>
+        createVendor(tx, store.deps, dana, {
+          name: 'TrialCloud',
+          criticality: 'medium',
+          dataTypes: ['PII'],
+          lastReviewOn: '2025-05-20', // high tier: due 2026-05-20, 12 days overdue on 2026-06-01
+        }),
+      )
     ).id;
   });
   afterEach(() => store.cleanup());
@@ -62,7 +64,9 @@ describe('posture', () => {
   };
 
   it('is a clean 100 for a vendor with nothing against it', async () => {
-    const clean = await createVendor(store.deps, dana, { name: 'Clean Co', criticality: 'low' });
+    const clean = await inTransaction(store.deps.db, (tx) =>
+      createVendor(tx, store.deps, dana, { name: 'Clean Co', criticality: 'low' }),
+    );
     const posture = await getPosture(store.db, store.deps, clean.id, '2026-06-01');
     expect(posture).toMatchObject({ score: 100, grade: 'A', residual: 'low', drivers: [], overdue: false });
     expect(posture.evidence.every((e) => e.status === 'missing')).toBe(true);
@@ -74,8 +78,12 @@ describe('posture', () => {
     await finding('c', 'low', 'escalated');
     await finding('d', 'critical', 'resolved'); // resolved: no longer counts
     await finding('e', 'critical', 'risk_accepted'); // accepted: no longer counts
-    await recordEvidence(store.deps, dana, { vendorId, type: 'ISO 27001', expiresOn: '2026-04-30' });
-    await recordEvidence(store.deps, dana, { vendorId, type: 'SOC 2 Type II', expiresOn: '2026-06-20' });
+    await inTransaction(store.deps.db, (tx) =>
+      recordEvidence(tx, store.deps, dana, { vendorId, type: 'ISO 27001', expiresOn: '2026-04-30' }),
+    );
+    await inTransaction(store.deps.db, (tx) =>
+      recordEvidence(tx, store.deps, dana, { vendorId, type: 'SOC 2 Type II', expiresOn: '2026-06-20' }),
+    );
     // Only the latest submitted assessment counts.
     await submittedAssessment('2025-05-20T10:00:00Z', { 'mfa-admin': 'no', 'config-drift': 'no' });
     await submittedAssessment('2026-01-10T10:00:00Z', {
@@ -83,16 +91,18 @@ describe('posture', () => {
       'tested-backups': 'partial',
       'config-drift': 'no',
     });
-    await recordSignal(store.deps, dana, {
-      vendorId,
-      source: 'ratings',
-      externalId: 'r1',
-      kind: 'rating_change',
-      severity: 'low',
-      summary: 'Rating changed',
-      details: { rating: 'C' },
-      observedAt: '2026-05-28T00:00:00Z',
-    });
+    await inTransaction(store.deps.db, (tx) =>
+      recordSignal(tx, store.deps, dana, {
+        vendorId,
+        source: 'ratings',
+        externalId: 'r1',
+        kind: 'rating_change',
+        severity: 'low',
+        summary: 'Rating changed',
+        details: { rating: 'C' },
+        observedAt: '2026-05-28T00:00:00Z',
+      }),
+    );
 
     const posture = await getPosture(store.db, store.deps, vendorId, '2026-06-01');
     expect(posture.openFindings).toEqual({ critical: 0, high: 2, medium: 0, low: 1 });

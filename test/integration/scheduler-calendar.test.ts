@@ -3,6 +3,7 @@ import { addDaysIso } from '../../src/core/common/dates.ts';
 import { recordEvidence } from '../../src/core/evidence/record.ts';
 import { nextReviewOn } from '../../src/core/policy/cadence.ts';
 import { runSweep } from '../../src/scheduler/sweep.ts';
+import { inTransaction } from '../../src/store/database.ts';
 import { createTeamStore, dana, insertVendor, openTestFinding } from '../support/fixtures.ts';
 import type { TestStore } from '../support/store.ts';
 
@@ -21,8 +22,12 @@ describe('reminders across month ends and a leap day', () => {
     const due = nextReviewOn('2027-08-31', 'critical', store.deps.policy);
     expect(due).toBe('2028-02-29');
     const vendorId = await insertVendor(store, { tier: 'critical', nextReviewOn: due });
-    await recordEvidence(store.deps, dana, { vendorId, type: 'pentest', expiresOn: '2028-02-29' });
-    await recordEvidence(store.deps, dana, { vendorId, type: 'insurance', expiresOn: '2028-03-31' });
+    await inTransaction(store.deps.db, (tx) =>
+      recordEvidence(tx, store.deps, dana, { vendorId, type: 'pentest', expiresOn: '2028-02-29' }),
+    );
+    await inTransaction(store.deps.db, (tx) =>
+      recordEvidence(tx, store.deps, dana, { vendorId, type: 'insurance', expiresOn: '2028-03-31' }),
+    );
 
     const fired: [string, string][] = [];
     for (let day = '2028-01-25'; day <= '2028-03-10'; day = addDaysIso(day, 1)) {

@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/cli/io.ts';
 import { registerSweep } from '../../src/cli/verbs/sweep.ts';
 import { recordEvidence } from '../../src/core/evidence/record.ts';
+import { inTransaction } from '../../src/store/database.ts';
 import { createTeamStore, dana, insertVendor, sam } from '../support/fixtures.ts';
 import type { TestStore } from '../support/store.ts';
 
@@ -59,7 +60,9 @@ describe('vendor-risk sweep', () => {
       .select('id')
       .where('name', '=', 'Beta Payroll')
       .executeTakeFirstOrThrow();
-    await recordEvidence(store.deps, dana, { vendorId: beta.id, type: 'pentest', expiresOn: '2026-06-08' });
+    await inTransaction(store.deps.db, (tx) =>
+      recordEvidence(tx, store.deps, dana, { vendorId: beta.id, type: 'pentest', expiresOn: '2026-06-08' }),
+    );
   });
   afterEach(() => store.cleanup());
 

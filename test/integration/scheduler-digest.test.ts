@@ -3,6 +3,7 @@ import { renderNotification } from '../../src/chat/notifications/index.ts';
 import { digestReply, loadDigest, renderDigest } from '../../src/chat/views/digest.ts';
 import { recordEvidence } from '../../src/core/evidence/record.ts';
 import { runSweep } from '../../src/scheduler/sweep.ts';
+import { inTransaction } from '../../src/store/database.ts';
 import { createTeamStore, dana, insertVendor, olive, openTestFinding } from '../support/fixtures.ts';
 import type { TestStore } from '../support/store.ts';
 
@@ -46,9 +47,15 @@ describe('weekly digest', () => {
         snap(acme, '2026-06-09', 10, 'F'), // after the digest day: not part of this digest
       ])
       .execute();
-    await recordEvidence(store.deps, dana, { vendorId: beta, type: 'soc2_type2', expiresOn: '2026-06-05' });
-    await recordEvidence(store.deps, dana, { vendorId: gamma, type: 'iso27001', expiresOn: '2026-06-20' });
-    await recordEvidence(store.deps, dana, { vendorId: acme, type: 'pentest', expiresOn: '2026-09-01' });
+    await inTransaction(store.deps.db, (tx) =>
+      recordEvidence(tx, store.deps, dana, { vendorId: beta, type: 'soc2_type2', expiresOn: '2026-06-05' }),
+    );
+    await inTransaction(store.deps.db, (tx) =>
+      recordEvidence(tx, store.deps, dana, { vendorId: gamma, type: 'iso27001', expiresOn: '2026-06-20' }),
+    );
+    await inTransaction(store.deps.db, (tx) =>
+      recordEvidence(tx, store.deps, dana, { vendorId: acme, type: 'pentest', expiresOn: '2026-09-01' }),
+    );
     await openTestFinding(store, acme, 'old', 'low'); // opened 2026-05-20: before last week
     store.clock.set('2026-06-03T10:00:00.000Z');
     await openTestFinding(store, acme, 'new:1', 'critical');

@@ -50,8 +50,12 @@ async function seed(store: TestStore): Promise<Portfolio> {
     owner: sam,
     nextReviewOn: '2028-06-01',
   });
-  await recordEvidence(store.deps, dana, { vendorId: beta, type: 'soc2_type2', expiresOn: '2026-06-30' });
-  await recordEvidence(store.deps, dana, { vendorId: acme, type: 'iso27001', expiresOn: '2026-08-31' });
+  await inTransaction(store.deps.db, (tx) =>
+    recordEvidence(tx, store.deps, dana, { vendorId: beta, type: 'soc2_type2', expiresOn: '2026-06-30' }),
+  );
+  await inTransaction(store.deps.db, (tx) =>
+    recordEvidence(tx, store.deps, dana, { vendorId: acme, type: 'iso27001', expiresOn: '2026-08-31' }),
+  );
   const open = (vendorId: number, dedupeKey: string, severity: 'high' | 'low') =>
     inTransaction(store.db, (tx) =>
       openFinding(tx, store.deps, dana, {
@@ -100,17 +104,23 @@ async function actOn(day: string, deps: CoreDeps, p: Portfolio): Promise<void> {
     // The overdue review is done at last; the findings it raised are closed with it.
     await completeReview(p.acme, day, '2026-11-05');
     for (const key of [`review-overdue:${p.acme}:%`, `drift:${p.acme}:%`]) {
-      await resolve(deps, dana, (await findingBy(key)).id, { note: 'Reassessment completed.' });
+      const { id } = await findingBy(key);
+      await inTransaction(deps.db, (tx) => resolve(tx, deps, dana, id, { note: 'Reassessment completed.' }));
     }
   }
   if (day === '2026-07-06') {
-    await recordEvidence(deps, dana, { vendorId: p.beta, type: 'soc2_type2', expiresOn: '2027-06-30' });
+    await inTransaction(deps.db, (tx) =>
+      recordEvidence(tx, deps, dana, { vendorId: p.beta, type: 'soc2_type2', expiresOn: '2027-06-30' }),
+    );
     for (const key of ['evidence-expired:%', `drift:${p.beta}:%`]) {
-      await resolve(deps, dana, (await findingBy(key)).id, { note: 'Renewed SOC 2 report received.' });
+      const { id } = await findingBy(key);
+      await inTransaction(deps.db, (tx) => resolve(tx, deps, dana, id, { note: 'Renewed SOC 2 report received.' }));
     }
   }
   if (day === '2026-08-20') {
-    await recordEvidence(deps, dana, { vendorId: p.acme, type: 'iso27001', expiresOn: '2029-08-31' });
+    await inTransaction(deps.db, (tx) =>
+      recordEvidence(tx, deps, dana, { vendorId: p.acme, type: 'iso27001', expiresOn: '2029-08-31' }),
+    );
   }
   if (day === '2026-11-03') await completeReview(p.acme, day, '2027-05-03');
 }

@@ -4,6 +4,7 @@ import { todayOf } from '../../src/core/common/dates.ts';
 import { getPosture } from '../../src/core/posture/posture.ts';
 import { listSignals, recordSignal, type SignalInput } from '../../src/core/signals/record.ts';
 import { createVendor } from '../../src/core/vendors/create-update.ts';
+import { inTransaction } from '../../src/store/database.ts';
 import { createAnalystStore, dana } from '../support/fixtures.ts';
 import type { TestStore } from '../support/store.ts';
 
@@ -12,12 +13,14 @@ describe('monitoring signals', () => {
   let vendorId: number;
   beforeEach(async () => {
     store = await createAnalystStore();
-    const vendor = await createVendor(store.deps, dana, {
-      name: 'TrialCloud',
-      criticality: 'high',
-      dataTypes: ['PHI'],
-      regulatoryScope: ['HIPAA'],
-    });
+    const vendor = await inTransaction(store.deps.db, (tx) =>
+      createVendor(tx, store.deps, dana, {
+        name: 'TrialCloud',
+        criticality: 'high',
+        dataTypes: ['PHI'],
+        regulatoryScope: ['HIPAA'],
+      }),
+    );
     vendorId = vendor.id;
   });
   afterEach(() => store.cleanup());
@@ -49,7 +52,7 @@ describe('monitoring signals', () => {
     );
 
   it('opens one critical finding that explains the exposure, and links it from the signal', async () => {
-    const result = await recordSignal(store.deps, dana, exposed());
+    const result = await inTransaction(store.deps.db, (tx) => recordSignal(tx, store.deps, dana, exposed()));
     if (result.duplicate) throw new Error('first copy reported as a duplicate');
     expect(result.signal).toMatchObject({ observed_at: '2026-06-01T06:30:00.000Z', finding_id: result.finding?.id });
     expect(result.findingCreated).toBe(true);
@@ -72,10 +75,12 @@ describe('monitoring signals', () => {
   });
 
   it('applies the same source and external id once: the repeat changes nothing', async () => {
-    await recordSignal(store.deps, dana, exposed());
+    await inTransaction(store.deps.db, (tx) => recordSignal(tx, store.deps, dana, exposed()));
     const audited = await auditCount(store.db);
     const outbox = await store.db.selectFrom('outbox').selectAll().execute();
-    const again = await recordSignal(store.deps, dana, { ...exposed(), severity: 'low', summary: 'resent' });
+    const again = await inTransaction(store.deps.db, (tx) =>
+      recordSignal(tx, store.deps, dana, { ...exposed(), severity: 'low', summary: 'resent' }),
+    );
     expect(again.duplicate).toBe(true);
     expect(again.signal.summary).toBe('Elasticsearch 7.10 on 203.0.113.7:9200 without authentication');
     expect(await auditCount(store.db)).toBe(audited);
@@ -83,54 +88,65 @@ describe('monitoring signals', () => {
     expect(await listSignals(store.db, vendorId)).toHaveLength(1);
     expect(await store.db.selectFrom('outbox').selectAll().execute()).toEqual(outbox);
     // Another source may reuse the id: that is a different event.
-    expect((await recordSignal(store.deps, dana, { ...exposed(), source: 'other-scanner' })).duplicate).toBe(false);
+    expect(
+      (
+        await inTransaction(store.deps.db, (tx) =>
+          recordSignal(tx, store.deps, dana, { ...exposed(), source: 'other-scanner' }),
+        )
+      ).duplicate,
+    ).toBe(false);
   });
 
   it('records low signals and middling ratings without opening findings', async () => {
-    const low = await recordSignal(store.deps, dana, {
-      ...exposed(),
-      externalId: 'evt-43',
-      kind: 'tls_certificate',
-      severity: 'low',
-      details: { host: 'api.trialcloud.example', issue: 'expires in 20 days' },
-    });
+    const low = await inTransaction(store.deps.db, (tx) =>
+      recordSignal(tx, store.deps, dana, {
+        ...exposed(),
+        externalId: 'evt-43',
+        kind: 'tls_certificate',
+        severity: 'low',
+        details: { host: 'api.trialcloud.example', issue: 'expires in 20 days' },
+      }),
+    );
     expect(low).toMatchObject({ duplicate: false, finding: null });
-    const c = await recordSignal(store.deps, dana, {
-      ...exposed(),
-      externalId: 'rating-1',
-      kind: 'rating_change',
-      severity: 'high',
-      details: { rating: 'C', previousRating: 'B' },
-    });
+    const c = await inTransaction(store.deps.db, (tx) =>
+      recordSignal(tx, store.deps, dana, {
+        ...exposed(),
+        externalId: 'rating-1',
+        kind: 'rating_change',
+        severity: 'high',
+        details: { rating: 'C', previousRating: 'B' },
+      }),
+    );
     expect(c).toMatchObject({ duplicate: false, finding: null });
     expect(await findingsCount()).toBe(0);
     expect(await ratingDriver()).toMatchObject({ label: 'External security rating C', detail: /attack-surface/ });
   });
 
   it('opens a finding when the rating falls to D or F', async () => {
-    const f = await recordSignal(store.deps, dana, {
-      ...exposed(),
-      externalId: 'rating-2',
-      kind: 'rating_change',
-      severity: 'medium',
-      summary: 'Security rating changed',
-      details: { rating: 'f', previousRating: 'c', provider: 'RatingCo' },
-    });
+    const f = await inTransaction(store.deps.db, (tx) =>
+      recordSignal(tx, store.deps, dana, {
+        ...exposed(),
+        externalId: 'rating-2',
+        kind: 'rating_change',
+        severity: 'medium',
+        summary: 'Security rating changed',
+        details: { rating: 'f', previousRating: 'c', provider: 'RatingCo' },
+      }),
+    );
     if (f.duplicate) throw new Error('unexpected duplicate');
     expect(f.finding?.title).toBe('TrialCloud: external security rating fell from C to F');
     expect(await ratingDriver()).toMatchObject({ label: 'External security rating F' });
   });
 
-  it('refuses malformed signals and people without the analyst role, writing nothing', async () => {
-    await expect(recordSignal(store.deps, dana, { ...exposed(), kind: 'rumour' })).rejects.toThrow(
-      /Signal kind must be one of exposed_datastore/,
-    );
-    await expect(recordSignal(store.deps, dana, { ...exposed(), observedAt: 'yesterday' })).rejects.toThrow(
-      /observedAt must be an ISO-8601 time/,
-    );
-    await expect(recordSignal(store.deps, { id: 'slack:UX', name: 'X' }, exposed())).rejects.toMatchObject({
-      code: 'forbidden',
-    });
+  it('refuses malformed signals, writing nothing', async () => {
+    await expect(
+      inTransaction(store.deps.db, (tx) => recordSignal(tx, store.deps, dana, { ...exposed(), kind: 'rumour' })),
+    ).rejects.toThrow(/Signal kind must be one of exposed_datastore/);
+    await expect(
+      inTransaction(store.deps.db, (tx) =>
+        recordSignal(tx, store.deps, dana, { ...exposed(), observedAt: 'yesterday' }),
+      ),
+    ).rejects.toThrow(/observedAt must be an ISO-8601 time/);
     expect(await listSignals(store.db, vendorId)).toHaveLength(0);
   });
 });

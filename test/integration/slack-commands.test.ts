@@ -58,11 +58,13 @@ describe('/vendor over signed HTTP', () => {
   const command = async (userId: string, text: string) => answerAt(await send(userId, text));
 
   it('answers every subcommand at its response_url, privately, with Slack mentions and links understood', async () => {
-    await createVendor(slack.store.deps, actor('UDANA'), {
-      name: 'Acme Health',
-      criticality: 'high',
-      dataTypes: 'PHI',
-    });
+    await inTransaction(slack.store.deps.db, (tx) =>
+      createVendor(tx, slack.store.deps, actor('UDANA'), {
+        name: 'Acme Health',
+        criticality: 'high',
+        dataTypes: 'PHI',
+      }),
+    );
     const cases: [string, string, string][] = [
       ['UVIC', 'help', '/vendor posture &lt;vendor&gt;'],
       ['UVIC', 'posture "Acme Health"', 'Acme Health: grade'],
@@ -97,7 +99,9 @@ describe('/vendor over signed HTTP', () => {
   });
 
   it('suggests the nearest vendor name for a typo, and refuses a viewer without writing', async () => {
-    await createVendor(slack.store.deps, actor('UDANA'), { name: 'Acme Health', criticality: 'high' });
+    await inTransaction(slack.store.deps.db, (tx) =>
+      createVendor(tx, slack.store.deps, actor('UDANA'), { name: 'Acme Health', criticality: 'high' }),
+    );
     expect((await command('UVIC', 'posture Acme Helth')).text).toBe(
       'No vendor named “Acme Helth”. Did you mean “Acme Health”?',
     );
@@ -159,10 +163,12 @@ describe('/vendor over signed HTTP', () => {
 
   it('pages a long list inside 50 blocks; Next replaces the message through the response_url', async () => {
     for (let i = 1; i <= 20; i++) {
-      await createVendor(slack.store.deps, actor('UDANA'), {
-        name: `Vendor ${String(i).padStart(2, '0')} ${'x'.repeat(110)}`,
-        criticality: 'low',
-      });
+      await inTransaction(slack.store.deps.db, (tx) =>
+        createVendor(tx, slack.store.deps, actor('UDANA'), {
+          name: `Vendor ${String(i).padStart(2, '0')} ${'x'.repeat(110)}`,
+          criticality: 'low',
+        }),
+      );
     }
     const first = await command('UVIC', 'list');
     expect(first.blocks.length).toBeLessThanOrEqual(50);

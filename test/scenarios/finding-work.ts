@@ -1,5 +1,6 @@
 import { expect } from 'vitest';
 import { createVendor } from '../../src/core/vendors/create-update.ts';
+import { inTransaction } from '../../src/store/database.ts';
 import { formOf, messageOf } from './driver.ts';
 import { NOT_ALLOWED } from './inventory.ts';
 import type { Scenario } from './scenario.ts';
@@ -84,7 +85,9 @@ export const findingWorkScenarios: Scenario[] = [
       const { world } = await standardWorld(driver);
       for (let n = 1; n <= 14; n += 1) {
         const name = `Vendor ${String(n).padStart(2, '0')}`;
-        await createVendor(world.deps, world.actor('dana'), { name, criticality: 'low', dataTypes: ['none'] });
+        await inTransaction(world.deps.db, (tx) =>
+          createVendor(tx, world.deps, world.actor('dana'), { name, criticality: 'low', dataTypes: ['none'] }),
+        );
       }
       const first = messageOf(await driver.run('vic', 'list'));
       expect(first.context[0]).toBe('Showing 1–15 of 17');

@@ -47,31 +47,39 @@ export interface Portfolio {
  */
 export async function seedPortfolio(world: World): Promise<Portfolio> {
   const dana = world.actor('dana');
-  const acme = await createVendor(world.deps, dana, {
-    name: 'Acme Health Cloud',
-    services: 'EHR hosting',
-    dataTypes: ['PHI'],
-    criticality: 'high',
-    regulatoryScope: ['HIPAA'],
-    ownerId: world.driver.principal('olive'),
-    lastReviewOn: '2025-12-20',
-  });
-  const globex = await createVendor(world.deps, dana, {
-    name: 'Globex Payroll',
-    services: 'Payroll',
-    dataTypes: ['PII'],
-    criticality: 'medium',
-    regulatoryScope: ['GDPR'],
-    ownerId: world.driver.principal('dana'),
-    lastReviewOn: '2026-01-10',
-  });
-  const initech = await createVendor(world.deps, dana, {
-    name: 'Initech Analytics',
-    services: 'Dashboards',
-    dataTypes: ['none'],
-    criticality: 'low',
-  });
-  await recordEvidence(world.deps, dana, { vendorId: acme.id, type: 'soc2_type2', expiresOn: '2026-06-15' });
+  const acme = await inTransaction(world.deps.db, (tx) =>
+    createVendor(tx, world.deps, dana, {
+      name: 'Acme Health Cloud',
+      services: 'EHR hosting',
+      dataTypes: ['PHI'],
+      criticality: 'high',
+      regulatoryScope: ['HIPAA'],
+      ownerId: world.driver.principal('olive'),
+      lastReviewOn: '2025-12-20',
+    }),
+  );
+  const globex = await inTransaction(world.deps.db, (tx) =>
+    createVendor(tx, world.deps, dana, {
+      name: 'Globex Payroll',
+      services: 'Payroll',
+      dataTypes: ['PII'],
+      criticality: 'medium',
+      regulatoryScope: ['GDPR'],
+      ownerId: world.driver.principal('dana'),
+      lastReviewOn: '2026-01-10',
+    }),
+  );
+  const initech = await inTransaction(world.deps.db, (tx) =>
+    createVendor(tx, world.deps, dana, {
+      name: 'Initech Analytics',
+      services: 'Dashboards',
+      dataTypes: ['none'],
+      criticality: 'low',
+    }),
+  );
+  await inTransaction(world.deps.db, (tx) =>
+    recordEvidence(tx, world.deps, dana, { vendorId: acme.id, type: 'soc2_type2', expiresOn: '2026-06-15' }),
+  );
   return { acme: acme.id, globex: globex.id, initech: initech.id };
 }
 

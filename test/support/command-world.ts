@@ -49,7 +49,8 @@ export async function commandWorld(now = '2026-06-01T09:00:00.000Z'): Promise<Wo
     click: (actor, action, value) => dispatchAction(registry, ctx(actor), action, value),
     submit: (actor, form, values, state = '', channel) =>
       dispatchForm(registry, ctx(actor, channel), form, values, state),
-    vendor: (input) => createVendor(store.deps, dana, { criticality: 'medium', ...input }),
+    vendor: (input) =>
+      inTransaction(store.deps.db, (tx) => createVendor(tx, store.deps, dana, { criticality: 'medium', ...input })),
     audits: () => auditCount(store.db),
     cleanup: () => store.cleanup(),
   };

@@ -49,13 +49,21 @@ for (let i = 1; ; i++) {
     }),
   );
   committed(finding);
-  committed(await acknowledge(deps, analyst, finding.id));
-  committed(await assign(deps, analyst, finding.id, owner));
-  const { request, finding: pending } = await requestEscalation(deps, analyst, finding.id, {
-    requestedAction: 'suspend_access',
-    reason: 'The account can still reach study data.',
-  });
+  committed(await inTransaction(deps.db, (tx) => acknowledge(tx, deps, analyst, finding.id)));
+  committed(await inTransaction(deps.db, (tx) => assign(tx, deps, analyst, finding.id, owner)));
+  const { request, finding: pending } = await inTransaction(deps.db, (tx) =>
+    requestEscalation(tx, deps, analyst, finding.id, {
+      requestedAction: 'suspend_access',
+      reason: 'The account can still reach study data.',
+    }),
+  );
   committed(pending);
-  committed((await decide(deps, approver, request.id, { decision: 'approve' })).finding);
-  committed(await resolve(deps, owner, finding.id, { note: 'Account removed and access logs reviewed.' }));
+  committed(
+    (await inTransaction(deps.db, (tx) => decide(tx, deps, approver, request.id, { decision: 'approve' }))).finding,
+  );
+  committed(
+    await inTransaction(deps.db, (tx) =>
+      resolve(tx, deps, owner, finding.id, { note: 'Account removed and access logs reviewed.' }),
+    ),
+  );
 }

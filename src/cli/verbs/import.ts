@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { todayOf } from '../../core/common/dates.ts';
 import { isUserError } from '../../core/common/errors.ts';
-import { recordEvidenceIn } from '../../core/evidence/record.ts';
-import { type UpsertOutcome, upsertVendorIn } from '../../core/vendors/upsert.ts';
+import { recordEvidence } from '../../core/evidence/record.ts';
+import { type UpsertOutcome, upsertVendor } from '../../core/vendors/upsert.ts';
 import { type Db, inTransaction, type Tx } from '../../store/database.ts';
 import { withStore } from '../context.ts';
 import { EVIDENCE_COLUMNS, parseEvidenceRows, REQUIRED_EVIDENCE_COLUMNS } from '../csv/evidence-rows.ts';
@@ -77,7 +77,7 @@ export function registerImport(program: Command, io: CliIO): void {
         const csv = readCsv(file, REQUIRED_VENDOR_COLUMNS, VENDOR_COLUMNS);
         const { records, problems } = parseVendorRows(csv.rows, csv.columns.length, todayOf(deps));
         if (problems.length > 0) throw new UsageError(problemsReport(file, problems));
-        const counts = await applyAll(deps.db, file, records, (tx, r) => upsertVendorIn(tx, deps, actor, r.input));
+        const counts = await applyAll(deps.db, file, records, (tx, r) => upsertVendor(tx, deps, actor, r.input));
         report(io, file, 'vendors', counts);
       }),
     );
@@ -95,7 +95,7 @@ export function registerImport(program: Command, io: CliIO): void {
           deps.db,
           file,
           records,
-          async (tx, r) => (await recordEvidenceIn(tx, deps, actor, r.input)).outcome,
+          async (tx, r) => (await recordEvidence(tx, deps, actor, r.input)).outcome,
         );
         report(io, file, 'evidence documents', counts);
       }),

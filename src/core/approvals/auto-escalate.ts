@@ -6,7 +6,7 @@ import type { FindingState, RequestedAction, Severity, Tier } from '../common/vo
 import { openFinding } from '../findings/actions.ts';
 import { isRequestable } from '../findings/states.ts';
 import { loadFinding } from '../findings/transition.ts';
-import { type EscalationResult, requestEscalationIn } from './request.ts';
+import { type EscalationResult, requestEscalation } from './request.ts';
 
 // Escalation requests the bot raises on its own: a finding past its SLA, a reassessment long overdue.
 // The bot is the requester, so any approver may decide. Each cause asks once: the reason names the
@@ -20,7 +20,7 @@ export interface AutoEscalation {
 }
 
 /** Requests an escalation as the system; null when the finding is not in a state to ask or was asked already. */
-export async function autoEscalateIn(
+export async function autoEscalate(
   tx: Tx,
   deps: CoreDeps,
   findingId: number,
@@ -36,15 +36,15 @@ export async function autoEscalateIn(
     .where('reason', '=', cause.reason)
     .executeTakeFirst();
   if (asked) return null;
-  return requestEscalationIn(tx, deps, SYSTEM_ACTOR, findingId, {
+  return requestEscalation(tx, deps, SYSTEM_ACTOR, findingId, {
     requestedAction: cause.requestedAction ?? 'remediation_deadline',
     reason: cause.reason,
   });
 }
 
 /** An SLA breach: the finding's due date passed while it was still open, acknowledged or assigned. */
-export function escalateSlaBreachIn(tx: Tx, deps: CoreDeps, finding: Pick<FindingRow, 'id' | 'sla_due_on'>) {
-  return autoEscalateIn(tx, deps, finding.id, { reason: `SLA due ${finding.sla_due_on} passed without resolution` });
+export function escalateSlaBreach(tx: Tx, deps: CoreDeps, finding: Pick<FindingRow, 'id' | 'sla_due_on'>) {
+  return autoEscalate(tx, deps, finding.id, { reason: `SLA due ${finding.sla_due_on} passed without resolution` });
 }
 
 /** How serious an overdue reassessment is, by the vendor's tier. */
@@ -59,7 +59,7 @@ export const OVERDUE_REVIEW_SEVERITY: Record<Tier, Severity> = {
  * A reassessment overdue past the policy's limit: opens a finding for it (once per due date) and asks
  * an approver to escalate. Returns the finding and the request (null when one was raised before).
  */
-export async function escalateOverdueReviewIn(
+export async function escalateOverdueReview(
   tx: Tx,
   deps: CoreDeps,
   vendor: { id: number; name: string; tier: string },
@@ -74,7 +74,7 @@ export async function escalateOverdueReviewIn(
     detail: `The periodic reassessment was due on ${dueOn} and is more than ${days} days overdue.`,
     severity: OVERDUE_REVIEW_SEVERITY[vendor.tier as Tier] ?? 'medium',
   });
-  const escalation = await autoEscalateIn(tx, deps, finding.id, {
+  const escalation = await autoEscalate(tx, deps, finding.id, {
     reason: `Reassessment due ${dueOn} is more than ${days} days overdue`,
   });
   return { finding: escalation?.finding ?? finding, escalation };

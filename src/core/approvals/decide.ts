@@ -1,7 +1,7 @@
-import { inTransaction, type Tx } from '../../store/database.ts';
+import type { Tx } from '../../store/database.ts';
 import type { ApprovalRequestRow, FindingRow, SignatureRow } from '../../store/tables.ts';
 import { appendAudit } from '../audit/log.ts';
-import { manifestation, signRecordIn } from '../audit/signatures.ts';
+import { manifestation, signRecord } from '../audit/signatures.ts';
 import type { Actor } from '../common/actor.ts';
 import { todayOf } from '../common/dates.ts';
 import type { CoreDeps } from '../common/deps.ts';
@@ -44,7 +44,7 @@ async function alreadyDecided(tx: Tx, request: ApprovalRequestRow) {
   return conflict(`Already ${request.state} by ${by} at ${formatUtc(request.decided_at ?? '')}.`);
 }
 
-export async function decideIn(
+export async function decide(
   tx: Tx,
   deps: CoreDeps,
   actor: Actor,
@@ -84,7 +84,7 @@ export async function decideIn(
   if (Number(updated.numUpdatedRows) !== 1) throw await alreadyDecided(tx, await loadApprovalRequest(tx, requestId));
   const decided = await loadApprovalRequest(tx, request.id);
 
-  const signature = await signRecordIn(tx, deps.clock, actor, {
+  const signature = await signRecord(tx, deps.clock, actor, {
     recordType: 'approval_request',
     record: decided,
     meaning: input.decision === 'approve' ? 'approval' : 'rejection',
@@ -128,8 +128,4 @@ export async function decideIn(
   const line = historyLine.decided(actor.name, state, requestTitle(decided), now, reason);
   await announceFinding(tx, deps, moved, line);
   return { request: decided, finding: moved, signature };
-}
-
-export function decide(deps: CoreDeps, actor: Actor, requestId: number, input: DecisionInput) {
-  return inTransaction(deps.db, (tx) => decideIn(tx, deps, actor, requestId, input));
 }

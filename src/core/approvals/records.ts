@@ -51,7 +51,7 @@ export async function announceApproval(tx: Tx, deps: CoreDeps, request: Approval
  * Resolving a finding while a request waits withdraws the request, so no approver signs for a finding
  * that no longer needs it. Returns the withdrawn requests.
  */
-export async function withdrawPendingRequestsIn(
+export async function withdrawPendingRequests(
   tx: Tx,
   deps: CoreDeps,
   actor: Actor,

@@ -1,4 +1,4 @@
-import { inTransaction, type Tx } from '../../store/database.ts';
+import type { Tx } from '../../store/database.ts';
 import type { ApprovalRequestRow, FindingRow } from '../../store/tables.ts';
 import { appendAudit } from '../audit/log.ts';
 import type { Actor } from '../common/actor.ts';
@@ -47,7 +47,7 @@ export function requestTitle(request: Pick<ApprovalRequestRow, 'kind' | 'request
   return `${kindLabel(request.kind)} (${label}${request.action_until ? ` by ${request.action_until}` : ''})`;
 }
 
-export async function requestEscalationIn(
+export async function requestEscalation(
   tx: Tx,
   deps: CoreDeps,
   actor: Actor,
@@ -91,35 +91,17 @@ export async function requestEscalationIn(
   return { finding: after, request };
 }
 
-export function requestEscalation(
-  deps: CoreDeps,
-  actor: Actor,
-  findingId: number,
-  input: EscalationInput,
-): Promise<EscalationResult> {
-  return inTransaction(deps.db, (tx) => requestEscalationIn(tx, deps, actor, findingId, input));
-}
-
 /** The direct "accept this risk until a date" entry point: an approval request of kind risk_acceptance. */
-export function requestRiskAcceptanceIn(
+export function requestRiskAcceptance(
   tx: Tx,
   deps: CoreDeps,
   actor: Actor,
   findingId: number,
   input: { reason: string; until: string },
 ): Promise<EscalationResult> {
-  return requestEscalationIn(tx, deps, actor, findingId, {
+  return requestEscalation(tx, deps, actor, findingId, {
     requestedAction: 'accept_risk',
     reason: input.reason,
     actionUntil: input.until,
   });
-}
-
-export function requestRiskAcceptance(
-  deps: CoreDeps,
-  actor: Actor,
-  findingId: number,
-  input: { reason: string; until: string },
-): Promise<EscalationResult> {
-  return inTransaction(deps.db, (tx) => requestRiskAcceptanceIn(tx, deps, actor, findingId, input));
 }

@@ -1,4 +1,4 @@
-import { inTransaction, type Tx } from '../../store/database.ts';
+import type { Tx } from '../../store/database.ts';
 import type { AssessmentRow } from '../../store/tables.ts';
 import { appendAudit } from '../audit/log.ts';
 import type { Actor } from '../common/actor.ts';
@@ -34,7 +34,7 @@ export async function loadVendorForAssessment(tx: Tx, vendorId: number) {
  * Asks the vendor owner to reassess, reusing an assessment already open for the vendor. Due on the
  * vendor's next review date, or in 14 days when there is none or it has already passed.
  */
-export async function requestReassessmentIn(
+export async function requestReassessment(
   tx: Tx,
   deps: AssessmentDeps,
   actor: Actor,
@@ -93,10 +93,6 @@ export async function requestReassessmentIn(
   return { assessment, created: true };
 }
 
-export function requestReassessment(deps: AssessmentDeps, actor: Actor, vendorId: number) {
-  return inTransaction(deps.db, (tx) => requestReassessmentIn(tx, deps, actor, vendorId));
-}
-
 export interface DraftResult {
   assessment: AssessmentRow;
   answered: number;
@@ -104,7 +100,7 @@ export interface DraftResult {
 }
 
 /** Saves some answers; later saves overwrite per control. The assessment is then in progress. */
-export async function saveDraftIn(
+export async function saveDraft(
   tx: Tx,
   deps: AssessmentDeps,
   actor: Actor,
@@ -150,13 +146,4 @@ export async function saveDraftIn(
     )
     .executeTakeFirstOrThrow();
   return { assessment: after, answered: Number(answered.n), total: questionnaire.controls.length };
-}
-
-export function saveDraft(
-  deps: AssessmentDeps,
-  actor: Actor,
-  assessmentId: number,
-  answers: Record<string, AnswerInput>,
-): Promise<DraftResult> {
-  return inTransaction(deps.db, (tx) => saveDraftIn(tx, deps, actor, assessmentId, answers));
 }

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { inTransaction, type Tx } from '../../store/database.ts';
+import type { Tx } from '../../store/database.ts';
 import type { AssessmentRow, FindingRow } from '../../store/tables.ts';
 import { appendAudit } from '../audit/log.ts';
 import type { Actor } from '../common/actor.ts';
@@ -69,7 +69,7 @@ async function openControlFinding(
   return finding;
 }
 
-export async function submitIn(
+export async function submit(
   tx: Tx,
   deps: AssessmentDeps,
   actor: Actor,
@@ -166,13 +166,4 @@ async function closePrompts(tx: Tx, deps: AssessmentDeps, assessmentId: number):
       data: { assessmentId },
     });
   }
-}
-
-export function submit(
-  deps: AssessmentDeps,
-  actor: Actor,
-  assessmentId: number,
-  answers?: Record<string, AnswerInput>,
-): Promise<SubmitResult> {
-  return inTransaction(deps.db, (tx) => submitIn(tx, deps, actor, assessmentId, answers));
 }

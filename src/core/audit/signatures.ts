@@ -31,7 +31,7 @@ export interface SignInput {
   reason: string | null;
 }
 
-export async function signRecordIn(tx: Tx, clock: Clock, signer: Actor, input: SignInput): Promise<SignatureRow> {
+export async function signRecord(tx: Tx, clock: Clock, signer: Actor, input: SignInput): Promise<SignatureRow> {
   const inserted = await tx
     .insertInto('signatures')
     .values({

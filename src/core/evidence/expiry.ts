@@ -54,7 +54,7 @@ export function expiredEvidenceSeverity(type: EvidenceType, tier: string): Sever
  * Opens the "evidence expired" finding for one document, once (the dedupe key names the document).
  * Returns null when the document was renewed meanwhile or the vendor is offboarded.
  */
-export async function openExpiredEvidenceFindingIn(
+export async function openExpiredEvidenceFinding(
   tx: Tx,
   deps: CoreDeps,
   actor: Actor,

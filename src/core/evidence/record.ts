@@ -1,4 +1,4 @@
-import { type DbOrTx, inTransaction, type Tx } from '../../store/database.ts';
+import type { DbOrTx, Tx } from '../../store/database.ts';
 import type { EvidenceRow } from '../../store/tables.ts';
 import { appendAudit } from '../audit/log.ts';
 import type { Actor } from '../common/actor.ts';
@@ -6,11 +6,11 @@ import { requireIsoDate } from '../common/dates.ts';
 import type { CoreDeps } from '../common/deps.ts';
 import { invalidInput } from '../common/errors.ts';
 import { EVIDENCE_LABELS, EVIDENCE_TYPES, type EvidenceType } from '../common/vocabulary.ts';
-import { requirePermission } from '../roles/permissions.ts';
 import { loadVendor } from '../vendors/patch.ts';
 
 // Evidence a vendor has shown us (SOC 2 report, ISO certificate, BAA, ...), one row per document and
-// expiry date. Recording the same document again is a no-op, so re-running an import is safe.
+// expiry date. Recording the same document again is a no-op, so re-running an import is safe. No role is
+// checked here: the chat command checks `evidence.write` (owner counts) in the same transaction.
 
 export interface EvidenceInput {
   vendorId: number;
@@ -43,18 +43,6 @@ function parseUrl(value: string | null | undefined): string | null {
 }
 
 export async function recordEvidence(
-  deps: CoreDeps,
-  actor: Actor,
-  input: EvidenceInput,
-): Promise<{ evidence: EvidenceRow; outcome: EvidenceOutcome }> {
-  return inTransaction(deps.db, async (tx) => {
-    const vendor = await loadVendor(tx, input.vendorId);
-    await requirePermission(tx, actor, 'evidence.write', vendor.owner_id);
-    return recordEvidenceIn(tx, deps, actor, input);
-  });
-}
-
-export async function recordEvidenceIn(
   tx: Tx,
   deps: CoreDeps,
   actor: Actor,

@@ -1,6 +1,6 @@
-import { inTransaction, type Tx } from '../../store/database.ts';
+import type { Tx } from '../../store/database.ts';
 import type { FindingRow } from '../../store/tables.ts';
-import { withdrawPendingRequestsIn } from '../approvals/records.ts';
+import { withdrawPendingRequests } from '../approvals/records.ts';
 import { appendAudit } from '../audit/log.ts';
 import { type Actor, SYSTEM_ACTOR } from '../common/actor.ts';
 import { todayOf } from '../common/dates.ts';
@@ -13,8 +13,8 @@ import { announceFinding, notifyAssignee, vendorRouting } from './notify.ts';
 import { historyLine } from './text.ts';
 import { applyFindingTransition, authorize, loadFinding, vendorOwnerOf } from './transition.ts';
 
-// Opening a finding and the everyday steps on it. Each `xIn` works inside the caller's transaction
-// (seeding and the scheduler batch many); each plain `x` is the one-transaction entry point for chat.
+// Opening a finding and the everyday steps on it. Each works inside the caller's transaction: a chat
+// command opens one per action, seeding and the scheduler batch many.
 
 export interface OpenFindingInput {
   vendorId: number;
@@ -79,7 +79,7 @@ export async function openFinding(
   return { finding, created: true };
 }
 
-export async function acknowledgeIn(tx: Tx, deps: CoreDeps, actor: Actor, findingId: number): Promise<FindingRow> {
+export async function acknowledge(tx: Tx, deps: CoreDeps, actor: Actor, findingId: number): Promise<FindingRow> {
   const finding = await loadFinding(tx, findingId);
   await authorize(tx, deps, actor, 'finding.triage', await vendorOwnerOf(tx, finding.vendor_id));
   const now = deps.clock.now().toISOString();
@@ -91,12 +91,8 @@ export async function acknowledgeIn(tx: Tx, deps: CoreDeps, actor: Actor, findin
   return after;
 }
 
-export function acknowledge(deps: CoreDeps, actor: Actor, findingId: number): Promise<FindingRow> {
-  return inTransaction(deps.db, (tx) => acknowledgeIn(tx, deps, actor, findingId));
-}
-
 /** Assigns (or re-assigns) a finding; the assignee gets a direct message. */
-export async function assignIn(
+export async function assign(
   tx: Tx,
   deps: CoreDeps,
   actor: Actor,
@@ -118,12 +114,8 @@ export async function assignIn(
   return after;
 }
 
-export function assign(deps: CoreDeps, actor: Actor, findingId: number, assignee: Actor): Promise<FindingRow> {
-  return inTransaction(deps.db, (tx) => assignIn(tx, deps, actor, findingId, assignee));
-}
-
 /** Closes a finding with a note saying what was done; a waiting approval request is withdrawn. */
-export async function resolveIn(
+export async function resolve(
   tx: Tx,
   deps: CoreDeps,
   actor: Actor,
@@ -139,20 +131,16 @@ export async function resolveIn(
     set: { resolved_by: actor.id, resolved_at: deps.clock.now().toISOString(), resolution: note },
     reason: note,
   });
-  await withdrawPendingRequestsIn(tx, deps, actor, findingId, `Finding resolved: ${note}`);
+  await withdrawPendingRequests(tx, deps, actor, findingId, `Finding resolved: ${note}`);
   await announceFinding(tx, deps, after, historyLine.resolved(actor.name, note));
   return after;
-}
-
-export function resolve(deps: CoreDeps, actor: Actor, findingId: number, input: { note: string }) {
-  return inTransaction(deps.db, (tx) => resolveIn(tx, deps, actor, findingId, input));
 }
 
 /**
  * The system reopens a finding whose risk acceptance has run out (the day after `accepted_until`), with
  * a fresh SLA. Returns null, changing nothing, when the finding is not (or no longer) due to reopen.
  */
-export async function reopenExpiredAcceptanceIn(tx: Tx, deps: CoreDeps, findingId: number): Promise<FindingRow | null> {
+export async function reopenExpiredAcceptance(tx: Tx, deps: CoreDeps, findingId: number): Promise<FindingRow | null> {
   const finding = await loadFinding(tx, findingId);
   const today = todayOf(deps);
   if (finding.state !== 'risk_accepted' || !finding.accepted_until || finding.accepted_until >= today) return null;
@@ -167,8 +155,4 @@ export async function reopenExpiredAcceptanceIn(tx: Tx, deps: CoreDeps, findingI
   });
   await announceFinding(tx, deps, after, historyLine.reopened(reason));
   return after;
-}
-
-export function reopenExpiredAcceptance(deps: CoreDeps, findingId: number): Promise<FindingRow | null> {
-  return inTransaction(deps.db, (tx) => reopenExpiredAcceptanceIn(tx, deps, findingId));
 }

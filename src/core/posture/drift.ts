@@ -1,4 +1,4 @@
-import { type DbOrTx, inTransaction, type Tx } from '../../store/database.ts';
+import type { DbOrTx, Tx } from '../../store/database.ts';
 import type { FindingRow } from '../../store/tables.ts';
 import type { Actor } from '../common/actor.ts';
 import { addDaysIso } from '../common/dates.ts';
@@ -67,21 +67,12 @@ export interface SnapshotResult {
   finding: FindingRow | null;
 }
 
-export function recordPostureSnapshot(
-  deps: CoreDeps & PostureDeps,
-  actor: Actor,
-  vendorId: number,
-  today: string,
-): Promise<SnapshotResult> {
-  return inTransaction(deps.db, (tx) => recordPostureSnapshotIn(tx, deps, actor, vendorId, today));
-}
-
 /**
  * Scores the vendor, stores today's snapshot (a re-run the same day replaces it) and opens a drift
  * finding when warranted. Only one drift finding per vendor is open at a time, so the points that
  * finding itself costs cannot set off another one.
  */
-export async function recordPostureSnapshotIn(
+export async function recordPostureSnapshot(
   tx: Tx,
   deps: CoreDeps & PostureDeps,
   actor: Actor,

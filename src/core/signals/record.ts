@@ -1,4 +1,4 @@
-import { type DbOrTx, inTransaction, type Tx } from '../../store/database.ts';
+import type { DbOrTx, Tx } from '../../store/database.ts';
 import type { FindingRow, SignalRow } from '../../store/tables.ts';
 import { appendAudit } from '../audit/log.ts';
 import type { Actor } from '../common/actor.ts';
@@ -6,7 +6,6 @@ import type { CoreDeps } from '../common/deps.ts';
 import { invalidInput } from '../common/errors.ts';
 import { isOneOf, SEVERITIES, SIGNAL_KINDS } from '../common/vocabulary.ts';
 import { openFinding } from '../findings/actions.ts';
-import { requirePermission } from '../roles/permissions.ts';
 import { readList } from '../vendors/input.ts';
 import { loadVendor } from '../vendors/patch.ts';
 import { opensFinding, signalFindingText } from './findings.ts';
@@ -66,19 +65,11 @@ function validate(input: SignalInput) {
   };
 }
 
-/** For people (analysts, admins) recording a signal by hand or through a command. */
-export async function recordSignal(deps: CoreDeps, actor: Actor, input: SignalInput): Promise<SignalResult> {
-  return inTransaction(deps.db, async (tx) => {
-    await requirePermission(tx, actor, 'signal.write');
-    return recordSignalIn(tx, deps, actor, input);
-  });
-}
-
 /**
- * Checks no role: callers are either `recordSignal` or the monitoring webhook, whose request signature
+ * Checks no role: a chat command checks `signal.write` first; the monitoring webhook's request signature
  * has already proven the sender. A repeat returns `{ duplicate: true }` and writes nothing.
  */
-export async function recordSignalIn(tx: Tx, deps: CoreDeps, actor: Actor, input: SignalInput): Promise<SignalResult> {
+export async function recordSignal(tx: Tx, deps: CoreDeps, actor: Actor, input: SignalInput): Promise<SignalResult> {
   const s = validate(input);
   const seen = await findSignal(tx, s.source, s.externalId);
   if (seen) return { duplicate: true, signal: seen };

@@ -1,29 +1,15 @@
-import { inTransaction, type Tx } from '../../store/database.ts';
+import type { Tx } from '../../store/database.ts';
 import type { Actor } from '../common/actor.ts';
 import { requireIsoDate, todayOf } from '../common/dates.ts';
 import type { CoreDeps } from '../common/deps.ts';
 import { invalidInput } from '../common/errors.ts';
 import type { Tier } from '../common/vocabulary.ts';
 import { nextReviewOn } from '../policy/cadence.ts';
-import { requirePermission } from '../roles/permissions.ts';
 import { parseCriticality, parseDataTypes, parsePrincipal, parseTier, readList, requireReason } from './input.ts';
 import { applyVendorPatch, loadVendor, type PatchResult } from './patch.ts';
 import { deriveTier } from './tier.ts';
 
-// Ownership, tier overrides and completed reviews: the changes that move who is reminded and when.
-
 export async function setOwner(
-  deps: CoreDeps,
-  actor: Actor,
-  input: { vendorId: number; ownerId: string | null },
-): Promise<PatchResult> {
-  return inTransaction(deps.db, async (tx) => {
-    await requirePermission(tx, actor, 'vendor.write');
-    return setOwnerIn(tx, deps, actor, input);
-  });
-}
-
-export async function setOwnerIn(
   tx: Tx,
   deps: CoreDeps,
   actor: Actor,
@@ -41,14 +27,7 @@ export interface TierOverrideInput {
   reason: string;
 }
 
-export async function overrideTier(deps: CoreDeps, actor: Actor, input: TierOverrideInput): Promise<PatchResult> {
-  return inTransaction(deps.db, async (tx) => {
-    await requirePermission(tx, actor, 'vendor.write');
-    return overrideTierIn(tx, deps, actor, input);
-  });
-}
-
-export async function overrideTierIn(
+export async function overrideTier(
   tx: Tx,
   deps: CoreDeps,
   actor: Actor,
@@ -79,7 +58,7 @@ export async function overrideTierIn(
  * Records a completed review (an assessment accepted, or a review done outside the bot): the next one
  * falls due by the tier cadence. Called inside the transaction that completes the assessment.
  */
-export async function markReviewedIn(
+export async function markReviewed(
   tx: Tx,
   deps: CoreDeps,
   actor: Actor,

@@ -1,12 +1,11 @@
 import { isIP } from 'node:net';
 import type { Selectable } from 'kysely';
-import { type DbOrTx, inTransaction, type Tx } from '../../store/database.ts';
+import type { DbOrTx, Tx } from '../../store/database.ts';
 import type { VendorAssetTable } from '../../store/tables.ts';
 import { appendAudit } from '../audit/log.ts';
 import type { Actor } from '../common/actor.ts';
 import type { CoreDeps } from '../common/deps.ts';
 import { invalidInput } from '../common/errors.ts';
-import { requirePermission } from '../roles/permissions.ts';
 import { loadVendor } from './patch.ts';
 
 // Declared assets (hosts, IPs, network ranges) let monitoring signals about an address find their vendor.
@@ -33,19 +32,8 @@ export function classifyAsset(raw: string): { kind: AssetKind; value: string } {
 
 export type AssetRow = Selectable<VendorAssetTable>;
 
-export async function addAsset(
-  deps: CoreDeps,
-  actor: Actor,
-  input: { vendorId: number; value: string },
-): Promise<{ asset: AssetRow; created: boolean }> {
-  return inTransaction(deps.db, async (tx) => {
-    await requirePermission(tx, actor, 'vendor.write');
-    return addAssetIn(tx, deps, actor, input);
-  });
-}
-
 /** Declaring the same asset twice is a no-op that returns the existing row. */
-export async function addAssetIn(
+export async function addAsset(
   tx: Tx,
   deps: CoreDeps,
   actor: Actor,

@@ -1,4 +1,4 @@
-import { inTransaction, type Tx } from '../../store/database.ts';
+import type { Tx } from '../../store/database.ts';
 import type { VendorRow } from '../../store/tables.ts';
 import { appendAudit } from '../audit/log.ts';
 import type { Actor } from '../common/actor.ts';
@@ -6,7 +6,6 @@ import { requireIsoDate, todayOf } from '../common/dates.ts';
 import type { CoreDeps } from '../common/deps.ts';
 import { conflict, invalidInput } from '../common/errors.ts';
 import { initialReviewOn, nextReviewOn } from '../policy/cadence.ts';
-import { requirePermission } from '../roles/permissions.ts';
 import {
   cleanVendorName,
   nameKeyOf,
@@ -23,8 +22,8 @@ import {
 import { applyVendorPatch, loadVendor, type PatchResult, vendorAuditView } from './patch.ts';
 import { deriveTier } from './tier.ts';
 
-// Creating and editing vendors. Each service checks the caller's role against the store, then runs the
-// `...In` variant in one transaction; importers call the `...In` variants inside their own transaction.
+// Creating and editing vendors inside the caller's transaction. These check no role: a chat command checks
+// `vendor.write` in the same transaction first; the CLI (an operator at the server) and seeding are trusted.
 
 export type ListInput = string | readonly string[];
 
@@ -62,14 +61,7 @@ function checkContract(start: string | null, end: string | null): void {
   if (start && end && end < start) throw invalidInput(`The contract cannot end (${end}) before it starts (${start}).`);
 }
 
-export async function createVendor(deps: CoreDeps, actor: Actor, input: NewVendorInput): Promise<VendorRow> {
-  return inTransaction(deps.db, async (tx) => {
-    await requirePermission(tx, actor, 'vendor.write');
-    return createVendorIn(tx, deps, actor, input);
-  });
-}
-
-export async function createVendorIn(tx: Tx, deps: CoreDeps, actor: Actor, input: NewVendorInput): Promise<VendorRow> {
+export async function createVendor(tx: Tx, deps: CoreDeps, actor: Actor, input: NewVendorInput): Promise<VendorRow> {
   const name = cleanVendorName(input.name);
   const nameKey = nameKeyOf(name);
   const existing = await tx.selectFrom('vendors').select('name').where('name_key', '=', nameKey).executeTakeFirst();
@@ -124,19 +116,8 @@ export async function createVendorIn(tx: Tx, deps: CoreDeps, actor: Actor, input
   return vendor;
 }
 
-export async function updateVendor(
-  deps: CoreDeps,
-  actor: Actor,
-  input: { vendorId: number; changes: VendorChanges },
-): Promise<PatchResult> {
-  return inTransaction(deps.db, async (tx) => {
-    await requirePermission(tx, actor, 'vendor.write');
-    return updateVendorIn(tx, deps, actor, input);
-  });
-}
-
 /** Tier follows data types and criticality unless an analyst has overridden it. */
-export async function updateVendorIn(
+export async function updateVendor(
   tx: Tx,
   deps: CoreDeps,
   actor: Actor,

@@ -1,8 +1,8 @@
 import type { Tx } from '../../store/database.ts';
 import type { Actor } from '../common/actor.ts';
 import type { CoreDeps } from '../common/deps.ts';
-import { markReviewedIn, overrideTierIn, setOwnerIn } from './admin.ts';
-import { createVendorIn, type NewVendorInput, updateVendorIn } from './create-update.ts';
+import { markReviewed, overrideTier, setOwner } from './admin.ts';
+import { createVendor, type NewVendorInput, updateVendor } from './create-update.ts';
 import { nameKeyOf, parsePrincipal, parseTier } from './input.ts';
 
 export type UpsertOutcome = 'created' | 'updated' | 'unchanged';
@@ -12,7 +12,7 @@ export type UpsertOutcome = 'created' | 'updated' | 'unchanged';
  * twice changes nothing the second time. Fields left undefined are left alone. Runs inside the
  * importer's transaction: one bad row rolls back the whole file.
  */
-export async function upsertVendorIn(
+export async function upsertVendor(
   tx: Tx,
   deps: CoreDeps,
   actor: Actor,
@@ -24,12 +24,12 @@ export async function upsertVendorIn(
     .where('name_key', '=', nameKeyOf(input.name))
     .executeTakeFirst();
   if (!existing) {
-    await createVendorIn(tx, deps, actor, input);
+    await createVendor(tx, deps, actor, input);
     return 'created';
   }
   const vendorId = existing.id;
   const results = [
-    await updateVendorIn(tx, deps, actor, {
+    await updateVendor(tx, deps, actor, {
       vendorId,
       changes: {
         services: input.services,
@@ -45,7 +45,7 @@ export async function upsertVendorIn(
   ];
   if (input.ownerId !== undefined) {
     const ownerId = input.ownerId?.trim() ? parsePrincipal(input.ownerId, 'The owner') : null;
-    if (ownerId !== existing.owner_id) results.push(await setOwnerIn(tx, deps, actor, { vendorId, ownerId }));
+    if (ownerId !== existing.owner_id) results.push(await setOwner(tx, deps, actor, { vendorId, ownerId }));
   }
   if (input.tierOverride) {
     const tier = parseTier(input.tierOverride.tier);
@@ -55,11 +55,11 @@ export async function upsertVendorIn(
       .where('id', '=', vendorId)
       .executeTakeFirstOrThrow();
     if (current.tier !== tier || current.tier_override_reason === null) {
-      results.push(await overrideTierIn(tx, deps, actor, { vendorId, tier, reason: input.tierOverride.reason }));
+      results.push(await overrideTier(tx, deps, actor, { vendorId, tier, reason: input.tierOverride.reason }));
     }
   }
   if (input.lastReviewOn) {
-    results.push(await markReviewedIn(tx, deps, actor, { vendorId, reviewedOn: input.lastReviewOn }));
+    results.push(await markReviewed(tx, deps, actor, { vendorId, reviewedOn: input.lastReviewOn }));
   }
   return results.some((r) => r.changed) ? 'updated' : 'unchanged';
 }
