@@ -10,6 +10,7 @@ import { createVendor } from '../../src/core/vendors/create-update.ts';
 import { secretKey, signPayload } from '../../src/http/signals-webhook.ts';
 import { type RunningBot, startBot } from '../../src/main.ts';
 import { type SlackWebApi, startSlackWebApi } from '../../src/playground/slack-web-api.ts';
+import { inTransaction } from '../../src/store/database.ts';
 
 // What an operator relies on to run the bot as a service: Prometheus metrics, a readiness probe that
 // does not lean on Slack, and a shutdown that finishes the sends it started, within its bound.
@@ -46,10 +47,13 @@ async function startWorld(env: Record<string, string> = {}): Promise<World> {
     ...env,
   });
   const bot = await startBot(config, { host: '127.0.0.1', clock, log: pino({ level: 'silent' }) });
-  await createVendor(
-    bot.deps,
-    { id: 'slack:UADMIN', name: 'Jordan Blake' },
-    { name: VENDOR, dataTypes: ['PHI'], criticality: 'high' },
+  await inTransaction(bot.deps.db, (tx) =>
+    createVendor(
+      tx,
+      bot.deps,
+      { id: 'slack:UADMIN', name: 'Jordan Blake' },
+      { name: VENDOR, dataTypes: ['PHI'], criticality: 'high' },
+    ),
   );
   return { dir, api, bot, clock };
 }
