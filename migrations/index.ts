@@ -2,10 +2,12 @@ import type { Migration } from 'kysely';
 import * as m0001 from './0001_initial.ts';
 import * as m0002 from './0002_outbox_subject_index.ts';
 import * as m0003 from './0003_outbox_target_index.ts';
+import * as m0012 from './0012_leases.ts';
 
 /** Every migration, in order. A test checks this list against the files in this folder. */
 export const migrations: Record<string, Migration> = {
   '0001_initial': m0001,
   '0002_outbox_subject_index': m0002,
   '0003_outbox_target_index': m0003,
+  '0012_leases': m0012,
 };

@@ -56,6 +56,8 @@ const envSchema = z.object({
     .optional()
     .transform((v) => v === 'true' || v === '1'),
   SIGNALS_WEBHOOK_SECRET: optional,
+  OUTBOX_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  REDIS_URL: optional.refine((v) => !v || /^rediss?:\/\//.test(v), 'must be a redis:// or rediss:// URL'),
 });
 
 function isTimeZone(tz: string): boolean {
@@ -101,6 +103,10 @@ export interface Config {
   slack: SlackConfig | null;
   teams: TeamsConfig | null;
   signalsWebhookSecret: string | undefined;
+  /** Replicas share their platform rate limits through this Redis; unset, a process paces alone. */
+  redisUrl: string | undefined;
+  /** How long a claimed outbox row stays with its relay: after a crash, another replica sends it then. */
+  outboxLeaseMs: number;
 }
 
 export class ConfigError extends Error {
@@ -182,6 +188,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     slack,
     teams,
     signalsWebhookSecret: e.SIGNALS_WEBHOOK_SECRET,
+    redisUrl: e.REDIS_URL,
+    outboxLeaseMs: e.OUTBOX_LEASE_SECONDS * 1000,
   };
 }
 

@@ -1,4 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
+import { hostname } from 'node:os';
 import { renderNotification } from './chat/notifications/index.ts';
 import { type Config, loadConfig, routingFrom } from './config.ts';
 import { loadQuestionnaire } from './core/assessments/questionnaire.ts';
@@ -7,6 +9,7 @@ import { type Clock, systemClock } from './core/common/clock.ts';
 import type { CoreDeps } from './core/common/deps.ts';
 import { pruneReceipts } from './core/messaging/inbound-receipts.ts';
 import { grantRole } from './core/roles/permissions.ts';
+import { connectSharedPacing, createSlackPacer, createTeamsPacer } from './delivery/pacing.ts';
 import { Relay } from './delivery/relay.ts';
 import type { Sender } from './delivery/sender.ts';
 import { createMetrics } from './http/metrics.ts';
@@ -14,6 +17,7 @@ import { cachedCheck, databaseCheck, type ReadinessCheck } from './http/readines
 import { createHttpApp, finishHttpApp, listen } from './http/server.ts';
 import { signalsWebhook } from './http/signals-webhook.ts';
 import { createConsoleLogger, type Logger } from './log.ts';
+import { createLeaderLease, type LeaderLease } from './scheduler/leader-lease.ts';
 import { createScheduler } from './scheduler/scheduler.ts';
 import { describeStartupFailure } from './startup-failure.ts';
 import { inTransaction, openStore } from './store/database.ts';
@@ -63,6 +67,8 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
     const metrics = await createMetrics(store.db, deps.clock);
     const checks: ReadinessCheck[] = [databaseCheck(store.db)];
     const http = createHttpApp(store.db, log, { metrics, checks });
+    const shared = config.redisUrl ? connectSharedPacing(config.redisUrl) : undefined;
+    if (shared) cleanup.unshift(() => shared.connection.disconnect());
     const senders: Partial<Record<string, Sender>> = {};
     const { registry } = await import('../commands/index.ts');
     let slack: { start(): Promise<void>; stop(): Promise<void> } | null = null;
@@ -76,6 +82,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
         token: config.slack.botToken,
         slackApiUrl: config.slack.apiUrl,
         logger: log,
+        pacer: createSlackPacer({ shared }),
       });
       const token = cachedCheck('slack', () => app.checkToken(), { ttlMs: SLACK_CHECK_TTL_MS, clock: deps.clock });
       checks.push(token);
@@ -94,7 +101,12 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
         import('./teams/notifier.ts'),
       ]);
       createTeamsApp({ config: config.teams, deps, log, registry, expressApp: http });
-      senders.teams = createTeamsNotifier({ config: config.teams, db: store.db, logger: log });
+      senders.teams = createTeamsNotifier({
+        config: config.teams,
+        db: store.db,
+        logger: log,
+        pacer: createTeamsPacer({ shared }),
+      });
     }
     const relay = new Relay({
       db: store.db,
@@ -111,7 +123,16 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
     if (slack) cleanup.unshift(() => slack.stop());
     const server = await listen(http, config.port, options.host);
     cleanup.unshift(() => closeServer(server));
-    const scheduler = createScheduler(deps, { log, onEnqueued: () => relay.nudge() });
+    const lease = createLeaderLease(store.db, deps.clock, {
+      name: 'scheduler',
+      holder: replicaId(),
+      ttlMs: 3 * 60_000,
+    });
+    const scheduler = createScheduler(deps, {
+      log,
+      onEnqueued: () => relay.nudge(),
+      leads: leadsUnlessAnotherReplicaDoes(lease, { pacingShared: Boolean(shared), log }),
+    });
     relay.start();
     scheduler.start();
     const pruner = setInterval(
@@ -131,6 +152,8 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
       server.close();
       server.closeIdleConnections();
       await scheduler.stop();
+      // Another replica may take the sweep over at once instead of after the lease runs out.
+      await lease.release();
       const drained = await withinGrace(relay.stop(), config.shutdownGraceMs);
       if (!drained) {
         log.warn(
@@ -140,6 +163,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
       }
       await slack?.stop();
       server.closeAllConnections();
+      await shared?.connection.disconnect();
       await store.close();
     };
     return { url, server, deps, relay, stop: () => (stopping ??= stop()) };
@@ -167,6 +191,33 @@ async function withinGrace(work: Promise<void>, ms: number): Promise<boolean> {
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** Names this process among the replicas sharing the store. */
+function replicaId(): string {
+  return `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+}
+
+/**
+ * The scheduler sweeps while this replica holds the lease. Meeting another replica without shared
+ * pacing is worth one loud line: together they would send at N times each channel's rate.
+ */
+function leadsUnlessAnotherReplicaDoes(
+  lease: LeaderLease,
+  options: { pacingShared: boolean; log: Logger },
+): () => Promise<boolean> {
+  let warned = false;
+  return async () => {
+    const outcome = await lease.acquire();
+    if (!outcome.held && !options.pacingShared && !warned) {
+      warned = true;
+      options.log.warn(
+        { otherReplica: outcome.holder },
+        'another replica shares this database but rate limits are paced per process: set REDIS_URL on every replica',
+      );
+    }
+    return outcome.held;
+  };
 }
 
 /** BOT_ADMINS are granted admin once, audited as the bot itself; later changes go through `roles`. */

@@ -12,6 +12,8 @@ export interface SchedulerOptions {
   log?: Logger;
   /** Between ticks; one minute unless a test says otherwise. */
   intervalMs?: number;
+  /** Asked at each tick when replicas share the store: sweep only when it answers true. */
+  leads?: () => Promise<boolean>;
 }
 
 export interface Scheduler {
@@ -54,7 +56,8 @@ export function createScheduler(deps: CoreDeps, options: SchedulerOptions = {}):
     // A tick that finds the previous one still running is skipped rather than queued behind it.
     if (pending) return;
     pending = true;
-    sweepOnce()
+    (options.leads ? options.leads() : Promise.resolve(true))
+      .then((leading) => (leading ? sweepOnce() : undefined))
       .catch((error: unknown) => log.error({ err: error }, 'scheduled sweep failed; retried next tick'))
       .finally(() => {
         pending = false;

@@ -221,6 +221,13 @@ export interface ConversationRefTable {
   updated_at: string;
 }
 
+/** A cluster-wide job's current holder (a replica's id) and until when it holds it. */
+export interface LeaseTable {
+  name: string;
+  holder: string;
+  until: string;
+}
+
 export interface Database {
   vendors: VendorTable;
   vendor_assets: VendorAssetTable;
@@ -241,6 +248,7 @@ export interface Database {
   fired_triggers: FiredTriggerTable;
   inbound_receipts: InboundReceiptTable;
   conversation_refs: ConversationRefTable;
+  leases: LeaseTable;
 }
 
 export type VendorRow = Selectable<VendorTable>;

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 
 // One id per run, inherited by every test process: the PostgreSQL schemas a run creates carry it,
 // so the teardown drops exactly this run's schemas and never those of a run beside it.
@@ -8,17 +7,16 @@ export async function setup(): Promise<void> {
 }
 
 export async function teardown(): Promise<void> {
-  const url = process.env.TEST_DATABASE_URL ?? '';
-  if (!/^postgres(ql)?:\/\//.test(url)) return;
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
+  const { adminQuery, SCHEMA_PREFIX, onPostgres } = await import('./store.ts');
+  let schemas: { name: string }[];
   try {
-    const { rows } = await client.query<{ name: string }>(
-      'select schema_name as name from information_schema.schemata where schema_name like $1',
-      [`t\\_${process.env.TEST_RUN_ID}\\_%`],
+    schemas = await adminQuery<{ name: string }>(
+      `select schema_name as name from information_schema.schemata where starts_with(schema_name, '${SCHEMA_PREFIX}')`,
     );
-    for (const { name } of rows) await client.query(`drop schema ${name} cascade`);
-  } finally {
-    await client.end();
+  } catch (error) {
+    // A SQLite run that never reached PostgreSQL has nothing to drop there.
+    if (onPostgres) throw error;
+    return;
   }
+  for (const { name } of schemas) await adminQuery(`drop schema ${name} cascade`);
 }

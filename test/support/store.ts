@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { ManualClock } from '../../src/core/common/clock.ts';
@@ -20,12 +20,17 @@ export interface TestStore extends Store {
 /**
  * Set TEST_DATABASE_URL=postgres://… to run the suite on PostgreSQL: each store is then a schema of
  * its own in that database (named after the run, dropped by the global teardown). Without it, each
- * store is a SQLite file in a temporary folder.
+ * store is a SQLite file in a temporary folder. Tests that are about PostgreSQL itself (replicas)
+ * ask for it and get TEST_DATABASE_URL, or TEST_POSTGRES_URL, or the local server's `test` database.
  */
-export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? '';
+const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? '';
 export const onPostgres = /^postgres(ql)?:\/\//.test(TEST_DATABASE_URL);
+export const POSTGRES_TEST_URL = onPostgres
+  ? TEST_DATABASE_URL
+  : (process.env.TEST_POSTGRES_URL ?? `postgres://${userInfo().username}@127.0.0.1:5432/test`);
 /** Set by the global setup, so one run's schemas are told apart from another's running beside it. */
 export const TEST_RUN_ID = process.env.TEST_RUN_ID ?? randomBytes(4).toString('hex');
+export const SCHEMA_PREFIX = `t_${TEST_RUN_ID}_`;
 
 interface Location {
   url: string;
@@ -35,14 +40,14 @@ interface Location {
 }
 
 /** A PostgreSQL URL whose connections see only `schema` (pg passes `options` at start-up). */
-export function urlForSchema(base: string, schema: string): string {
-  const url = new URL(base);
+function urlForSchema(schema: string): string {
+  const url = new URL(POSTGRES_TEST_URL);
   url.searchParams.set('options', `-c search_path=${schema}`);
   return url.toString();
 }
 
 export async function adminQuery<T extends pg.QueryResultRow = pg.QueryResultRow>(text: string): Promise<T[]> {
-  const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
+  const client = new pg.Client({ connectionString: POSTGRES_TEST_URL });
   await client.connect();
   try {
     return (await client.query<T>(text)).rows;
@@ -91,13 +96,13 @@ async function reusableTables(schema: string): Promise<string[]> {
 async function postgresLocation(): Promise<Location> {
   let schema = emptySchemas.pop();
   if (!schema) {
-    schema = `t_${TEST_RUN_ID}_${randomBytes(4).toString('hex')}`;
+    schema = `${SCHEMA_PREFIX}${randomBytes(4).toString('hex')}`;
     await adminQuery(`create schema ${schema}`);
   }
   const name = schema;
   return {
-    url: urlForSchema(TEST_DATABASE_URL, schema),
-    schema,
+    url: urlForSchema(name),
+    schema: name,
     remove: async () => {
       const tables = await (schemaTables ?? []);
       if (tables.length === 0) return void (await adminQuery(`drop schema ${name} cascade`));
@@ -107,9 +112,15 @@ async function postgresLocation(): Promise<Location> {
   };
 }
 
-/** A real store (a SQLite file, or a PostgreSQL schema), migrated with the real migrations. */
-export async function createTestStore(now = '2026-06-01T09:00:00.000Z'): Promise<TestStore> {
-  const location = onPostgres ? await postgresLocation() : await sqliteLocation();
+/**
+ * A real store (a SQLite file, or a PostgreSQL schema), migrated with the real migrations.
+ * `on: 'postgres'` puts this one store on PostgreSQL whatever the run's store is.
+ */
+export async function createTestStore(
+  now = '2026-06-01T09:00:00.000Z',
+  options: { on?: 'postgres' } = {},
+): Promise<TestStore> {
+  const location = onPostgres || options.on === 'postgres' ? await postgresLocation() : await sqliteLocation();
   const store = await openStore(location.url);
   await migrateToLatest(store.db);
   if (location.schema) schemaTables ??= reusableTables(location.schema);
