@@ -30,7 +30,7 @@ async function startWorld(env: Record<string, string> = {}): Promise<World> {
   const dir = mkdtempSync(join(tmpdir(), 'vendor-risk-ops-'));
   const api = await startSlackWebApi({
     token: TOKEN,
-    channels: ['CFINDINGS'],
+    channels: ['CFINDINGS', 'CVENDOR'],
     users: [{ id: 'UADMIN', name: 'jordan', realName: 'Jordan Blake', displayName: 'jordan' }],
   });
   const clock = new ManualClock(new Date());
@@ -52,7 +52,14 @@ async function startWorld(env: Record<string, string> = {}): Promise<World> {
       tx,
       bot.deps,
       { id: 'slack:UADMIN', name: 'Jordan Blake' },
-      { name: VENDOR, dataTypes: ['PHI'], criticality: 'high' },
+      // Reviewed today, in a channel of its own: nothing the scheduler posts queues ahead of its cards.
+      {
+        name: VENDOR,
+        dataTypes: ['PHI'],
+        criticality: 'high',
+        channel: 'slack:CVENDOR',
+        lastReviewOn: clock.now().toISOString().slice(0, 10),
+      },
     ),
   );
   return { dir, api, bot, clock };
@@ -64,7 +71,7 @@ async function stopWorld(world: World): Promise<void> {
   rmSync(world.dir, { recursive: true, force: true });
 }
 
-/** A scanner reports an exposed database: a critical finding and its card in the findings channel. */
+/** A scanner reports an exposed database: a critical finding and its card in the vendor's channel. */
 async function reportExposure(world: World, externalId: string): Promise<void> {
   const body = JSON.stringify({
     source: 'exposure-scanner',
@@ -89,14 +96,14 @@ async function reportExposure(world: World, externalId: string): Promise<void> {
   expect(response.status).toBeLessThan(300);
 }
 
-const card = (api: SlackWebApi) => api.messages('CFINDINGS').find((m) => /unauthenticated/i.test(m.text ?? ''));
+const card = (api: SlackWebApi) => api.messages('CVENDOR').find((m) => /unauthenticated/i.test(m.text ?? ''));
 
 /** The card's outbox row, read straight from the database file (the bot's store may be closed). */
 function cardRow(world: World): { status: string; lease_until: string | null } | undefined {
   const raw = new SqliteDatabase(join(world.dir, 'bot.db'), { readonly: true });
   try {
     return raw
-      .prepare("select status, lease_until from outbox where target = 'slack:CFINDINGS' order by id desc limit 1")
+      .prepare("select status, lease_until from outbox where target = 'slack:CVENDOR' order by id desc limit 1")
       .get() as { status: string; lease_until: string | null } | undefined;
   } finally {
     raw.close();
@@ -214,7 +221,8 @@ describe('graceful shutdown', () => {
   it('finishes and records a send that is in flight before closing the store', async () => {
     world = await startWorld({ SHUTDOWN_GRACE_SECONDS: '30' });
     await settled(world);
-    world.api.inject('chat.postMessage', { delayMs: 400 });
+    // Every post is slow from now on (a late scheduler post may take one of them).
+    world.api.inject('chat.postMessage', { delayMs: 400 }, 10);
     await reportExposure(world, 'NS-ES-2');
     // Claimed by the relay and on its way to the (slow) Slack.
     await vi.waitFor(() => expect(cardRow(world!)?.lease_until).not.toBeNull(), { timeout: 5_000 });
@@ -228,7 +236,7 @@ describe('graceful shutdown', () => {
   it('stops within its grace when Slack does not answer, leaving the message queued for the next start', async () => {
     world = await startWorld({ SHUTDOWN_GRACE_SECONDS: '0.2' });
     await settled(world);
-    world.api.inject('chat.postMessage', { delayMs: 60_000 });
+    world.api.inject('chat.postMessage', { delayMs: 60_000 }, 10);
     await reportExposure(world, 'NS-ES-3');
     await vi.waitFor(() => expect(cardRow(world!)?.lease_until).not.toBeNull(), { timeout: 5_000 });
 
