@@ -214,7 +214,7 @@ export class SlackWebApi {
     if (!handler) return send(200, { ok: false, error: 'unknown_method' });
 
     const fault = this.#faults.take(method);
-    if (fault) {
+    if (fault && !('delayMs' in fault)) {
       if ('drop' in fault) {
         record(0, 'dropped');
         req.socket.destroy();
@@ -227,8 +227,13 @@ export class SlackWebApi {
       return send(200, { ok: false, error: fault.error });
     }
 
+    // Counted against the rate limits when it arrives, as Slack does, however long the answer takes.
     const channel = method === 'chat.postMessage' ? this.#channelKey(args.channel) : undefined;
     const retryAfter = this.#limits.check(method, channel, this.#now());
+    if (fault && 'delayMs' in fault) {
+      await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
+      if (req.socket.destroyed) return;
+    }
     if (retryAfter > 0) return send(429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(retryAfter) });
     send(200, handler(this.workspace, args));
   }

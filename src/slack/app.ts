@@ -13,6 +13,7 @@ import { onHomeOpened } from './on-home.ts';
 import { onViewClosed, onViewSubmission } from './on-view.ts';
 import { RecentKeys } from './receipts.ts';
 import { describeSlackError } from './slack-errors.ts';
+import { slackStartupError } from './start-failure.ts';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
 export const SLACK_COMMAND = '/vendor';
@@ -35,9 +36,14 @@ export interface SlackApp {
   app: App;
   /** The HTTP receiver; null in Socket Mode. */
   receiver: ExpressReceiver | null;
-  /** Checks the bot token (auth.test) and, in Socket Mode, connects. Call before serving requests. */
+  /**
+   * Checks the bot token (auth.test) and, in Socket Mode, connects. Call before serving requests.
+   * Rejects with a StartupError saying what to fix (the token, or Slack out of reach).
+   */
   start(): Promise<void>;
   stop(): Promise<void>;
+  /** auth.test again, for readiness: resolves while Slack accepts the token. */
+  checkToken(): Promise<void>;
 }
 
 export function createSlackApp(options: SlackAppOptions): SlackApp {
@@ -106,8 +112,20 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     app,
     receiver,
     async start() {
-      await app.init();
-      if (socketMode) await app.start();
+      try {
+        await app.init();
+      } catch (error) {
+        throw slackStartupError(error, 'SLACK_BOT_TOKEN', config.apiUrl);
+      }
+      if (!socketMode) return;
+      try {
+        await app.start();
+      } catch (error) {
+        throw slackStartupError(error, 'SLACK_APP_TOKEN', config.apiUrl);
+      }
+    },
+    async checkToken() {
+      await app.client.auth.test();
     },
     async stop() {
       if (socketMode) await app.stop();
