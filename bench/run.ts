@@ -11,6 +11,7 @@ const SUITES: Record<string, { module: string; run: string }> = {
   sweep: { module: './sweep.ts', run: 'benchSweep' },
   slack: { module: './slack-http.ts', run: 'benchSlackHttp' },
   delivery: { module: './delivery.ts', run: 'benchDelivery' },
+  startup: { module: './startup.ts', run: 'benchStartup' },
 };
 
 async function runSuite(name: string): Promise<BenchSection[]> {

@@ -1,7 +1,6 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources directly (tsx), so there is no build step to forget.
-import { register } from 'tsx/esm/api';
+// `npm start`: the compiled bot (dist/), or its TypeScript sources when dist/ is older than them.
+import { importEntry } from './entry.js';
 
-register();
-const { runFromEnvironment } = await import('../src/main.ts');
+const { runFromEnvironment } = await importEntry('src/main.ts');
 await runFromEnvironment();

@@ -1,6 +1,5 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources directly (tsx), so there is no build step to forget.
-import { register } from 'tsx/esm/api';
+// The operator CLI: the compiled program (dist/), or its TypeScript sources when dist/ is older than them.
+import { importEntry } from './entry.js';
 
-register();
-await import('../src/cli/main.ts');
+await importEntry('src/cli/main.ts');

@@ -27,6 +27,8 @@ const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   DATABASE_URL: z.string().trim().min(1).default(DEFAULT_DATABASE_URL),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
+  SHUTDOWN_GRACE_SECONDS: z.coerce.number().min(0).max(600).default(10),
   BOT_TIMEZONE: z
     .string()
     .default('UTC')
@@ -96,6 +98,10 @@ export interface Config {
   port: number;
   databaseUrl: string;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+  /** `auto`: human-readable lines on a terminal, JSON otherwise. */
+  logFormat: z.infer<typeof envSchema>['LOG_FORMAT'];
+  /** How long a stopping bot waits for sends in flight before closing the store. */
+  shutdownGraceMs: number;
   timeZone: string;
   admins: string[];
   policy: Policy;
@@ -187,6 +193,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: e.PORT,
     databaseUrl: e.DATABASE_URL,
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT,
+    shutdownGraceMs: e.SHUTDOWN_GRACE_SECONDS * 1000,
     timeZone: e.BOT_TIMEZONE,
     admins: e.BOT_ADMINS,
     policy,

@@ -1,10 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import { hostname } from 'node:os';
-import { registry } from '../commands/index.ts';
 import { renderNotification } from './chat/notifications/index.ts';
-
-import { type Config, ConfigError, loadConfig, routingFrom } from './config.ts';
+import { type Config, loadConfig, routingFrom } from './config.ts';
 import { loadQuestionnaire } from './core/assessments/questionnaire.ts';
 import { SYSTEM_ACTOR } from './core/common/actor.ts';
 import { type Clock, systemClock } from './core/common/clock.ts';
@@ -15,27 +13,29 @@ import { connectSharedPacing, createSlackPacer, createTeamsPacer } from './deliv
 import { Relay } from './delivery/relay.ts';
 import type { Sender } from './delivery/sender.ts';
 import { createProbePacer } from './exposure/pacing.ts';
+import { createMetrics } from './http/metrics.ts';
+import { cachedCheck, databaseCheck, type ReadinessCheck } from './http/readiness.ts';
 import { createHttpApp, finishHttpApp, listen } from './http/server.ts';
 import { signalsWebhook } from './http/signals-webhook.ts';
-import { createLogger, type Logger } from './log.ts';
+import { createConsoleLogger, type Logger } from './log.ts';
 import { createExposureTrigger } from './scheduler/exposure-trigger.ts';
 import { createLeaderLease, type LeaderLease } from './scheduler/leader-lease.ts';
 import { createScheduler } from './scheduler/scheduler.ts';
-import { createSlackApp } from './slack/app.ts';
-import { createSlackNotifier } from './slack/notifier.ts';
+import { describeStartupFailure } from './startup-failure.ts';
 import { inTransaction, openStore } from './store/database.ts';
 import { migrateToLatest } from './store/migrate.ts';
-import { createTeamsApp } from './teams/app.ts';
-import { createTeamsNotifier } from './teams/notifier.ts';
 
 // The composition root: config -> store -> migrations -> adapters -> relay -> scheduler -> HTTP.
 // Nothing else builds these pieces; tests start the whole bot through `startBot` with a Config.
+// The platform SDKs (Bolt, teams-ai/botbuilder) and prom-client are imported here, on demand, so a
+// Slack-only bot never loads Teams' and a CLI call loads neither.
 
 export interface RunningBot {
   url: string;
   server: Server;
   deps: CoreDeps;
   relay: Relay;
+  /** Stops accepting, stops the scheduler, drains sends in flight (at most the shutdown grace), closes the store. */
   stop(): Promise<void>;
 }
 
@@ -46,98 +46,161 @@ export interface StartOptions {
   host?: string;
 }
 
+/** How long readiness trusts the last Slack auth.test: probes every few seconds must not become API calls. */
+const SLACK_CHECK_TTL_MS = 60_000;
+
 export async function startBot(config: Config, options: StartOptions = {}): Promise<RunningBot> {
-  const log = options.log ?? createLogger(config.logLevel);
+  const log = options.log ?? (await createConsoleLogger(config.logLevel, config.logFormat));
   const store = await openStore(config.databaseUrl);
-  const applied = await migrateToLatest(store.db);
-  if (applied.length) log.info({ applied }, 'database migrated');
-  const deps: CoreDeps = {
-    db: store.db,
-    clock: options.clock ?? systemClock,
-    policy: config.policy,
-    routing: routingFrom(config),
-    timeZone: config.timeZone,
-    questionnaire: loadQuestionnaire(),
-  };
-  await bootstrapAdmins(deps, config.admins, log);
-
-  const http = createHttpApp(store.db, log);
-  const shared = config.redisUrl ? connectSharedPacing(config.redisUrl) : undefined;
-  const senders: Partial<Record<string, Sender>> = {};
-  const slack = config.slack ? createSlackApp({ config: config.slack, registry, deps, log, expressApp: http }) : null;
-  if (config.slack) {
-    senders.slack = createSlackNotifier({
-      token: config.slack.botToken,
-      slackApiUrl: config.slack.apiUrl,
-      logger: log,
-      pacer: createSlackPacer({ shared }),
-    });
-  }
-  if (config.teams) {
-    createTeamsApp({ config: config.teams, deps, log, registry, expressApp: http });
-    senders.teams = createTeamsNotifier({
-      config: config.teams,
+  const cleanup: (() => Promise<void>)[] = [() => store.close()];
+  try {
+    const applied = await migrateToLatest(store.db);
+    if (applied.length) log.info({ applied }, 'database migrated');
+    const deps: CoreDeps = {
       db: store.db,
+      clock: options.clock ?? systemClock,
+      policy: config.policy,
+      routing: routingFrom(config),
+      timeZone: config.timeZone,
+      questionnaire: loadQuestionnaire(),
+    };
+    await bootstrapAdmins(deps, config.admins, log);
+
+    const metrics = await createMetrics(store.db, deps.clock);
+    const checks: ReadinessCheck[] = [databaseCheck(store.db)];
+    const http = createHttpApp(store.db, log, { metrics, checks });
+    const shared = config.redisUrl ? connectSharedPacing(config.redisUrl) : undefined;
+    if (shared) cleanup.unshift(() => shared.connection.disconnect());
+    const senders: Partial<Record<string, Sender>> = {};
+    const { registry } = await import('../commands/index.ts');
+    let slack: { start(): Promise<void>; stop(): Promise<void> } | null = null;
+    if (config.slack) {
+      const [{ createSlackApp }, { createSlackNotifier }] = await Promise.all([
+        import('./slack/app.ts'),
+        import('./slack/notifier.ts'),
+      ]);
+      const app = createSlackApp({ config: config.slack, registry, deps, log, expressApp: http });
+      senders.slack = createSlackNotifier({
+        token: config.slack.botToken,
+        slackApiUrl: config.slack.apiUrl,
+        logger: log,
+        pacer: createSlackPacer({ shared }),
+      });
+      const token = cachedCheck('slack', () => app.checkToken(), { ttlMs: SLACK_CHECK_TTL_MS, clock: deps.clock });
+      checks.push(token);
+      // start() runs auth.test; its success is the first answer readiness gives.
+      slack = {
+        start: async () => {
+          await app.start();
+          token.record(null);
+        },
+        stop: () => app.stop(),
+      };
+    }
+    if (config.teams) {
+      const [{ createTeamsApp }, { createTeamsNotifier }] = await Promise.all([
+        import('./teams/app.ts'),
+        import('./teams/notifier.ts'),
+      ]);
+      createTeamsApp({ config: config.teams, deps, log, registry, expressApp: http });
+      senders.teams = createTeamsNotifier({
+        config: config.teams,
+        db: store.db,
+        logger: log,
+        pacer: createTeamsPacer({ shared }),
+      });
+    }
+    const relay = new Relay({
+      db: store.db,
+      clock: deps.clock,
+      senders,
+      render: renderNotification(deps),
       logger: log,
-      pacer: createTeamsPacer({ shared }),
+      observer: metrics.delivery,
     });
-  }
-  const relay = new Relay({
-    db: store.db,
-    clock: deps.clock,
-    senders,
-    render: renderNotification(deps),
-    logger: log,
-    leaseMs: config.outboxLeaseMs,
-  });
-  http.use(signalsWebhook(deps, { secret: config.signalsWebhookSecret, log, onCommitted: () => relay.nudge() }));
-  finishHttpApp(http, log);
+    http.use(signalsWebhook(deps, { secret: config.signalsWebhookSecret, log, onCommitted: () => relay.nudge() }));
+    finishHttpApp(http, log);
 
-  await slack?.start();
-  const pacer = createProbePacer();
-  const exposure = createExposureTrigger(deps, {
-    settings: { ...config.exposure, pacer },
-    log,
-    onRecorded: () => relay.nudge(),
-  });
-  const lease = createLeaderLease(store.db, deps.clock, { name: 'scheduler', holder: replicaId(), ttlMs: 3 * 60_000 });
-  const scheduler = createScheduler(deps, {
-    log,
-    onEnqueued: () => relay.nudge(),
-    leads: leadsUnlessAnotherReplicaDoes(lease, { pacingShared: Boolean(shared), log }),
-    exposure,
-  });
-  const server = await listen(http, config.port, options.host);
-  relay.start();
-  scheduler.start();
-  const pruner = setInterval(
-    () => void pruneReceipts(store.db, new Date(deps.clock.now().getTime() - 86_400_000)),
-    3_600_000,
-  );
-  pruner.unref();
+    await slack?.start();
+    if (slack) cleanup.unshift(() => slack.stop());
+    const server = await listen(http, config.port, options.host);
+    cleanup.unshift(() => closeServer(server));
+    const lease = createLeaderLease(store.db, deps.clock, {
+      name: 'scheduler',
+      holder: replicaId(),
+      ttlMs: 3 * 60_000,
+    });
+    const pacer = createProbePacer();
+    const exposure = createExposureTrigger(deps, {
+      settings: { ...config.exposure, pacer },
+      log,
+      onRecorded: () => relay.nudge(),
+    });
+    const scheduler = createScheduler(deps, {
+      log,
+      onEnqueued: () => relay.nudge(),
+      leads: leadsUnlessAnotherReplicaDoes(lease, { pacingShared: Boolean(shared), log }),
+      exposure,
+    });
+    relay.start();
+    scheduler.start();
+    const pruner = setInterval(
+      () => void pruneReceipts(store.db, new Date(deps.clock.now().getTime() - 86_400_000)),
+      3_600_000,
+    );
+    pruner.unref();
 
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : config.port;
-  const url = `http://localhost:${port}`;
-  log.info({ url, slack: Boolean(config.slack), teams: Boolean(config.teams) }, 'vendor-risk bot is listening');
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+    const url = `http://localhost:${port}`;
+    log.info({ url, slack: Boolean(config.slack), teams: Boolean(config.teams) }, 'vendor-risk bot is listening');
 
-  return {
-    url,
-    server,
-    deps,
-    relay,
-    stop: async () => {
+    let stopping: Promise<void> | null = null;
+    const stop = async () => {
       clearInterval(pruner);
+      server.close();
+      server.closeIdleConnections();
       await scheduler.stop();
       await pacer.stop();
+      // Another replica may take the sweep over at once instead of after the lease runs out.
       await lease.release();
-      await relay.stop();
+      const drained = await withinGrace(relay.stop(), config.shutdownGraceMs);
+      if (!drained) {
+        log.warn(
+          { graceMs: config.shutdownGraceMs },
+          'sends still in flight at the end of the shutdown grace; their leases expire and they are retried on the next start',
+        );
+      }
       await slack?.stop();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
       await shared?.connection.disconnect();
       await store.close();
-    },
-  };
+    };
+    return { url, server, deps, relay, stop: () => (stopping ??= stop()) };
+  } catch (error) {
+    for (const undo of cleanup) await undo().catch(() => undefined);
+    throw error;
+  }
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}
+
+/** Resolves true when `work` finished within `ms`, false when the grace ran out first. */
+async function withinGrace(work: Promise<void>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([work.then(() => true as const), expired]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Names this process among the replicas sharing the store. */
@@ -175,20 +238,22 @@ async function bootstrapAdmins(deps: CoreDeps, admins: string[], log: Logger): P
   }
 }
 
-/** `npm start`: the bot with whatever platforms are configured, or the local playground with none. */
+/**
+ * `npm start`: the bot with whatever platforms are configured, or the local playground with none.
+ * A start that fails (bad config, Slack unreachable or refusing the token, port taken, database down)
+ * is one line on stderr and exit code 1; SIGTERM and SIGINT stop it gracefully.
+ */
 export async function runFromEnvironment(): Promise<void> {
-  let config: Config;
+  let running: { stop(): Promise<void> };
   try {
-    config = loadConfig();
+    const config = loadConfig();
+    running = config.slack || config.teams ? await startBot(config) : await startPlaygroundFor(config);
   } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    process.stderr.write(`${error.message}\n`);
-    process.exitCode = 1;
-    return;
+    process.stderr.write(`vendor-risk could not start: ${describeStartupFailure(error)}\n`);
+    process.exit(1);
   }
-  const running = config.slack || config.teams ? await startBot(config) : await startPlaygroundFor(config);
   const shutdown = async (signal: string) => {
-    process.stderr.write(`\n${signal} received, shutting down\n`);
+    process.stderr.write(`${signal} received, shutting down\n`);
     await running.stop();
     process.exit(0);
   };

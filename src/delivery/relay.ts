@@ -1,5 +1,6 @@
 import { type Logger, pino } from 'pino';
 import type { Clock } from '../core/common/clock.ts';
+import { platformOf } from '../core/messaging/outbox.ts';
 import type { Db } from '../store/database.ts';
 import { type BackoffPolicy, DEFAULT_BACKOFF, DEFAULT_MAX_ATTEMPTS } from './backoff.ts';
 import { type DeliveryContext, deliverRow, type Outcome, type RenderOutbox, sendablePlatforms } from './deliver.ts';
@@ -25,6 +26,13 @@ export interface RelayOptions {
   maxAttempts?: number;
   backoff?: BackoffPolicy;
   random?: () => number;
+  /** Told the outcome of every attempt (metrics); the relay works the same without one. */
+  observer?: DeliveryObserver;
+}
+
+/** What the relay reports about each attempt, by platform (`slack`, `teams`). */
+export interface DeliveryObserver {
+  attempted(platform: string, outcome: Outcome | 'error'): void;
 }
 
 export type DrainSummary = Record<Outcome | 'error', number>;
@@ -49,6 +57,7 @@ export class Relay {
   readonly #leaseMs: number;
   readonly #pollMs: number;
   readonly #concurrency: number;
+  readonly #observer: DeliveryObserver | null;
   readonly #inFlight = new Map<number, Promise<void>>();
   readonly #commits: GroupCommit<SentRecord, ClaimedRow | null>;
   #running = false;
@@ -73,6 +82,7 @@ export class Relay {
     this.#leaseMs = options.leaseMs ?? 60_000;
     this.#pollMs = options.pollMs ?? 250;
     this.#concurrency = options.concurrency ?? 32;
+    this.#observer = options.observer ?? null;
     this.#commits = new GroupCommit(
       (records) => recordSent(this.#ctx.db, this.#ctx.clock, records, this.#leaseMs),
       options.commitWindowMs ?? 5,
@@ -144,6 +154,7 @@ export class Relay {
       })
       .then(({ outcome, next }) => {
         summary[outcome] += 1;
+        this.#observer?.attempted(platformOf(row.target), outcome);
         if (outcome !== 'sent' && outcome !== 'skipped' && outcome !== 'dead') settledLater?.add(row.id);
         this.#inFlight.delete(row.id);
         // The target's next row was leased with this one's record: it takes over the slot at once.

@@ -1,12 +1,15 @@
 // Failures a test asks the Slack Web API stand-in to give: the next calls of a method answer with an
-// HTTP status, a Slack error, a 429 with Retry-After, or a dropped connection, after letting some through.
+// HTTP status, a Slack error, a 429 with Retry-After, a dropped connection, or a normal answer held back
+// for a while (a slow Slack), after letting some through.
 
 export type Fault =
   | { status: number }
   | { error: string }
   | { rateLimited: number }
   /** The connection is dropped without an answer (a network error for the client). */
-  | { drop: true };
+  | { drop: true }
+  /** Answered as usual, but only after this many milliseconds. */
+  | { delayMs: number };
 
 export class Faults {
   readonly #queues = new Map<string, { fault: Fault; times: number; after: number }[]>();

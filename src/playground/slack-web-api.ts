@@ -41,6 +41,8 @@ export interface SlackWebApiOptions extends RateLimitOptions {
   now?: () => number;
   /** Called after anything a person could see may have changed (a message, a modal, a Home tab). */
   onChange?: () => void;
+  /** Socket Mode: the app-level token (xapp-…) apps.connections.open accepts, and the URL it hands out. */
+  socketMode?: { appToken: string; url: () => string };
 }
 
 type Handler = (ws: Workspace, args: Json) => Answer;
@@ -71,6 +73,7 @@ export class SlackWebApi {
   readonly #faults = new Faults();
   readonly #responses: ResponseUrls;
   readonly #onChange: () => void;
+  readonly #socketMode: SlackWebApiOptions['socketMode'];
   readonly #server = createServer((req, res) => {
     this.#handle(req, res).catch(() => {
       if (!res.headersSent) res.writeHead(500).end();
@@ -84,6 +87,7 @@ export class SlackWebApi {
     this.#limits = new RateLimits(options);
     this.#responses = new ResponseUrls(this.workspace, this.#now);
     this.#onChange = options.onChange ?? (() => {});
+    this.#socketMode = options.socketMode;
     for (const c of options.channels ?? ['CGENERAL']) this.workspace.addChannel(typeof c === 'string' ? { id: c } : c);
     for (const u of options.users ?? []) this.workspace.addUser(u);
   }
@@ -199,12 +203,18 @@ export class SlackWebApi {
     if (parsed.error) return send(200, { ok: false, error: parsed.error });
     const token = bearer(req) ?? (parsed.json ? undefined : stringArg(bodyToken));
     if (!token) return send(200, { ok: false, error: 'not_authed' });
+    if (method === 'apps.connections.open') {
+      // Only an app-level token opens a Socket Mode connection; a bot token is the wrong kind.
+      if (!this.#socketMode) return send(200, { ok: false, error: 'not_allowed_token_type' });
+      if (token !== this.#socketMode.appToken) return send(200, { ok: false, error: 'invalid_auth' });
+      return send(200, { ok: true, url: this.#socketMode.url() });
+    }
     if (token !== this.token) return send(200, { ok: false, error: 'invalid_auth' });
     const handler = METHODS[method];
     if (!handler) return send(200, { ok: false, error: 'unknown_method' });
 
     const fault = this.#faults.take(method);
-    if (fault) {
+    if (fault && !('delayMs' in fault)) {
       if ('drop' in fault) {
         record(0, 'dropped');
         req.socket.destroy();
@@ -217,8 +227,13 @@ export class SlackWebApi {
       return send(200, { ok: false, error: fault.error });
     }
 
+    // Counted against the rate limits when it arrives, as Slack does, however long the answer takes.
     const channel = method === 'chat.postMessage' ? this.#channelKey(args.channel) : undefined;
     const retryAfter = this.#limits.check(method, channel, this.#now());
+    if (fault && 'delayMs' in fault) {
+      await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
+      if (req.socket.destroyed) return;
+    }
     if (retryAfter > 0) return send(429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(retryAfter) });
     send(200, handler(this.workspace, args));
   }

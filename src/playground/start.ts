@@ -8,7 +8,7 @@ import { demoState, resetDemoStore } from '../demo/reset.ts';
 import { DEMO_ROUTING } from '../demo/routing.ts';
 import { seedDemo } from '../demo/seed.ts';
 import { createHttpApp, finishHttpApp, listen } from '../http/server.ts';
-import { createLogger, type Logger } from '../log.ts';
+import { createConsoleLogger, type Logger } from '../log.ts';
 import { type Db, openStore } from '../store/database.ts';
 import { migrateToLatest } from '../store/migrate.ts';
 import { resumeOffset } from './clock.ts';
@@ -41,7 +41,7 @@ export interface RunningPlayground {
 }
 
 export async function startPlayground(config: Config, options: PlaygroundOptions = {}): Promise<RunningPlayground> {
-  const log = options.log ?? createLogger(config.logLevel);
+  const log = options.log ?? (await createConsoleLogger(config.logLevel, config.logFormat));
   const registry = options.registry ?? (await import('../../commands/index.ts')).registry;
   const portfolio = loadPortfolio();
   const personas = personasOf(portfolio);

@@ -1,4 +1,4 @@
-import { App, ExpressReceiver } from '@slack/bolt';
+import { App, ExpressReceiver, SocketModeReceiver } from '@slack/bolt';
 import type { Express } from 'express';
 import type { Logger } from 'pino';
 import type { Registry } from '../chat/command.ts';
@@ -13,6 +13,7 @@ import { onHomeOpened } from './on-home.ts';
 import { onViewClosed, onViewSubmission } from './on-view.ts';
 import { RecentKeys } from './receipts.ts';
 import { describeSlackError } from './slack-errors.ts';
+import { slackStartupError } from './start-failure.ts';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
 export const SLACK_COMMAND = '/vendor';
@@ -35,9 +36,14 @@ export interface SlackApp {
   app: App;
   /** The HTTP receiver; null in Socket Mode. */
   receiver: ExpressReceiver | null;
-  /** Checks the bot token (auth.test) and, in Socket Mode, connects. Call before serving requests. */
+  /**
+   * Checks the bot token (auth.test) and, in Socket Mode, connects. Call before serving requests.
+   * Rejects with a StartupError saying what to fix (the token, or Slack out of reach).
+   */
   start(): Promise<void>;
   stop(): Promise<void>;
+  /** auth.test again, for readiness: resolves while Slack accepts the token. */
+  checkToken(): Promise<void>;
 }
 
 export function createSlackApp(options: SlackAppOptions): SlackApp {
@@ -56,6 +62,16 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
         processBeforeResponse: false,
         ...(options.expressApp ? { app: options.expressApp } : {}),
       });
+  // Socket Mode asks apps.connections.open for its WebSocket URL, through the same API base URL as
+  // every other call (an enterprise proxy or GovSlack); Bolt's default receiver would ask slack.com.
+  const socketReceiver =
+    socketMode && config.appToken
+      ? new SocketModeReceiver({
+          appToken: config.appToken,
+          logger,
+          installerOptions: { clientOptions: config.apiUrl ? { slackApiUrl: config.apiUrl } : {} },
+        })
+      : null;
   const app = new App({
     token: config.botToken,
     logger,
@@ -69,7 +85,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
       retryConfig: { retries: 2, factor: 2, minTimeout: 250, maxTimeout: 1000 },
       timeout: 10_000,
     },
-    ...(receiver ? { receiver } : { socketMode: true, appToken: config.appToken }),
+    receiver: receiver ?? socketReceiver ?? undefined,
   });
 
   const env: SlackEnv = {
@@ -96,8 +112,20 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     app,
     receiver,
     async start() {
-      await app.init();
-      if (socketMode) await app.start();
+      try {
+        await app.init();
+      } catch (error) {
+        throw slackStartupError(error, 'SLACK_BOT_TOKEN', config.apiUrl);
+      }
+      if (!socketMode) return;
+      try {
+        await app.start();
+      } catch (error) {
+        throw slackStartupError(error, 'SLACK_APP_TOKEN', config.apiUrl);
+      }
+    },
+    async checkToken() {
+      await app.client.auth.test();
     },
     async stop() {
       if (socketMode) await app.stop();

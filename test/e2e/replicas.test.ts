@@ -239,13 +239,12 @@ describe('three replicas on one PostgreSQL and one Redis', () => {
 function findButton(blocks: unknown, label: string): { actionId: string; value: string } {
   const found: { actionId: string; value: string }[] = [];
   const walk = (node: unknown): void => {
-    if (Array.isArray(node)) return node.forEach(walk);
     if (!node || typeof node !== 'object') return;
     const el = node as { type?: string; text?: { text?: string }; action_id?: string; value?: string };
     if (el.type === 'button' && el.text?.text === label && el.action_id) {
       found.push({ actionId: el.action_id, value: el.value ?? '' });
     }
-    Object.values(node).forEach(walk);
+    for (const child of Object.values(node)) walk(child);
   };
   walk(blocks);
   if (!found[0]) throw new Error(`no ${label} button on the card`);

@@ -9,6 +9,7 @@ import { createSlackApp, SLACK_EVENTS_PATH, type SlackApp } from '../../src/slac
 
 // The real Bolt app in HTTP mode (its ExpressReceiver on an express app) listening on loopback, its
 // WebClient pointed at a Web API stand-in. Requests signed with `secret` reach the registry's handlers.
+// With `appToken` it runs in Socket Mode instead: it connects out, and serves no HTTP.
 
 export interface SlackServerOptions {
   api: SlackWebApi;
@@ -18,6 +19,8 @@ export interface SlackServerOptions {
   /** The channels configured for finding cards and approval requests; none by default. */
   findingsChannel?: string | undefined;
   approvalsChannel?: string | undefined;
+  /** Socket Mode instead of HTTP: the app-level token the Web API stand-in accepts. */
+  appToken?: string;
 }
 
 export interface SlackServer {
@@ -34,7 +37,7 @@ export async function serveSlackApp(options: SlackServerOptions): Promise<SlackS
     config: {
       botToken: api.token,
       signingSecret: options.secret,
-      appToken: undefined,
+      appToken: options.appToken,
       apiUrl: api.url,
       findingsChannel: options.findingsChannel,
       approvalsChannel: options.approvalsChannel,
@@ -42,9 +45,10 @@ export async function serveSlackApp(options: SlackServerOptions): Promise<SlackS
     registry: options.registry,
     deps: options.deps,
     log: createLogger('silent'),
-    expressApp: http,
+    ...(options.appToken ? {} : { expressApp: http }),
   });
   await app.start();
+  if (options.appToken) return { app, endpoint: '', close: () => app.stop() };
   const server: Server = http.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   return {

@@ -14,7 +14,6 @@ import {
 import { PEOPLE } from '../../scenarios/personas.ts';
 import {
   blockActions,
-  deliver,
   interaction,
   type SlackRequest,
   sign,
@@ -22,6 +21,7 @@ import {
   viewClosed,
   viewSubmission,
 } from '../slack-requests.ts';
+import type { SocketModeStandIn } from '../slack-socket-mode.ts';
 import { ScenarioStore } from './scenario-store.ts';
 import { answerSeen, readAnswer, type Waiting } from './slack-answers.ts';
 import { type SlackNames, slackFacts, slackText } from './slack-facts.ts';
@@ -32,12 +32,13 @@ import {
   PLACES,
   SECRET,
   type SlackStack,
+  type SlackTransport,
   slackUser,
   startSlackStack,
 } from './slack-stack.ts';
 
 // The scenarios' driver for Slack: signed slash commands, block actions and view submissions to the
-// Bolt app over HTTP; answers read where Slack would show them (the response_url, a modal opened with
+// Bolt app over HTTP (or the same payloads as Socket Mode envelopes); answers read where Slack would show them (the response_url, a modal opened with
 // views.open, an ephemeral or a DM through the Web API stand-in).
 
 export class SlackDriver implements ChatDriver {
@@ -50,10 +51,15 @@ export class SlackDriver implements ChatDriver {
   #last: { request: SlackRequest; persona: Persona } | null = null;
   #submissions = 0;
 
-  static async start(registry: Registry): Promise<SlackDriver> {
+  static async start(registry: Registry, transport: SlackTransport = 'http'): Promise<SlackDriver> {
     const driver = new SlackDriver();
-    driver.#stack = await startSlackStack(registry, driver.#scenarios);
+    driver.#stack = await startSlackStack(registry, driver.#scenarios, transport);
     return driver;
+  }
+
+  /** Slack's side of the Socket Mode connection, when the app runs in Socket Mode. */
+  get socketMode(): SocketModeStandIn | null {
+    return this.#s.socket;
   }
 
   get #s(): SlackStack {
@@ -130,7 +136,7 @@ export class SlackDriver implements ChatDriver {
     const { view } = form.handle as SlackFormHandle;
     const closed = viewClosed(slackUser(persona), filledIn(view, values), persona);
     this.#last = { request: interaction(closed, { secret: SECRET }), persona };
-    const response = await deliver(this.#s.endpoint, this.#last.request);
+    const response = await this.#s.deliver(this.#last.request);
     if (response.status !== 200) throw new Error(`Slack view_closed answered ${response.status}`);
     await this.#s.idle();
   }
@@ -139,7 +145,7 @@ export class SlackDriver implements ChatDriver {
     const last = this.#last;
     if (!last) throw new Error('nothing was delivered yet');
     const retry = sign(last.request.body, last.request.headers['content-type'] ?? '', { secret: SECRET, retryNum: 1 });
-    const answer = await deliver(this.#s.endpoint, retry);
+    const answer = await this.#s.deliver(retry);
     if (answer.status !== 200) throw new Error(`Slack's retry was answered ${answer.status}`);
     await this.#s.idle();
   }
@@ -180,7 +186,7 @@ export class SlackDriver implements ChatDriver {
   async #answer(persona: Persona, request: SlackRequest, waiting: Omit<Waiting, 'user' | 'since'>): Promise<Answer> {
     const since = this.#s.api.log.length;
     this.#last = { request, persona };
-    const response = await deliver(this.#s.endpoint, request);
+    const response = await this.#s.deliver(request);
     if (response.status !== 200) throw new Error(`Slack request answered ${response.status}: ${response.body}`);
     await this.#s.idle();
     const direct = readAnswer(response.body, waiting.view, this.names, () => `${++this.#submissions}`);

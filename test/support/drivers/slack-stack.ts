@@ -7,13 +7,14 @@ import type { SlackApp } from '../../../src/slack/app.ts';
 import { createSlackNotifier } from '../../../src/slack/notifier.ts';
 import { PERSONAS, type Persona, type Place } from '../../scenarios/driver.ts';
 import { PEOPLE } from '../../scenarios/personas.ts';
-import { type ResponseUrlCatcher, startResponseUrlCatcher } from '../slack-requests.ts';
+import { deliver, type ResponseUrlCatcher, type SlackRequest, startResponseUrlCatcher } from '../slack-requests.ts';
 import { serveSlackApp } from '../slack-server.ts';
+import { envelopeOf, SocketModeStandIn } from '../slack-socket-mode.ts';
 import type { ScenarioStore } from './scenario-store.ts';
 
 // Everything a Slack scenario runs against, started once per test file: the Web API stand-in (with
-// the personas in its directory), a response_url listener, the Bolt app over HTTP and the relay's
-// notifier. Rate limits are raised well above what a scenario sends, so scenarios never wait for pacing;
+// the personas in its directory), a response_url listener, the Bolt app (over HTTP, or connected
+// out over Socket Mode) and the relay's notifier. Rate limits are raised well above what a scenario sends, so scenarios never wait for pacing;
 // pacing has its own tests.
 
 export const SECRET = 'parity-signing-secret';
@@ -29,10 +30,15 @@ export const PLACES: Record<Place, string> = {
   security: slackChannel('security'),
 };
 
+export type SlackTransport = 'http' | 'socket-mode';
+
 export interface SlackStack {
   api: SlackWebApi;
   responses: ResponseUrlCatcher;
-  endpoint: string;
+  /** Hands a request to the app as Slack would: POSTed to its URL, or as an envelope on its socket. */
+  deliver(request: SlackRequest): Promise<{ status: number; body: string }>;
+  /** The Socket Mode side of Slack, when the app runs in Socket Mode. */
+  socket: SocketModeStandIn | null;
   sender: Sender;
   /** Resolves once Bolt has finished every request it was handling (listeners included). */
   idle(): Promise<void>;
@@ -59,8 +65,16 @@ function trackProcessing(slack: SlackApp): () => Promise<void> {
   return () => (inFlight === 0 ? Promise.resolve() : new Promise((resolve) => waiters.push(resolve)));
 }
 
-export async function startSlackStack(registry: Registry, scenarios: ScenarioStore): Promise<SlackStack> {
+const APP_TOKEN = 'xapp-stand-in-app-token';
+
+export async function startSlackStack(
+  registry: Registry,
+  scenarios: ScenarioStore,
+  transport: SlackTransport = 'http',
+): Promise<SlackStack> {
+  const socket = transport === 'socket-mode' ? await SocketModeStandIn.start() : null;
   const api = await startSlackWebApi({
+    ...(socket ? { socketMode: { appToken: APP_TOKEN, url: () => socket.url() } } : {}),
     channels: [COMMAND_CHANNEL, ...Object.values(PLACES)],
     users: PERSONAS.map((p) => ({ id: slackUser(p), name: p, realName: PEOPLE[p].name, displayName: p })),
     postsPerSecondPerChannel: 50,
@@ -74,7 +88,9 @@ export async function startSlackStack(registry: Registry, scenarios: ScenarioSto
     secret: SECRET,
     findingsChannel: PLACES.findings,
     approvalsChannel: PLACES.approvals,
+    ...(socket ? { appToken: APP_TOKEN } : {}),
   });
+  await socket?.connected();
   const idle = trackProcessing(server.app);
   const tiers = Object.fromEntries(
     Object.entries(SLACK_TIERS).map(([tier, limit]) => [
@@ -86,11 +102,18 @@ export async function startSlackStack(registry: Registry, scenarios: ScenarioSto
   return {
     api,
     responses,
-    endpoint: server.endpoint,
+    socket,
+    deliver: socket
+      ? async (request) => {
+          const payload = await socket.send(envelopeOf(request));
+          return { status: 200, body: payload === undefined ? '' : JSON.stringify(payload) };
+        }
+      : (request) => deliver(server.endpoint, request),
     sender: createSlackNotifier({ token: api.token, slackApiUrl: api.url, pacer }),
     idle,
     async close() {
       await server.close();
+      await socket?.close();
       await pacer.stop();
       await responses.close();
       await api.close();
