@@ -84,6 +84,7 @@ describe('/vendor over signed HTTP', () => {
       ['UADA', 'role <@UOLIVE|olive> approver', '<@UOLIVE> is now approver.'],
       ['UVIC', 'approvals', 'Only approvers can approve or reject requests.'],
       ['UVIC', 'reassess', 'Usage: `reassess &lt;vendor&gt;`'],
+      ['UVIC', 'asset list "Acme Health"', 'has no declared assets'],
     ];
     expect(new Set(cases.map(([, text]) => text.split(' ')[0]))).toEqual(new Set(registry.commands.map((c) => c.name)));
     for (const [user, text, expected] of cases) {
