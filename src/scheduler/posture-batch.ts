@@ -5,7 +5,8 @@ import { evidenceStatus } from '../core/evidence/status.ts';
 import { ACTIVE_STATES } from '../core/findings/states.ts';
 import type { Policy } from '../core/policy/policy.ts';
 import type { Snapshot } from '../core/posture/drift.ts';
-import { type FailedAnswer, type Grade, scorePosture } from '../core/posture/score.ts';
+import { withWeights } from '../core/posture/posture.ts';
+import { type Grade, scorePosture } from '../core/posture/score.ts';
 import { ratingOf } from '../core/signals/findings.ts';
 import { parseTier } from '../core/vendors/input.ts';
 import type { Tx } from '../store/database.ts';
@@ -138,19 +139,6 @@ async function loadInputs(tx: Tx, vendorIds: number[] | null, today: string, win
   return { open, evidence, failed, ratings, drift };
 }
 
-function weighted(rows: readonly { control_id: string; answer: string }[], q: Questionnaire): FailedAnswer[] {
-  // As in the single lookup: a control dropped from a newer questionnaire weighs as average (3).
-  return rows.map((r) => {
-    const control = q.byId.get(r.control_id);
-    return {
-      id: r.control_id,
-      title: control?.title ?? r.control_id,
-      weight: control?.weight ?? 3,
-      answer: r.answer === 'no' ? 'no' : 'partial',
-    };
-  });
-}
-
 /** Scores every in-service vendor still without a snapshot for `today`, with its recent snapshots. */
 export async function scorePendingVendors(
   tx: Tx,
@@ -181,7 +169,7 @@ export async function scorePendingVendors(
         openFindings,
         evidence: evidenceStatus(evidence.get(v.id) ?? [], today, deps.policy),
         nextReviewOn: v.next_review_on,
-        failedControls: weighted(failed.get(v.id) ?? [], questionnaire),
+        failedControls: withWeights(failed.get(v.id) ?? [], questionnaire),
         externalRating:
           ratingRow && rating ? { rating, source: ratingRow.source, observedAt: ratingRow.observed_at } : null,
       },

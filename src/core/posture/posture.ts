@@ -39,7 +39,8 @@ function countsBySeverity(rows: readonly { severity: string; n: number }[]): Rec
   return counts;
 }
 
-function withWeights(rows: readonly { control_id: string; answer: string }[], q: Questionnaire): FailedAnswer[] {
+/** Failed answers with their control's title and weight; a control dropped from a newer questionnaire weighs as average. */
+export function withWeights(rows: readonly { control_id: string; answer: string }[], q: Questionnaire): FailedAnswer[] {
   return rows.map((r) => {
     const control = q.byId.get(r.control_id);
     // A control dropped from a newer questionnaire still counts when answered: weigh it as average.
