@@ -42,7 +42,7 @@ export function findingIdFrom(value: string): number {
 async function findingFor(ctx: ChatContext, value: string, step: FindingAction): Promise<FindingDetail> {
   const finding = await getFinding(ctx.deps.db, findingIdFrom(value));
   const owner = await vendorOwnerOf(ctx.deps.db, finding.vendor_id);
-  await requirePermission(ctx.deps.db, ctx.actor, 'finding.triage', owner);
+  await requirePermission(ctx.deps.db, ctx.actor, step === 'resolve' ? 'finding.resolve' : 'finding.triage', owner);
   if (!canTransition(finding.state as FindingState, step)) throw await refusal(ctx.deps.db, finding, step);
   return finding;
 }

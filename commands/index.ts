@@ -5,6 +5,7 @@ import { assetModule } from './asset.ts';
 import { dueModule } from './due.ts';
 import { evidenceModule } from './evidence.ts';
 import { findingActions } from './finding-actions.ts';
+import { findingClosure } from './finding-closure.ts';
 import { findingsModule } from './findings.ts';
 import { helpModule } from './help.ts';
 import { home } from './home.ts';
@@ -35,6 +36,7 @@ export const modules: CommandModule[] = [
   subscribeModule,
   unsubscribeModule,
   roleModule,
+  findingClosure,
 ];
 
 export const registry: Registry = buildRegistry([...modules, helpModule(() => registry.commands)], home);

@@ -1,7 +1,7 @@
 import { type ChatContext, type CommandModule, reply } from '../src/chat/command.ts';
 import { ephemeral, mention } from '../src/chat/reply.ts';
 import type { Role } from '../src/core/common/vocabulary.ts';
-import { changeRole } from '../src/core/roles/change-role.ts';
+import { changeRole, linkAccounts } from '../src/core/roles/change-role.ts';
 import { listGrants, rolesOf } from '../src/core/roles/permissions.ts';
 import { badArguments, joinOptionWords, personToken } from './support/args.ts';
 import { namesOf } from './support/people.ts';
@@ -12,12 +12,21 @@ import { GRANTABLE_ROLES, roleWord } from './support/vocab.ts';
 
 type RoleArgs =
   | { kind: 'all' }
+  | { kind: 'link'; accounts: [string, string] }
   | { kind: 'show'; person: { id: string; name: string } }
   | { kind: 'change'; person: { id: string; name: string }; role: Role; grant: boolean };
+
+/** `link @dana teams:<aad id>`: a mention or a platform id (the other platform cannot be mentioned). */
+function parseLink(words: string[]): [string, string] {
+  if (words.length !== 2) throw badArguments('Name two accounts: `role link slack:U123 teams:<aad id>`.');
+  const ids = words.map((w) => personToken(w)?.id ?? w) as [string, string];
+  return ids;
+}
 
 function parseRole(input: string[]): RoleArgs {
   const words = joinOptionWords(input, []);
   if (words.length === 0) return { kind: 'all' };
+  if (words[0] === 'link') return { kind: 'link', accounts: parseLink(words.slice(1)) };
   const person = personToken(words[0] ?? '');
   if (!person) throw badArguments(`Name the person as @name, not “${words[0]}”.`);
   if (words.length === 1) return { kind: 'show', person };
@@ -48,10 +57,21 @@ export const roleModule: CommandModule = {
     name: 'role',
     summary: `Show, grant or revoke roles (${GRANTABLE_ROLES.join(', ')}); changes are for admins`,
     usage: 'role [@user [<role>|-<role>]]',
-    examples: ['role @dana approver', 'role @dana -approver', 'role @dana', 'role'],
+    examples: ['role @dana approver', 'role @dana -approver', 'role @dana', 'role', 'role link @dana teams:<aad id>'],
     parse: parseRole,
     run: async (ctx, args: RoleArgs) => {
       if (args.kind === 'all') return allGrants(ctx);
+      if (args.kind === 'link') {
+        const [a, b] = args.accounts;
+        const linked = await linkAccounts(ctx.deps, ctx.actor, a, b);
+        return reply(
+          ephemeral(
+            linked
+              ? `Linked \`${a}\` and \`${b}\`: one person, one set of roles, and never their own approver.`
+              : `\`${a}\` and \`${b}\` were already one person; nothing changed.`,
+          ),
+        );
+      }
       const known = (await namesOf(ctx.deps.db, [args.person.id])).get(args.person.id);
       const who = mention(args.person.id, known && known !== args.person.id ? known : args.person.name);
       if (args.kind === 'show') {

@@ -68,7 +68,8 @@ const finding = z
     'an escalation or risk acceptance needs a reason',
   )
   .refine((f) => f.state !== 'risk_accepted' || f.until !== undefined, 'a risk acceptance needs until')
-  .refine((f) => f.state !== 'resolved' || Boolean(f.resolution), 'a resolved finding needs a resolution');
+  .refine((f) => f.state !== 'resolved' || Boolean(f.resolution), 'a resolved finding needs a resolution')
+  .refine((f) => f.state !== 'fix_proposed' || Boolean(f.resolution), 'a proposed fix needs a resolution (its note)');
 
 const assessment = z
   .object({

@@ -7,7 +7,8 @@ import { type Actor, SYSTEM_ACTOR } from '../core/common/actor.ts';
 import { addDaysIso, todayOf } from '../core/common/dates.ts';
 import type { CoreDeps } from '../core/common/deps.ts';
 import { recordEvidence } from '../core/evidence/record.ts';
-import { acknowledge, assign, openFinding, resolve } from '../core/findings/actions.ts';
+import { acknowledge, assign, openFinding } from '../core/findings/actions.ts';
+import { proposeFix, verifyFix } from '../core/findings/verified-closure.ts';
 import { recordPostureSnapshot } from '../core/posture/drift.ts';
 import { recordSignal } from '../core/signals/record.ts';
 import { markReviewed } from '../core/vendors/admin.ts';
@@ -109,8 +110,11 @@ async function findingStep(ctx: SeedContext, step: Extract<Step, { kind: 'findin
       await decide(ctx.tx, ctx.deps, ctx.approver, requestId, { decision: 'approve' });
       return;
     }
-    case 'resolve':
-      await resolve(ctx.tx, ctx.deps, owner, id, { note: finding.resolution ?? '' });
+    case 'propose':
+      await proposeFix(ctx.tx, ctx.deps, owner, id, { note: finding.resolution ?? '' });
+      return;
+    case 'verify':
+      await verifyFix(ctx.tx, ctx.deps, ctx.analyst, id);
       return;
   }
 }

@@ -5,7 +5,7 @@ import type { DemoFinding, DemoVendor, Portfolio } from './portfolio.ts';
 // through their states by the personas. Pure; seed.ts replays the steps with the clock set to each
 // step's day, so the audit trail reads like weeks of real use and every time in it is in the past.
 
-export type FindingStep = 'open' | 'acknowledge' | 'assign' | 'request' | 'approve' | 'resolve';
+export type FindingStep = 'open' | 'acknowledge' | 'assign' | 'request' | 'approve' | 'propose' | 'verify';
 
 export type Step =
   | { kind: 'vendor'; vendor: DemoVendor; withLastReview: boolean }
@@ -52,11 +52,18 @@ const PATHS: Record<DemoFinding['state'], [FindingStep, number][]> = {
     ['request', 3],
     ['approve', 4],
   ],
+  fix_proposed: [
+    ['open', 0],
+    ['acknowledge', 1],
+    ['assign', 2],
+    ['propose', 4],
+  ],
   resolved: [
     ['open', 0],
     ['acknowledge', 1],
     ['assign', 2],
-    ['resolve', 6],
+    ['propose', 5],
+    ['verify', 6],
   ],
 };
 

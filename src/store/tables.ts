@@ -135,6 +135,11 @@ export interface FindingTable {
   reopened_reason: string | null;
   updated_at: string;
   version: Generated<number>;
+  fix_proposed_by: string | null;
+  fix_proposed_at: string | null;
+  fix_note: string | null;
+  fix_from_state: string | null;
+  fix_returned_reason: string | null;
 }
 
 export interface ApprovalRequestTable {
@@ -151,6 +156,9 @@ export interface ApprovalRequestTable {
   decided_at: string | null;
   decision_reason: string | null;
   version: Generated<number>;
+  withdrawn_by: string | null;
+  withdrawn_at: string | null;
+  withdraw_reason: string | null;
 }
 
 export interface SignatureTable {
@@ -279,6 +287,15 @@ export interface Database {
   inbound_receipts: InboundReceiptTable;
   conversation_refs: ConversationRefTable;
   leases: LeaseTable;
+  person_links: PersonLinkTable;
+}
+
+/** Principals that are one person across platforms; an unlinked principal is its own person. */
+export interface PersonLinkTable {
+  principal: string;
+  person: string;
+  linked_by: string;
+  linked_at: string;
 }
 
 export type VendorRow = Selectable<VendorTable>;

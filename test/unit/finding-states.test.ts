@@ -11,12 +11,13 @@ import {
 } from '../../src/core/findings/states.ts';
 
 describe('finding state machine', () => {
-  it('walks the happy path open -> acknowledged -> assigned -> escalation pending -> escalated -> resolved', () => {
+  it('walks the happy path open -> acknowledged -> assigned -> escalation pending -> escalated -> fix proposed -> resolved', () => {
     expect(nextState('open', 'acknowledge')).toBe('acknowledged');
     expect(nextState('acknowledged', 'assign')).toBe('assigned');
     expect(nextState('assigned', 'escalate')).toBe('escalation_pending');
     expect(nextState('escalation_pending', 'approve_escalation')).toBe('escalated');
-    expect(nextState('escalated', 'resolve')).toBe('resolved');
+    expect(nextState('escalated', 'propose_fix')).toBe('fix_proposed');
+    expect(nextState('fix_proposed', 'verify_fix')).toBe('resolved');
   });
 
   it('assigns straight from open and re-assigns; an escalated finding stays escalated when assigned', () => {
@@ -33,8 +34,15 @@ describe('finding state machine', () => {
     expect(nextState('open', 'approve_acceptance')).toBeNull();
   });
 
-  it('resolves from every state but resolved, which nothing leaves', () => {
-    expect(statesAllowing('resolve').sort()).toEqual(FINDING_STATES.filter((s) => s !== 'resolved').sort());
+  it('resolves outright only where no approver is involved; resolved is left by nothing', () => {
+    expect(statesAllowing('resolve')).toEqual(['open', 'acknowledged', 'assigned']);
+    for (const waiting of ['escalation_pending', 'escalated', 'risk_accepted', 'fix_proposed'] as const) {
+      expect(canTransition(waiting, 'resolve')).toBe(false);
+    }
+    expect(statesAllowing('propose_fix')).toEqual(['open', 'acknowledged', 'assigned', 'escalated', 'risk_accepted']);
+    expect(statesAllowing('verify_fix')).toEqual(['fix_proposed']);
+    expect(statesAllowing('return_fix')).toEqual(['fix_proposed']);
+    expect(statesAllowing('withdraw_request')).toEqual(['escalation_pending']);
     expect(isFinal('resolved')).toBe(true);
     expect(FINDING_STATES.filter(isFinal)).toEqual(['resolved']);
     for (const action of ['acknowledge', 'assign', 'escalate', 'reopen', 'reject'] as const) {
@@ -58,12 +66,14 @@ describe('finding state machine', () => {
   });
 
   it('shows only the buttons that apply', () => {
-    expect(availableActions('open')).toEqual(['acknowledge', 'assign', 'escalate', 'request_acceptance', 'resolve']);
-    expect(availableActions('acknowledged')).toEqual(['assign', 'escalate', 'request_acceptance', 'resolve']);
-    expect(availableActions('assigned')).toEqual(['assign', 'escalate', 'request_acceptance', 'resolve']);
-    expect(availableActions('escalation_pending')).toEqual(['resolve']);
-    expect(availableActions('escalated')).toEqual(['assign', 'resolve']);
-    expect(availableActions('risk_accepted')).toEqual(['resolve']);
+    const everyday = ['assign', 'escalate', 'request_acceptance', 'resolve', 'propose_fix'];
+    expect(availableActions('open')).toEqual(['acknowledge', ...everyday]);
+    expect(availableActions('acknowledged')).toEqual(everyday);
+    expect(availableActions('assigned')).toEqual(everyday);
+    expect(availableActions('escalation_pending')).toEqual(['withdraw_request']);
+    expect(availableActions('escalated')).toEqual(['assign', 'propose_fix']);
+    expect(availableActions('risk_accepted')).toEqual(['propose_fix']);
+    expect(availableActions('fix_proposed')).toEqual(['verify_fix', 'return_fix']);
     expect(availableActions('resolved')).toEqual([]);
   });
 });

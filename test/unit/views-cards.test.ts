@@ -38,6 +38,12 @@ function findingDetail(state: FindingState, extra: Partial<FindingDetail> = {}):
     vendor_tier: 'critical',
     acknowledged_by_name: null,
     resolved_by_name: null,
+    fix_proposed_by: null,
+    fix_proposed_at: null,
+    fix_note: null,
+    fix_from_state: null,
+    fix_returned_reason: null,
+    fix_proposed_by_name: null,
     pending_request: null,
     actions: availableActions(state),
     ...extra,
@@ -66,6 +72,10 @@ function approvalDetail(extra: Partial<ApprovalDetail> = {}): ApprovalDetail {
     vendor_name: 'Acme Health Cloud',
     requested_by_name: 'Dana Analyst',
     decided_by_name: null,
+    withdrawn_by: null,
+    withdrawn_at: null,
+    withdraw_reason: null,
+    withdrawn_by_name: null,
     signatures: [],
     ...extra,
   };
@@ -124,20 +134,24 @@ describe('finding card', () => {
     expect(rows('open').map((r) => [labels(r.buttons), labels(r.more)])).toEqual([
       [
         ['Acknowledge', 'Assign', 'Escalate'],
-        ['Resolve', 'Request risk acceptance'],
+        ['Resolve', 'Mark fixed', 'Request risk acceptance'],
       ],
     ]);
     expect(rows('open')[0]?.buttons[0]).toMatchObject({ action: 'finding.ack', value: '12', style: 'primary' });
     expect(rows('acknowledged').map((r) => [labels(r.buttons), labels(r.more)])).toEqual([
       [
         ['Assign', 'Escalate'],
-        ['Resolve', 'Request risk acceptance'],
+        ['Resolve', 'Mark fixed', 'Request risk acceptance'],
       ],
     ]);
-    // A lone extra step is a plain button: an overflow menu needs two options.
-    expect(rows('escalation_pending').map((r) => [labels(r.buttons), labels(r.more)])).toEqual([[['Resolve'], []]]);
-    expect(rows('escalated').map((r) => labels(r.buttons))).toEqual([['Assign', 'Resolve']]);
-    expect(rows('risk_accepted').map((r) => labels(r.buttons))).toEqual([['Resolve']]);
+    // A lone extra step is a plain button: an overflow menu needs two options. Nothing closes a
+    // finding that waits on an approver; one carrying an approver's decision closes by verified fix.
+    expect(rows('escalation_pending').map((r) => [labels(r.buttons), labels(r.more)])).toEqual([
+      [['Withdraw request'], []],
+    ]);
+    expect(rows('escalated').map((r) => labels(r.buttons))).toEqual([['Assign', 'Mark fixed']]);
+    expect(rows('risk_accepted').map((r) => labels(r.buttons))).toEqual([['Mark fixed']]);
+    expect(rows('fix_proposed').map((r) => labels(r.buttons))).toEqual([['Verify fix', 'Send back']]);
   });
 
   it('shows no buttons once resolved, and says who resolved it and how', () => {
@@ -232,10 +246,35 @@ describe('approval card', () => {
     );
   });
 
-  it('says a withdrawn request was withdrawn, with nothing left to click', () => {
-    const reply = approvalCard(approvalDetail({ state: 'withdrawn', version: 2 }));
+  it('says who withdrew a request, when and why, with nothing left to click', () => {
+    const reply = approvalCard(
+      approvalDetail({
+        state: 'withdrawn',
+        version: 2,
+        withdrawn_by: 'slack:UDANA',
+        withdrawn_by_name: 'Dana Analyst',
+        withdrawn_at: '2026-06-02T08:00:00.000Z',
+        withdraw_reason: 'Vendor fixed it overnight',
+      }),
+    );
     expect(actionRows(reply.blocks)).toEqual([]);
-    expect(reply.text).toContain('Withdrawn: the finding was resolved before anyone decided. Nothing was signed.');
+    expect(reply.text).toContain(
+      'Withdrawn by Dana Analyst at 2026-06-02 08:00 UTC: Vendor fixed it overnight. Nothing was signed.',
+    );
+  });
+
+  it('shows a proposed fix on the finding card, waiting for another analyst', () => {
+    const reply = card(
+      findingDetail('fix_proposed', {
+        fix_proposed_by: 'slack:UOLIVE',
+        fix_proposed_by_name: 'Olive Owner',
+        fix_proposed_at: '2026-06-02T08:00:00.000Z',
+        fix_note: 'Port 9200 closed',
+      }),
+    );
+    expect(readable(reply.blocks)).toContain(
+      'Marked fixed by Olive Owner at 2026-06-02 08:00 UTC: Port 9200 closed. Waiting for another analyst to verify.',
+    );
   });
 });
 
@@ -282,7 +321,7 @@ describe('My work', () => {
     });
     const rows = actionRows(blocks).map((r) => [...r.buttons, ...(r.more ?? [])].map((b) => `${b.action}:${b.value}`));
     expect(rows).toEqual([
-      ['finding.assign:12', 'finding.escalate:12', 'finding.resolve:12', 'finding.accept:12'],
+      ['finding.assign:12', 'finding.escalate:12', 'finding.resolve:12', 'finding.fixed:12', 'finding.accept:12'],
       ['approval.approve:4', 'approval.reject:4'],
       ['assessment.start:7'],
       ['assessment.start:vendor:4'],

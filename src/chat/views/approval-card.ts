@@ -61,7 +61,11 @@ function facts(r: ApprovalDetail): Field[] {
 /** The outcome line once a request is no longer pending; null while it waits. */
 export function decisionLine(r: ApprovalDetail): string | null {
   if (r.state === 'pending') return null;
-  if (r.state === 'withdrawn') return 'Withdrawn: the finding was resolved before anyone decided. Nothing was signed.';
+  if (r.state === 'withdrawn') {
+    if (!r.withdrawn_by) return 'Withdrawn before anyone decided. Nothing was signed.';
+    const by = printedName(r.withdrawn_by, r.withdrawn_by_name);
+    return `Withdrawn by ${by} at ${formatUtc(r.withdrawn_at ?? '')}: ${r.withdraw_reason ?? ''}. Nothing was signed.`;
+  }
   const mark = r.state === 'approved' ? '✅ Approved.' : '❌ Rejected.';
   const signed = r.signatures.map((s) => manifestation(s)).join('; ');
   return `${mark} ${signed || `Decided by ${printedName(r.decided_by, r.decided_by_name)}.`}`;

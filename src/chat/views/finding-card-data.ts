@@ -19,6 +19,10 @@ const CHANGE_LABELS: Record<string, string> = {
   'finding.reject': 'Request rejected',
   'finding.resolve': 'Resolved',
   'finding.reopen': 'Reopened',
+  'finding.propose_fix': 'Marked fixed',
+  'finding.verify_fix': 'Fix verified',
+  'finding.return_fix': 'Fix sent back',
+  'finding.withdraw_request': 'Request withdrawn',
 };
 
 export function changeLabel(action: string): string {

@@ -34,10 +34,24 @@ const CARD_BUTTONS: Record<CardAction, { label: string; action: string; primary:
   escalate: { label: 'Escalate', action: 'finding.escalate', primary: true },
   resolve: { label: 'Resolve', action: 'finding.resolve', primary: false },
   request_acceptance: { label: 'Request risk acceptance', action: 'finding.accept', primary: false },
+  propose_fix: { label: 'Mark fixed', action: 'finding.fixed', primary: false },
+  verify_fix: { label: 'Verify fix', action: 'finding.verify', primary: true },
+  return_fix: { label: 'Send back', action: 'finding.sendback', primary: true },
+  withdraw_request: { label: 'Withdraw request', action: 'finding.withdraw', primary: false },
 };
 
 /** Display order: the everyday steps first; closing steps lead the overflow menu. */
-const BUTTON_ORDER: readonly CardAction[] = ['acknowledge', 'assign', 'escalate', 'resolve', 'request_acceptance'];
+const BUTTON_ORDER: readonly CardAction[] = [
+  'acknowledge',
+  'assign',
+  'escalate',
+  'verify_fix',
+  'return_fix',
+  'resolve',
+  'propose_fix',
+  'request_acceptance',
+  'withdraw_request',
+];
 
 /** The action row for these card actions, or null when there is nothing to do (a final state). */
 export function findingActions(findingId: number, available: readonly CardAction[]): Block | null {
@@ -89,15 +103,33 @@ export function requestLines(requests: readonly ApprovalDetail[]): string[] {
       const by = printedName(r.requested_by, r.requested_by_name);
       return `⏳ Waiting for an approver: ${what}, requested by ${by} at ${formatUtc(r.requested_at)}. Reason: ${r.reason}`;
     }
-    if (r.state === 'withdrawn') return `${what}: request withdrawn, the finding was resolved first.`;
+    if (r.state === 'withdrawn') return `${what}: ${withdrawnWording(r)}`;
     const signed = r.signatures.map((s) => manifestation(s)).join('; ');
     const mark = r.state === 'approved' ? '✅' : '❌';
     return `${mark} ${what} ${r.state}. ${signed || `Decided by ${printedName(r.decided_by, r.decided_by_name)}.`}`;
   });
 }
 
+/** "request withdrawn by Olive Owner at …: reason. Nothing was signed." */
+export function withdrawnWording(r: ApprovalDetail): string {
+  if (!r.withdrawn_by) return 'request withdrawn. Nothing was signed.';
+  const by = printedName(r.withdrawn_by, r.withdrawn_by_name);
+  return `request withdrawn by ${by} at ${formatUtc(r.withdrawn_at ?? '')}: ${r.withdraw_reason ?? ''}. Nothing was signed.`;
+}
+
+function fixLines(f: FindingDetail): string[] {
+  if (f.state === 'fix_proposed' && f.fix_proposed_at) {
+    const by = printedName(f.fix_proposed_by, f.fix_proposed_by_name);
+    return [
+      `🛠 Marked fixed by ${by} at ${formatUtc(f.fix_proposed_at)}: ${f.fix_note ?? ''}. Waiting for another analyst to verify.`,
+    ];
+  }
+  if (f.fix_returned_reason && f.state !== 'resolved') return [`Fix sent back: ${f.fix_returned_reason}`];
+  return [];
+}
+
 function closingLines(f: FindingDetail): string[] {
-  const lines: string[] = [];
+  const lines: string[] = fixLines(f);
   if (f.state === 'resolved' && f.resolved_at) {
     const by = printedName(f.resolved_by, f.resolved_by_name);
     lines.push(`Resolved by ${by} at ${formatUtc(f.resolved_at)}: ${f.resolution ?? ''}`.trim());

@@ -5,15 +5,17 @@ import { manifestation, signRecord } from '../audit/signatures.ts';
 import type { Actor } from '../common/actor.ts';
 import { todayOf } from '../common/dates.ts';
 import type { CoreDeps } from '../common/deps.ts';
-import { conflict, forbidden, invalidInput, invalidState } from '../common/errors.ts';
+import { conflict, forbidden, invalidInput } from '../common/errors.ts';
 import { announceFinding } from '../findings/notify.ts';
 import { stateAfterRejection } from '../findings/states.ts';
 import { formatUtc, historyLine } from '../findings/text.ts';
 import { applyFindingTransition, isSystem, loadFinding } from '../findings/transition.ts';
+import { samePerson } from '../roles/identity.ts';
 import { displayName, rememberPerson } from '../roles/people.ts';
 import { requirePermission } from '../roles/permissions.ts';
 import { announceApproval, kindLabel, loadApprovalRequest } from './records.ts';
 import { requestTitle } from './request.ts';
+import { withdrawnRefusal } from './withdraw.ts';
 
 // An approver's decision on an escalation or risk acceptance. It is an electronic signature: the
 // approver's printed name, the UTC time and the meaning are stored bound to the hash of the request
@@ -35,11 +37,7 @@ export interface DecisionResult {
 }
 
 async function alreadyDecided(tx: Tx, request: ApprovalRequestRow) {
-  if (request.state === 'withdrawn') {
-    return invalidState(
-      `This ${kindLabel(request.kind).toLowerCase()} request was withdrawn: the finding was resolved.`,
-    );
-  }
+  if (request.state === 'withdrawn') return withdrawnRefusal(tx, request);
   const by = await displayName(tx, request.decided_by);
   return conflict(`Already ${request.state} by ${by} at ${formatUtc(request.decided_at ?? '')}.`);
 }
@@ -55,7 +53,7 @@ export async function decide(
   await requirePermission(tx, actor, 'approval.decide');
   const request = await loadApprovalRequest(tx, requestId);
   if (request.state !== 'pending') throw await alreadyDecided(tx, request);
-  if (request.requested_by === actor.id) {
+  if (await samePerson(tx, request.requested_by, actor.id)) {
     const what = kindLabel(request.kind).toLowerCase();
     throw forbidden(`You requested this ${what}, so another approver must decide it.`);
   }

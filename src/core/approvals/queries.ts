@@ -2,6 +2,7 @@ import type { DbOrTx } from '../../store/database.ts';
 import type { ApprovalRequestRow, SignatureRow } from '../../store/tables.ts';
 import { signaturesFor } from '../audit/signatures.ts';
 import { notFound } from '../common/errors.ts';
+import { principalsOf } from '../roles/identity.ts';
 
 // Reading approval requests for the approval card and an approver's inbox.
 
@@ -13,6 +14,7 @@ export interface ApprovalSummary extends ApprovalRequestRow {
   vendor_name: string;
   requested_by_name: string | null;
   decided_by_name: string | null;
+  withdrawn_by_name: string | null;
 }
 
 export interface ApprovalDetail extends ApprovalSummary {
@@ -27,6 +29,7 @@ function summaries(db: DbOrTx) {
     .innerJoin('vendors', 'vendors.id', 'findings.vendor_id')
     .leftJoin('people as requester', 'requester.principal', 'approval_requests.requested_by')
     .leftJoin('people as decider', 'decider.principal', 'approval_requests.decided_by')
+    .leftJoin('people as withdrawer', 'withdrawer.principal', 'approval_requests.withdrawn_by')
     .selectAll('approval_requests')
     .select([
       'findings.title as finding_title',
@@ -36,14 +39,15 @@ function summaries(db: DbOrTx) {
       'vendors.name as vendor_name',
       'requester.display_name as requested_by_name',
       'decider.display_name as decided_by_name',
+      'withdrawer.display_name as withdrawn_by_name',
     ]);
 }
 
-/** What an approver may decide: every pending request except their own, oldest first. */
-export function pendingApprovalsFor(db: DbOrTx, approverId: string): Promise<ApprovalSummary[]> {
+/** What an approver may decide: every pending request except their own (any linked account), oldest first. */
+export async function pendingApprovalsFor(db: DbOrTx, approverId: string): Promise<ApprovalSummary[]> {
   return summaries(db)
     .where('approval_requests.state', '=', 'pending')
-    .where('approval_requests.requested_by', '!=', approverId)
+    .where('approval_requests.requested_by', 'not in', await principalsOf(db, approverId))
     .orderBy('approval_requests.requested_at')
     .orderBy('approval_requests.id')
     .execute();

@@ -1,7 +1,5 @@
 import type { DbOrTx, Tx } from '../../store/database.ts';
 import type { ApprovalRequestRow } from '../../store/tables.ts';
-import { appendAudit } from '../audit/log.ts';
-import type { Actor } from '../common/actor.ts';
 import type { CoreDeps } from '../common/deps.ts';
 import { notFound } from '../common/errors.ts';
 import { subjectTargets } from '../findings/routing.ts';
@@ -12,7 +10,7 @@ import { enqueue } from '../messaging/outbox.ts';
 export const APPROVAL_KINDS = ['escalation', 'risk_acceptance'] as const;
 export type ApprovalKind = (typeof APPROVAL_KINDS)[number];
 
-/** pending -> approved | rejected (signed decisions) | withdrawn (the finding was resolved first). */
+/** pending -> approved | rejected (signed decisions) | withdrawn (by its requester, with a reason). */
 export const APPROVAL_STATES = ['pending', 'approved', 'rejected', 'withdrawn'] as const;
 export type ApprovalState = (typeof APPROVAL_STATES)[number];
 
@@ -45,47 +43,4 @@ export async function announceApproval(tx: Tx, deps: CoreDeps, request: Approval
       data: { requestId: request.id },
     });
   }
-}
-
-/**
- * Resolving a finding while a request waits withdraws the request, so no approver signs for a finding
- * that no longer needs it. Returns the withdrawn requests.
- */
-export async function withdrawPendingRequests(
-  tx: Tx,
-  deps: CoreDeps,
-  actor: Actor,
-  findingId: number,
-  reason: string,
-): Promise<ApprovalRequestRow[]> {
-  const pending = await tx
-    .selectFrom('approval_requests')
-    .selectAll()
-    .where('finding_id', '=', findingId)
-    .where('state', '=', 'pending')
-    .execute();
-  const withdrawn: ApprovalRequestRow[] = [];
-  for (const request of pending) {
-    const result = await tx
-      .updateTable('approval_requests')
-      .set({ state: 'withdrawn', version: request.version + 1 })
-      .where('id', '=', request.id)
-      .where('version', '=', request.version)
-      .where('state', '=', 'pending')
-      .executeTakeFirst();
-    if (Number(result.numUpdatedRows) !== 1) continue;
-    const after = await loadApprovalRequest(tx, request.id);
-    await appendAudit(tx, deps.clock, {
-      actor,
-      action: 'approval.withdraw',
-      entityType: 'approval_request',
-      entityId: request.id,
-      before: { state: 'pending', version: request.version },
-      after: { state: 'withdrawn', version: after.version },
-      reason,
-    });
-    await announceApproval(tx, deps, after);
-    withdrawn.push(after);
-  }
-  return withdrawn;
 }

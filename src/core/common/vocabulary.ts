@@ -47,6 +47,7 @@ export const FINDING_STATES = [
   'escalated',
   'resolved',
   'risk_accepted',
+  'fix_proposed',
 ] as const;
 export type FindingState = (typeof FINDING_STATES)[number];
 

@@ -1,6 +1,5 @@
 import type { Tx } from '../../store/database.ts';
 import type { FindingRow } from '../../store/tables.ts';
-import { withdrawPendingRequests } from '../approvals/records.ts';
 import { appendAudit } from '../audit/log.ts';
 import { type Actor, SYSTEM_ACTOR } from '../common/actor.ts';
 import { todayOf } from '../common/dates.ts';
@@ -114,7 +113,10 @@ export async function assign(
   return after;
 }
 
-/** Closes a finding with a note saying what was done; a waiting approval request is withdrawn. */
+/**
+ * An analyst closes a finding with a note saying what was done. Only from states that do not involve
+ * an approver (the table says which); a waiting request is never withdrawn by this.
+ */
 export async function resolve(
   tx: Tx,
   deps: CoreDeps,
@@ -124,14 +126,13 @@ export async function resolve(
 ): Promise<FindingRow> {
   const note = input.note.trim();
   const finding = await loadFinding(tx, findingId);
-  await authorize(tx, deps, actor, 'finding.triage', await vendorOwnerOf(tx, finding.vendor_id));
+  await authorize(tx, deps, actor, 'finding.resolve', null);
   if (!note) throw invalidInput('Say how the finding was resolved: a resolution note is required.');
   const after = await applyFindingTransition(tx, deps, actor, finding, {
     action: 'resolve',
     set: { resolved_by: actor.id, resolved_at: deps.clock.now().toISOString(), resolution: note },
     reason: note,
   });
-  await withdrawPendingRequests(tx, deps, actor, findingId, `Finding resolved: ${note}`);
   await announceFinding(tx, deps, after, historyLine.resolved(actor.name, note));
   return after;
 }

@@ -17,6 +17,7 @@ export interface FindingDetail extends FindingSummary {
   vendor_tier: string;
   acknowledged_by_name: string | null;
   resolved_by_name: string | null;
+  fix_proposed_by_name: string | null;
   /** The request waiting for a decision, if any. */
   pending_request: ApprovalRequestRow | null;
   /** The buttons the card shows now. */
@@ -60,6 +61,7 @@ export async function findFinding(db: DbOrTx, findingId: number): Promise<Findin
     ...row,
     acknowledged_by_name: await displayName(db, row.acknowledged_by),
     resolved_by_name: await displayName(db, row.resolved_by),
+    fix_proposed_by_name: await displayName(db, row.fix_proposed_by),
     pending_request: pending ?? null,
     actions: availableActions(row.state as FindingState),
   };

@@ -24,6 +24,10 @@ const VERBS: Record<FindingAction, string> = {
   reject: 'rejected',
   resolve: 'resolved',
   reopen: 'reopened',
+  propose_fix: 'marked fixed',
+  verify_fix: 'verified',
+  return_fix: 'sent back',
+  withdraw_request: 'withdrawn',
 };
 
 /** Why `action` cannot happen to `finding` as it stands now, naming who got there first. */
@@ -36,6 +40,14 @@ export async function refusal(db: DbOrTx, finding: FindingRow, action: FindingAc
   if (action === 'acknowledge' && finding.acknowledged_at) {
     const by = await displayName(db, finding.acknowledged_by);
     return conflict(`Already acknowledged by ${by} at ${formatUtc(finding.acknowledged_at)}.`);
+  }
+  if (action === 'resolve' && (state === 'escalated' || state === 'risk_accepted')) {
+    return invalidState(
+      `Finding #${finding.id} carries an approver's decision, so it closes by verified fix: the owner marks it fixed and another analyst verifies.`,
+    );
+  }
+  if (state === 'fix_proposed' && action !== 'verify_fix' && action !== 'return_fix') {
+    return invalidState(`A fix for finding #${finding.id} is waiting for an analyst to verify it.`);
   }
   if (state === 'escalation_pending') {
     return invalidState(`An approval request on finding #${finding.id} is already waiting for a decision.`);
@@ -58,4 +70,8 @@ export const historyLine = {
   decided: (by: string, decision: 'approved' | 'rejected', what: string, at: string, reason: string | null) =>
     `${what} ${decision} by ${by} at ${formatUtc(at)}${reason ? `: ${reason}` : ''}`,
   withdrawn: (what: string) => `${what} request withdrawn: the finding was resolved`,
+  fixProposed: (by: string, note: string) => `Marked fixed by ${by}, waiting for an analyst to verify: ${note}`,
+  fixVerified: (by: string, note: string) => `Fix verified by ${by}: ${note}`,
+  fixReturned: (by: string, reason: string) => `Fix sent back by ${by}: ${reason}`,
+  requestWithdrawn: (what: string, by: string, reason: string) => `${what} request withdrawn by ${by}: ${reason}`,
 };

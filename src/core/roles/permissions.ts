@@ -2,8 +2,9 @@ import type { DbOrTx, Tx } from '../../store/database.ts';
 import { appendAudit } from '../audit/log.ts';
 import type { Actor } from '../common/actor.ts';
 import type { Clock } from '../common/clock.ts';
-import { forbidden } from '../common/errors.ts';
+import { forbidden, invalidState } from '../common/errors.ts';
 import type { Role } from '../common/vocabulary.ts';
+import { principalsOf, samePerson } from './identity.ts';
 
 // Roles are checked at the moment of every action, against the store, never by who saw a button.
 // viewer: everyone. owner: per vendor (vendors.owner_id). analyst, approver, admin: granted rows.
@@ -16,6 +17,7 @@ export type Permission =
   | 'evidence.write'
   | 'signal.write'
   | 'finding.triage'
+  | 'finding.resolve'
   | 'assessment.request'
   | 'assessment.answer'
   | 'approval.decide'
@@ -28,6 +30,7 @@ const GRANTS: Record<Permission, { roles: Role[]; owner: boolean }> = {
   'evidence.write': { roles: ['analyst', 'admin'], owner: true },
   'signal.write': { roles: ['analyst', 'admin'], owner: false },
   'finding.triage': { roles: ['analyst', 'admin'], owner: true },
+  'finding.resolve': { roles: ['analyst', 'admin'], owner: false },
   'assessment.request': { roles: ['analyst', 'admin'], owner: true },
   'assessment.answer': { roles: ['analyst', 'admin'], owner: true },
   'approval.decide': { roles: ['approver'], owner: false },
@@ -41,6 +44,7 @@ const DESCRIPTIONS: Record<Permission, string> = {
   'evidence.write': 'record evidence (the vendor owner, analysts and admins)',
   'signal.write': 'record monitoring signals (analysts and admins)',
   'finding.triage': 'act on this finding (the vendor owner, analysts and admins)',
+  'finding.resolve': 'resolve or verify findings (analysts and admins; owners mark them fixed)',
   'assessment.request': 'request a reassessment (the vendor owner, analysts and admins)',
   'assessment.answer': 'answer this reassessment (the vendor owner, analysts and admins)',
   'approval.decide': 'approve or reject requests (approvers)',
@@ -54,8 +58,10 @@ export function can(roles: ReadonlySet<Role>, permission: Permission, isOwner = 
   return grant.roles.some((r) => roles.has(r)) || (grant.owner && isOwner);
 }
 
+/** The roles of the person behind `principal`: grants to any of their linked accounts count. */
 export async function rolesOf(db: DbOrTx, principal: string): Promise<Set<Role>> {
-  const rows = await db.selectFrom('role_grants').select('role').where('principal', '=', principal).execute();
+  const principals = await principalsOf(db, principal);
+  const rows = await db.selectFrom('role_grants').select('role').where('principal', 'in', principals).execute();
   return new Set<Role>(['viewer', ...rows.map((r) => r.role as Role)]);
 }
 
@@ -67,12 +73,21 @@ export async function requirePermission(
   vendorOwnerId?: string | null,
 ): Promise<void> {
   const roles = await rolesOf(db, actor.id);
-  if (!can(roles, permission, vendorOwnerId != null && vendorOwnerId === actor.id)) {
+  if (!can(roles, permission, await samePerson(db, vendorOwnerId ?? null, actor.id))) {
     throw forbidden(`You don't have permission to ${DESCRIPTIONS[permission]}. Nothing was changed.`);
   }
 }
 
+/** Admin manages roles and approver signs decisions: one person may not hold both (segregation of duties). */
+const EXCLUSIVE: Partial<Record<Role, Role>> = { admin: 'approver', approver: 'admin' };
+
 export async function grantRole(tx: Tx, clock: Clock, actor: Actor, principal: string, role: Role): Promise<boolean> {
+  const excluded = EXCLUSIVE[role];
+  if (excluded && (await rolesOf(tx, principal)).has(excluded)) {
+    throw invalidState(
+      `${principal} is ${excluded}; one person may not be both admin and approver. Revoke ${excluded} first. Nothing was changed.`,
+    );
+  }
   const result = await tx
     .insertInto('role_grants')
     .values({ principal, role, granted_by: actor.id, granted_at: clock.now().toISOString() })
