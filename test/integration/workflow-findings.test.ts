@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { approvals } from '../../commands/approvals.ts';
 import { findingActions } from '../../commands/finding-actions.ts';
+import { findingClosure } from '../../commands/finding-closure.ts';
 import { buildRegistry, type Outcome } from '../../src/chat/command.ts';
 import { dispatchAction, dispatchCommand, dispatchForm } from '../../src/chat/dispatch.ts';
 import { renderNotification } from '../../src/chat/notifications/index.ts';
@@ -30,7 +31,7 @@ import type { TestStore } from '../support/store.ts';
 // against a real store. Each person acts as themselves; the messages the outbox would send are
 // rendered with the real notification views.
 
-const registry = buildRegistry([findingActions, approvals]);
+const registry = buildRegistry([findingActions, findingClosure, approvals]);
 let store: TestStore;
 let findingId: number;
 
@@ -80,7 +81,7 @@ describe('finding workflow in chat', () => {
     );
     const dm = await rendered('assigned', sam.id);
     expect(dm?.text).toContain(`Olive Owner assigned you finding #${findingId} on Acme Health Cloud`);
-    expect(buttonsOf(dm?.blocks)).toEqual(['Assign', 'Escalate', 'Resolve', 'Request risk acceptance']);
+    expect(buttonsOf(dm?.blocks)).toEqual(['Assign', 'Escalate', 'Resolve', 'Mark fixed', 'Request risk acceptance']);
 
     store.clock.advance(60 * 60_000);
     const escalateForm = await click(olive, 'finding.escalate', findingId);
@@ -127,7 +128,7 @@ describe('finding workflow in chat', () => {
     const card = await rendered('finding-card');
     expect(textOf(card)).toContain('Signed by Pat Approver, 2026-06-01 10:15 UTC, meaning: approval');
     expect(textOf(card)).toContain('Last change: Escalation approved by Pat Approver at 2026-06-01 10:15 UTC');
-    expect(buttonsOf(card?.blocks)).toEqual(['Assign', 'Resolve']);
+    expect(buttonsOf(card?.blocks)).toEqual(['Assign', 'Mark fixed']);
     const decided = await rendered('approval-card', 'slack:CAPPROVALS');
     expect(buttonsOf(decided?.blocks)).toEqual([]);
     expect(decided?.text).toContain('✅ Approved. Signed by Pat Approver, 2026-06-01 10:15 UTC, meaning: approval');
@@ -152,7 +153,7 @@ describe('finding workflow in chat', () => {
     expect(textOf(card)).toContain(
       'Signed by Quinn Approver, 2026-06-01 09:00 UTC, meaning: rejection, reason: Give them until Friday',
     );
-    expect(buttonsOf(card?.blocks)).toEqual(['Assign', 'Escalate', 'Resolve', 'Request risk acceptance']);
+    expect(buttonsOf(card?.blocks)).toEqual(['Assign', 'Escalate', 'Resolve', 'Mark fixed', 'Request risk acceptance']);
     expect(said(await click(pat, 'approval.reject', requestId))).toContain('❌ Rejected. Signed by Quinn Approver');
   });
 
@@ -185,10 +186,16 @@ describe('finding workflow in chat', () => {
     const before = await counts(store);
     const refusal =
       "You don't have permission to act on this finding (the vendor owner, analysts and admins). Nothing was changed.";
-    for (const action of ['finding.ack', 'finding.assign', 'finding.escalate', 'finding.resolve', 'finding.accept']) {
+    for (const action of ['finding.ack', 'finding.assign', 'finding.escalate', 'finding.fixed', 'finding.accept']) {
       expect(replyOf(await click(vic, action, findingId))).toEqual({ visibility: 'ephemeral', text: refusal });
     }
-    expect(said(await submit(vic, 'finding.resolve', { note: 'looks fine' }, findingId))).toBe(refusal);
+    const analystsOnly =
+      "You don't have permission to resolve or verify findings (analysts and admins; owners mark them fixed). Nothing was changed.";
+    for (const who of [vic, olive]) {
+      expect(said(await click(who, 'finding.resolve', findingId))).toBe(analystsOnly);
+      expect(said(await submit(who, 'finding.resolve', { note: 'looks fine' }, findingId))).toBe(analystsOnly);
+    }
+    expect(said(await submit(vic, 'finding.fixed', { note: 'looks fine' }, findingId))).toBe(refusal);
     await submit(olive, 'finding.escalate', { reason: 'PHI', action: 'invoke_irp' }, findingId);
     const requestId = (await getFinding(store.db, findingId)).pending_request?.id ?? 0;
     const afterRequest = await counts(store);
@@ -203,8 +210,28 @@ describe('finding workflow in chat', () => {
     );
   });
 
-  it('resolves with a note, withdraws the waiting request, and leaves a card with no buttons', async () => {
+  it('never resolves past a waiting request: its requester withdraws it with a reason, both cards say so, then an analyst resolves', async () => {
     await submit(olive, 'finding.escalate', { reason: 'PHI', action: 'invoke_irp' }, findingId);
+    const requestId = (await getFinding(store.db, findingId)).pending_request?.id ?? 0;
+    expect(said(await click(dana, 'finding.resolve', findingId))).toBe(
+      `An approval request on finding #${findingId} is already waiting for a decision.`,
+    );
+    expect(said(await click(dana, 'finding.withdraw', findingId))).toBe(
+      'Only the person who made the request can withdraw it. Nothing was changed.',
+    );
+    expect(await click(olive, 'finding.withdraw', findingId)).toMatchObject({ form: { id: 'finding.withdraw' } });
+    expect(await submit(olive, 'finding.withdraw', {}, findingId)).toEqual({
+      fieldErrors: { reason: 'Say why: the approvers read this.' },
+    });
+    expect(said(await submit(olive, 'finding.withdraw', { reason: 'Vendor closed it' }, findingId))).toBe(
+      `Withdrew request #${requestId}. Both cards show who withdrew it and why.`,
+    );
+    expect(textOf(await rendered('approval-card'))).toContain(
+      'Withdrawn by Olive Owner at 2026-06-01 09:00 UTC: Vendor closed it. Nothing was signed.',
+    );
+    expect(textOf(await rendered('finding-card'))).toContain(
+      'request withdrawn by Olive Owner at 2026-06-01 09:00 UTC',
+    );
     expect(await submit(dana, 'finding.resolve', {}, findingId)).toEqual({
       fieldErrors: { note: 'Say what was done: the note is kept with the finding.' },
     });
@@ -214,11 +241,28 @@ describe('finding workflow in chat', () => {
     const card = await rendered('finding-card');
     expect(buttonsOf(card?.blocks)).toEqual([]);
     expect(textOf(card)).toContain('Resolved by Dana Analyst at 2026-06-01 09:00 UTC: Index closed');
-    expect(textOf(await rendered('approval-card'))).toContain(
-      'Withdrawn: the finding was resolved before anyone decided.',
+    expect(said(await click(pat, 'approval.approve', requestId))).toBe(
+      'This escalation request was withdrawn by Olive Owner: Vendor closed it',
     );
     expect(said(await click(olive, 'finding.escalate', findingId))).toBe(
       'Already resolved by Dana Analyst at 2026-06-01 09:00 UTC.',
+    );
+  });
+
+  it('closes by verified fix from the card: the owner marks it fixed, another analyst verifies', async () => {
+    expect(await click(olive, 'finding.fixed', findingId)).toMatchObject({ form: { id: 'finding.fixed' } });
+    expect(said(await submit(olive, 'finding.fixed', { note: 'Port closed' }, findingId))).toBe(
+      `Marked finding #${findingId} fixed. Another analyst verifies it before it closes.`,
+    );
+    const waiting = await rendered('finding-card');
+    expect(buttonsOf(waiting?.blocks)).toEqual(['Verify fix', 'Send back']);
+    expect(said(await click(olive, 'finding.verify', findingId))).toContain("You don't have permission to resolve");
+    expect(await click(dana, 'finding.sendback', findingId)).toMatchObject({ form: { id: 'finding.sendback' } });
+    expect(said(await click(dana, 'finding.verify', findingId))).toBe(
+      `Verified the fix; finding #${findingId} is resolved.`,
+    );
+    expect(textOf(await rendered('finding-card'))).toContain(
+      'Resolved by Dana Analyst at 2026-06-01 09:00 UTC: Port closed',
     );
   });
 

@@ -17,7 +17,14 @@ async function escalated(driver: ChatDriver): Promise<{ world: World; card: Mess
   await openSignalFinding(world, portfolio.acme);
   const [card] = await driver.channelMessages('findings');
   if (!card) throw new Error('no finding card was posted');
-  expect(card.buttons).toEqual(['Acknowledge', 'Assign', 'Escalate', 'Resolve', 'Request risk acceptance']);
+  expect(card.buttons).toEqual([
+    'Acknowledge',
+    'Assign',
+    'Escalate',
+    'Resolve',
+    'Mark fixed',
+    'Request risk acceptance',
+  ]);
   const form = formOf(await driver.click('olive', card, 'Escalate'));
   expect(form.title).toBe('Escalate finding');
   expect(form.submitLabel).toBe('Ask an approver');

@@ -64,19 +64,41 @@ export const findingWorkScenarios: Scenario[] = [
     },
   },
   {
-    name: 'resolve asks for a note; the card shows who resolved it and why, without buttons',
+    name: 'resolve asks an analyst for a note; the card shows who resolved it and why, without buttons',
     async run(driver) {
       const { world, portfolio } = await standardWorld(driver);
       await openSignalFinding(world, portfolio.acme);
       const [card] = await driver.channelMessages('findings');
-      const form = formOf(await driver.click('olive', card!, 'Resolve'));
+      expect(messageOf(await driver.click('olive', card!, 'Resolve')).all).toContain(
+        "You don't have permission to resolve or verify findings",
+      );
+      const form = formOf(await driver.click('dana', card!, 'Resolve'));
       expect(form.title).toBe('Resolve finding');
-      const done = messageOf(await driver.submit('olive', form, { note: 'Index closed to the internet' }));
+      const done = messageOf(await driver.submit('dana', form, { note: 'Index closed to the internet' }));
       expect(done.all).toContain('The card and its thread show your note.');
       const [edited] = await driver.channelMessages('findings');
       expect(edited?.fields.State).toBe('Resolved');
-      expect(edited?.all).toContain('Resolved by Olive Owner at 2026-06-01 09:00 UTC: Index closed to the internet');
+      expect(edited?.all).toContain('Resolved by Dana Analyst at 2026-06-01 09:00 UTC: Index closed to the internet');
       expect(edited?.buttons).toEqual([]);
+    },
+  },
+  {
+    name: 'the owner marks a finding fixed with what was done; another analyst verifies it from the card',
+    async run(driver) {
+      const { world, portfolio } = await standardWorld(driver);
+      await openSignalFinding(world, portfolio.acme);
+      const [card] = await driver.channelMessages('findings');
+      const form = formOf(await driver.click('olive', card!, 'Mark fixed'));
+      expect(form.title).toBe('Mark fixed');
+      const done = messageOf(await driver.submit('olive', form, { note: 'Index closed to the internet' }));
+      expect(done.all).toContain('Another analyst verifies it before it closes.');
+      const [waiting] = await driver.channelMessages('findings');
+      expect(waiting?.fields.State).toBe('Fix proposed');
+      expect(waiting?.buttons).toEqual(['Verify fix', 'Send back']);
+      messageOf(await driver.click('dana', waiting!, 'Verify fix'));
+      const [edited] = await driver.channelMessages('findings');
+      expect(edited?.fields.State).toBe('Resolved');
+      expect(edited?.all).toContain('Resolved by Dana Analyst at 2026-06-01 09:00 UTC: Index closed to the internet');
     },
   },
   {

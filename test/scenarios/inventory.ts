@@ -129,7 +129,14 @@ export const inventoryScenarios: Scenario[] = [
       expect(others).toEqual([]);
       expect(card?.title).toBe('High · Globex Payroll (high tier)');
       expect(card?.fields.State).toBe('Open');
-      expect(card?.buttons).toEqual(['Acknowledge', 'Assign', 'Escalate', 'Resolve', 'Request risk acceptance']);
+      expect(card?.buttons).toEqual([
+        'Acknowledge',
+        'Assign',
+        'Escalate',
+        'Resolve',
+        'Mark fixed',
+        'Request risk acceptance',
+      ]);
       const again = messageOf(await driver.run('dana', text));
       expect(again.all).toBe('That was already recorded today as signal #1; nothing changed.');
       const bad = messageOf(await driver.run('dana', 'signal Globex Payroll'));

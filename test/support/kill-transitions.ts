@@ -2,7 +2,8 @@ import { decide } from '../../src/core/approvals/decide.ts';
 import { requestEscalation } from '../../src/core/approvals/request.ts';
 import { systemClock } from '../../src/core/common/clock.ts';
 import type { CoreDeps } from '../../src/core/common/deps.ts';
-import { acknowledge, assign, openFinding, resolve } from '../../src/core/findings/actions.ts';
+import { acknowledge, assign, openFinding } from '../../src/core/findings/actions.ts';
+import { proposeFix } from '../../src/core/findings/verified-closure.ts';
 import { DEFAULT_POLICY } from '../../src/core/policy/policy.ts';
 import { findVendorByName } from '../../src/core/vendors/lookup.ts';
 import { DEMO_ROUTING } from '../../src/demo/routing.ts';
@@ -63,7 +64,7 @@ for (let i = 1; ; i++) {
   );
   committed(
     await inTransaction(deps.db, (tx) =>
-      resolve(tx, deps, owner, finding.id, { note: 'Account removed and access logs reviewed.' }),
+      proposeFix(tx, deps, owner, finding.id, { note: 'Account removed and access logs reviewed.' }),
     ),
   );
 }
