@@ -1,4 +1,5 @@
 import { type ChatContext, type Command, type CommandModule, openForm, reply } from '../src/chat/command.ts';
+import { inert } from '../src/chat/inert.ts';
 import { type Block, ephemeral, type Form } from '../src/chat/reply.ts';
 import { decisionLine, pendingApprovalBlocks, requestSummary } from '../src/chat/views/approval-card.ts';
 import { textValue } from '../src/chat/views/finding-forms.ts';
@@ -71,7 +72,7 @@ const approvalsCommand: Command<null> = {
     for (const request of pending.slice(0, SHOWN)) blocks.push(...pendingApprovalBlocks(request));
     if (pending.length > SHOWN)
       blocks.push({ type: 'context', text: `…and ${pending.length - SHOWN} more, oldest first.` });
-    const lines = pending.map((r) => `${requestSummary(r)} (${r.vendor_name}, finding #${r.finding_id})`);
+    const lines = pending.map((r) => `${requestSummary(r)} (${inert(r.vendor_name)}, finding #${r.finding_id})`);
     return reply(ephemeral(`Waiting for your decision:\n${lines.join('\n')}`, blocks));
   },
 };
@@ -83,7 +84,7 @@ function rejectForm(request: ApprovalDetail): Form {
     submitLabel: 'Sign and reject',
     state: String(request.id),
     intro:
-      `**${requestSummary(request)}** for finding #${request.finding_id} on ${request.vendor_name}: ${request.finding_title}\n` +
+      `**${requestSummary(request)}** for finding #${request.finding_id} on ${inert(request.vendor_name)}: ${inert(request.finding_title)}\n` +
       "You are signing this rejection electronically. Your name, the UTC time and the meaning 'rejection' are recorded and shown, with your reason.",
     fields: [{ id: 'reason', label: 'Why reject it?', kind: 'textarea', placeholder: 'The requester reads this' }],
   };

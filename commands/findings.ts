@@ -1,4 +1,5 @@
 import { type ChatContext, type CommandModule, reply } from '../src/chat/command.ts';
+import { inert, inertTitle } from '../src/chat/inert.ts';
 import type { Reply } from '../src/chat/reply.ts';
 import { findingLine } from '../src/chat/views/vendor-lines.ts';
 import { todayOf } from '../src/core/common/dates.ts';
@@ -51,7 +52,7 @@ async function findingsPage(ctx: ChatContext, query: FindingsQuery, page: number
   const today = todayOf(ctx.deps);
   const filters = [query.severity && `severity ${query.severity}`, query.mine && 'assigned to you'].filter(Boolean);
   return pageReply({
-    title: vendor ? `Open findings: ${vendor.name}` : 'Open findings',
+    title: vendor ? `Open findings: ${inertTitle(vendor.name)}` : 'Open findings',
     lines: result.items.map((f) => findingLine(f, today)),
     total: result.total,
     page: shown,
@@ -61,7 +62,7 @@ async function findingsPage(ctx: ChatContext, query: FindingsQuery, page: number
       severity: query.severity,
       mine: query.mine ? '1' : undefined,
     },
-    empty: vendor ? `${vendor.name} has no open findings.` : 'No open findings.',
+    empty: vendor ? `${inert(vendor.name)} has no open findings.` : 'No open findings.',
     note: filters.length > 0 ? `Filtered: ${filters.join(', ')}` : undefined,
   });
 }

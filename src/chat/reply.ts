@@ -71,7 +71,5 @@ export const inChannel = (text: string, blocks?: Block[]): Reply => ({ visibilit
 
 /** A mention token the renderers turn into a platform mention or a printed name. */
 export function mention(principal: string, name: string): string {
-  return `<@${principal}|${name.replace(/[|>]/g, ' ')}>`;
+  return `<@${principal}|${name.replace(/[|<>\n]/g, ' ')}>`;
 }
-
-export const MENTION_PATTERN = /<@([^|>]+)\|([^>]*)>/g;

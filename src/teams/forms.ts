@@ -1,4 +1,5 @@
 import type { FormValues } from '../chat/command.ts';
+import { teamsLiteral } from '../chat/inert.ts';
 import type { Form, FormField, FormFieldKind } from '../chat/reply.ts';
 import { type Json, LIMITS, truncate } from './limits.ts';
 import { Mentions, toPlain, toTeamsMarkdown } from './markdown.ts';
@@ -35,13 +36,19 @@ export interface FormSubmission {
 export function renderForm(form: Form, options: FormCardOptions): AdaptiveCard {
   const mentions = new Mentions();
   const body: Json[] = [
-    { type: 'TextBlock', text: toPlain(form.title), style: 'heading', weight: 'Bolder', wrap: true },
+    { type: 'TextBlock', text: teamsLiteral(toPlain(form.title)), style: 'heading', weight: 'Bolder', wrap: true },
   ];
   if (form.intro) body.push({ type: 'TextBlock', text: toTeamsMarkdown(form.intro, mentions), wrap: true });
   for (const field of form.fields) {
     body.push(renderInput(field, options.names ?? {}, options.drafts === true));
     if (field.hint)
-      body.push({ type: 'TextBlock', text: toPlain(field.hint), size: 'Small', isSubtle: true, wrap: true });
+      body.push({
+        type: 'TextBlock',
+        text: teamsLiteral(toPlain(field.hint)),
+        size: 'Small',
+        isSubtle: true,
+        wrap: true,
+      });
   }
   const data = { form: form.id, state: form.state, own: options.own };
   const submit = {

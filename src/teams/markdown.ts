@@ -1,9 +1,24 @@
+import { ESCAPE_SOURCE, teamsLiteral, undisguise } from '../chat/inert.ts';
+
 // The neutral light Markdown (see src/chat/reply.ts) as Teams' Adaptive Card Markdown. Teams already
 // reads **bold**, _italic_ and [label](url) the same way, so those pass through; inline code has no
 // Teams form and keeps only its text; mentions of Teams people become real `<at>` mentions (with an
 // entity on the card, which Teams needs to draw and notify them), anyone else their printed name.
 
-const TOKEN = /`([^`\n]+)`|<@([^|>]+)\|([^>]*)>|<#([^|>]+)\|([^>]*)>|\[([^\]\n]+)\]\(([^)\s]+)\)/g;
+// Bounded like Slack's (src/slack/mrkdwn.ts). Bold and italic are tokens here too, so that everything
+// else can be made literal: Teams would otherwise read Markdown in any text, a signal's included.
+const TOKEN = new RegExp(
+  [
+    '`([^`\\n]{1,500})`',
+    '<@([^|<>\\s]{1,100})\\|([^<>\\n]{0,200})>',
+    '<#([^|<>\\s]{1,100})\\|([^<>\\n]{0,200})>',
+    '\\[([^[\\]\\n]{1,300})\\]\\(([^()\\s]{1,1000})\\)',
+    '\\*\\*([^\\n]{1,1000}?)\\*\\*',
+    '(?<![\\w\\\\])_([^_\\n]{1,300})_(?!\\w)',
+    ESCAPE_SOURCE,
+  ].join('|'),
+  'g',
+);
 const TEAMS_PERSON = /^teams:([0-9a-fA-F-]{36})$/;
 const LINKABLE = /^(https?:\/\/|mailto:)/i;
 
@@ -34,36 +49,49 @@ export class Mentions {
 
 /** Neutral text as Teams Markdown; `mentions` receives the people it mentions (null: printed names). */
 export function toTeamsMarkdown(text: string, mentions: Mentions | null): string {
-  return convert(text, (m) => {
-    if (m[1] !== undefined) return m[1];
-    if (m[2] !== undefined) {
-      const name = (m[3] ?? '').trim() || m[2];
-      const person = TEAMS_PERSON.exec(m[2]);
-      return person?.[1] && mentions ? mentions.add(person[1], name) : `**${name}**`;
-    }
-    if (m[4] !== undefined) return `#${m[5] || m[4]}`;
-    const url = m[7] ?? '';
-    return LINKABLE.test(url) ? `[${m[6]}](${url})` : (m[6] ?? '');
-  });
+  return convert(
+    text,
+    (m) => {
+      if (m[10] !== undefined) return teamsLiteral(m[10]);
+      if (m[1] !== undefined) return teamsLiteral(m[1]);
+      if (m[2] !== undefined) {
+        const name = teamsLiteral((m[3] ?? '').trim() || m[2]);
+        const person = TEAMS_PERSON.exec(m[2]);
+        return person?.[1] && mentions ? mentions.add(person[1], name) : `**${name}**`;
+      }
+      if (m[4] !== undefined) return teamsLiteral(`#${m[5] || m[4]}`);
+      if (m[8] !== undefined) return `**${toTeamsMarkdown(m[8], mentions)}**`;
+      if (m[9] !== undefined) return `_${toTeamsMarkdown(m[9], mentions)}_`;
+      const url = m[7] ?? '';
+      return LINKABLE.test(url) ? `[${teamsLiteral(m[6] ?? '')}](${url})` : teamsLiteral(m[6] ?? '');
+    },
+    teamsLiteral,
+  );
 }
 
-/** For titles, labels and button text, which Teams shows without Markdown. */
+/** For titles, labels and button text: no markup at all, and nothing Teams could read as markup. */
 export function toPlain(text: string): string {
-  const tokens = convert(text, (m) => {
-    if (m[1] !== undefined) return m[1];
-    if (m[2] !== undefined) return (m[3] ?? '').trim() || m[2];
-    if (m[4] !== undefined) return `#${m[5] || m[4]}`;
-    return m[6] ?? '';
-  });
-  return tokens.replace(/\*\*(.+?)\*\*/g, '$1').replace(/(^|\W)_([^_\n]+)_(?=\W|$)/g, '$1$2');
+  return convert(
+    text,
+    (m) => {
+      if (m[10] !== undefined) return m[10];
+      if (m[1] !== undefined) return m[1];
+      if (m[2] !== undefined) return (m[3] ?? '').trim() || m[2];
+      if (m[4] !== undefined) return `#${m[5] || m[4]}`;
+      if (m[8] !== undefined) return toPlain(m[8]);
+      if (m[9] !== undefined) return toPlain(m[9]);
+      return m[6] ?? '';
+    },
+    undisguise,
+  );
 }
 
-function convert(text: string, token: (match: RegExpMatchArray) => string): string {
+function convert(text: string, token: (match: RegExpMatchArray) => string, plain: (text: string) => string): string {
   let out = '';
   let consumed = 0;
   for (const match of text.matchAll(TOKEN)) {
-    out += text.slice(consumed, match.index) + token(match);
+    out += plain(text.slice(consumed, match.index)) + token(match);
     consumed = (match.index ?? 0) + match[0].length;
   }
-  return out + text.slice(consumed);
+  return out + plain(text.slice(consumed));
 }

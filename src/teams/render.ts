@@ -1,3 +1,4 @@
+import { teamsLiteral } from '../chat/inert.ts';
 import type { Block, Button, Field, Reply } from '../chat/reply.ts';
 import { cardBytes, type Json, LIMITS, truncate } from './limits.ts';
 import { type MentionEntity, Mentions, toPlain, toTeamsMarkdown } from './markdown.ts';
@@ -94,7 +95,7 @@ function renderBlock(block: Exclude<Block, { type: 'divider' }>, mentions: Menti
       return [
         {
           type: 'TextBlock',
-          text: truncate(toPlain(block.text), LIMITS.headerText),
+          text: teamsLiteral(truncate(toPlain(block.text), LIMITS.headerText)),
           style: 'heading',
           size: 'Medium',
           weight: 'Bolder',
@@ -119,7 +120,10 @@ function context(text: string, mentions: Mentions, maxText: number): Json {
 
 function renderFact(field: Field, mentions: Mentions): Json {
   const value = field.value.trim() ? toTeamsMarkdown(field.value, mentions) : '—';
-  return { title: truncate(toPlain(field.label), LIMITS.factTitle), value: truncate(value, LIMITS.factValue) };
+  return {
+    title: teamsLiteral(truncate(toPlain(field.label), LIMITS.factTitle)),
+    value: truncate(value, LIMITS.factValue),
+  };
 }
 
 function secondary(buttons: Button[]): Json[] {
@@ -143,8 +147,13 @@ export function renderButton(button: Button): Json {
     card: {
       type: 'AdaptiveCard',
       body: [
-        { type: 'TextBlock', text: truncate(toPlain(confirm.title), LIMITS.headerText), weight: 'Bolder', wrap: true },
-        { type: 'TextBlock', text: truncate(toPlain(confirm.text), LIMITS.factValue), wrap: true },
+        {
+          type: 'TextBlock',
+          text: teamsLiteral(truncate(toPlain(confirm.title), LIMITS.headerText)),
+          weight: 'Bolder',
+          wrap: true,
+        },
+        { type: 'TextBlock', text: teamsLiteral(truncate(toPlain(confirm.text), LIMITS.factValue)), wrap: true },
       ],
       actions: [{ ...execute, title: truncate(toPlain(confirm.confirm), LIMITS.buttonTitle) }],
     },

@@ -2,6 +2,7 @@ import { getApprovalRequest } from '../../core/approvals/queries.ts';
 import { isUserError } from '../../core/common/errors.ts';
 import type { FindingState } from '../../core/common/vocabulary.ts';
 import { ACTIVE_STATES } from '../../core/findings/states.ts';
+import { inert, inertTitle } from '../inert.ts';
 import { inChannel } from '../reply.ts';
 import { approvalCard } from '../views/approval-card.ts';
 import { findingCard } from '../views/finding-card.ts';
@@ -26,7 +27,7 @@ export const renderAssigned: NotificationRenderer<'assigned'> = async ({ deps, d
   const card = await loadFindingCard(deps.db, data.findingId);
   if (!card) return null;
   const f = card.finding;
-  const line = `${data.byName} assigned you finding #${f.id} on ${f.vendor_name}: ${f.title}`;
+  const line = `${inert(data.byName)} assigned you finding #${f.id} on ${inert(f.vendor_name)}: ${inertTitle(f.title)}`;
   const rendered = findingCard(card, today);
   return inChannel(`${line}\n${rendered.text}`, [
     { type: 'text', text: `**${line}**` },

@@ -2,6 +2,7 @@ import type { ApprovalDetail, ApprovalSummary } from '../../core/approvals/queri
 import { kindLabel } from '../../core/approvals/records.ts';
 import { manifestation } from '../../core/audit/signatures.ts';
 import { REQUESTED_ACTION_LABELS, type RequestedAction } from '../../core/common/vocabulary.ts';
+import { inert, inertTitle } from '../inert.ts';
 import type { Block, Button, Confirm, Field, Reply } from '../reply.ts';
 import { inChannel } from '../reply.ts';
 import { capitalize, formatUtc, person, printedName } from './wording.ts';
@@ -39,14 +40,14 @@ export function requestSummary(r: Pick<ApprovalSummary, 'id' | 'kind' | 'request
 
 function heading(r: ApprovalDetail): string {
   const kind = kindLabel(r.kind);
-  if (r.state === 'pending') return `Approval needed: ${kind.toLowerCase()} · ${r.vendor_name}`;
-  return `${kind} ${r.state} · ${r.vendor_name}`;
+  if (r.state === 'pending') return `Approval needed: ${kind.toLowerCase()} · ${inertTitle(r.vendor_name)}`;
+  return `${kind} ${r.state} · ${inertTitle(r.vendor_name)}`;
 }
 
 function facts(r: ApprovalDetail): Field[] {
   const list: Field[] = [
     { label: 'Finding', value: `#${r.finding_id} (${capitalize(r.finding_severity)})` },
-    { label: 'Vendor', value: r.vendor_name },
+    { label: 'Vendor', value: inert(r.vendor_name) },
     { label: 'Requested action', value: requestedActionLabel(r.requested_action) },
   ];
   if (r.action_until)
@@ -64,7 +65,7 @@ export function decisionLine(r: ApprovalDetail): string | null {
   if (r.state === 'withdrawn') {
     if (!r.withdrawn_by) return 'Withdrawn before anyone decided. Nothing was signed.';
     const by = printedName(r.withdrawn_by, r.withdrawn_by_name);
-    return `Withdrawn by ${by} at ${formatUtc(r.withdrawn_at ?? '')}: ${r.withdraw_reason ?? ''}. Nothing was signed.`;
+    return `Withdrawn by ${by} at ${formatUtc(r.withdrawn_at ?? '')}: ${inert(r.withdraw_reason)}. Nothing was signed.`;
   }
   const mark = r.state === 'approved' ? '✅ Approved.' : '❌ Rejected.';
   const signed = r.signatures.map((s) => manifestation(s)).join('; ');
@@ -74,16 +75,16 @@ export function decisionLine(r: ApprovalDetail): string | null {
 export function approvalCard(r: ApprovalDetail): Reply {
   const blocks: Block[] = [
     { type: 'header', text: heading(r) },
-    { type: 'text', text: `**${requestSummary(r)}**\nFinding #${r.finding_id}: ${r.finding_title}` },
+    { type: 'text', text: `**${requestSummary(r)}**\nFinding #${r.finding_id}: ${inert(r.finding_title)}` },
     { type: 'fields', fields: facts(r) },
-    { type: 'text', text: `**Reason:** ${r.reason}` },
+    { type: 'text', text: `**Reason:** ${inert(r.reason)}` },
   ];
   const decided = decisionLine(r);
   if (decided) blocks.push({ type: 'text', text: decided });
   else blocks.push({ type: 'actions', buttons: approvalButtons(r.id) });
   const requester = printedName(r.requested_by, r.requested_by_name);
   const text = [
-    `${requestSummary(r)} for finding #${r.finding_id} (${r.vendor_name}), requested by ${requester}: ${r.reason}`,
+    `${requestSummary(r)} for finding #${r.finding_id} (${inert(r.vendor_name)}), requested by ${inert(requester)}: ${inert(r.reason)}`,
     decided ?? 'Waiting for an approver.',
   ].join('\n');
   return inChannel(text, blocks);
@@ -96,9 +97,9 @@ export function pendingApprovalBlocks(r: ApprovalSummary): Block[] {
     {
       type: 'text',
       text:
-        `**${requestSummary(r)}** · ${r.vendor_name}\n` +
-        `Finding #${r.finding_id} (${capitalize(r.finding_severity)}): ${r.finding_title}\n` +
-        `Requested by ${by} at ${formatUtc(r.requested_at)}: ${r.reason}`,
+        `**${requestSummary(r)}** · ${inert(r.vendor_name)}\n` +
+        `Finding #${r.finding_id} (${capitalize(r.finding_severity)}): ${inert(r.finding_title)}\n` +
+        `Requested by ${by} at ${formatUtc(r.requested_at)}: ${inert(r.reason)}`,
     },
     { type: 'actions', buttons: approvalButtons(r.id) },
   ];

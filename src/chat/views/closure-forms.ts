@@ -1,9 +1,10 @@
 import type { FindingDetail } from '../../core/findings/queries.ts';
+import { inert } from '../inert.ts';
 import type { Form } from '../reply.ts';
 
 // The forms of verified closure and withdrawal: each asks for the words the next person reads.
 
-const subject = (f: FindingDetail) => `Finding #${f.id} on **${f.vendor_name}**: ${f.title}`;
+const subject = (f: FindingDetail) => `Finding #${f.id} on **${inert(f.vendor_name)}**: ${inert(f.title)}`;
 
 export function markFixedForm(f: FindingDetail): Form {
   return {
@@ -22,7 +23,7 @@ export function sendBackForm(f: FindingDetail): Form {
     title: 'Send the fix back',
     submitLabel: 'Send back',
     state: String(f.id),
-    intro: `${subject(f)}\nMarked fixed: ${f.fix_note ?? ''}`,
+    intro: `${subject(f)}\nMarked fixed: ${inert(f.fix_note)}`,
     fields: [{ id: 'reason', label: 'Why is it not fixed?', kind: 'textarea', placeholder: 'The owner reads this' }],
   };
 }

@@ -5,6 +5,7 @@ import { listEvidenceDue } from '../../core/evidence/status.ts';
 import { ACTIVE_STATES } from '../../core/findings/states.ts';
 import { GRADES } from '../../core/posture/score.ts';
 import type { DbOrTx } from '../../store/database.ts';
+import { inert } from '../inert.ts';
 import type { NotificationRenderer } from '../notifications/types.ts';
 import { type Block, inChannel, type Reply } from '../reply.ts';
 import { type DueItem, dueLine } from './vendor-lines.ts';
@@ -151,7 +152,7 @@ function changes(d: DigestData): string[] {
   );
   const fell = d.vendors.filter((v) => worse(v.lastGrade, v.grade));
   const rose = d.vendors.filter((v) => better(v.lastGrade, v.grade));
-  const move = (v: DigestVendor) => `${v.name} ${v.lastGrade} → ${v.grade}`;
+  const move = (v: DigestVendor) => `${inert(v.name)} ${v.lastGrade} → ${v.grade}`;
   if (fell.length)
     lines.push(`⬇️ Grade fell: ${fell.slice(0, SHOWN).map(move).join(', ')}${fell.length > SHOWN ? ', …' : ''}`);
   if (rose.length)
@@ -171,7 +172,7 @@ export function digestReply(d: DigestData, late: boolean): Reply {
   const more = (total: number, shown: number) => (total > shown ? `\n…and ${total - shown} more` : '');
   const riskiest = d.riskiest.map(
     (v, i) =>
-      `${i + 1}. **${v.name}** · grade ${v.grade} (${v.score}/100) · ${v.tier} tier · ${plural(v.openFindings, 'open finding')}`,
+      `${i + 1}. **${inert(v.name)}** · grade ${v.grade} (${v.score}/100) · ${v.tier} tier · ${plural(v.openFindings, 'open finding')}`,
   );
   const overdueText = d.overdue.items.map((item) => dueLine(item, d.weekOf)).join('\n');
   const evidenceText = d.evidence.items.map((item) => dueLine(item, d.weekOf)).join('\n');
@@ -199,7 +200,7 @@ export function digestReply(d: DigestData, late: boolean): Reply {
   const text =
     `Vendor risk digest, week of ${d.weekOf}: ${grades.map((g) => `${g.value} ${g.label.toLowerCase()}`).join(', ')}; ` +
     `${d.overdue.total} overdue reviews; ${d.evidence.expired} expired and ${d.evidence.expiring} expiring documents; ` +
-    `riskiest: ${d.riskiest.map((v) => `${v.name} (${v.grade})`).join(', ') || 'none scored'}. ${changes(d).join(' ')}` +
+    `riskiest: ${d.riskiest.map((v) => `${inert(v.name)} (${v.grade})`).join(', ') || 'none scored'}. ${changes(d).join(' ')}` +
     (late ? ` ${LATE_NOTE}` : '');
   return inChannel(text, blocks);
 }

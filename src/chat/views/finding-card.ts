@@ -4,6 +4,7 @@ import { manifestation } from '../../core/audit/signatures.ts';
 import type { FindingState } from '../../core/common/vocabulary.ts';
 import type { FindingDetail } from '../../core/findings/queries.ts';
 import { type CardAction, isFinal, STATE_LABELS } from '../../core/findings/states.ts';
+import { inert, inertTitle } from '../inert.ts';
 import type { Block, Button, Reply } from '../reply.ts';
 import { inChannel } from '../reply.ts';
 import { capitalize, dueWording, formatUtc, person, printedName } from './wording.ts';
@@ -75,7 +76,7 @@ export function findingActions(findingId: number, available: readonly CardAction
 }
 
 function header(f: FindingDetail): string {
-  return `${capitalize(f.severity)} · ${f.vendor_name} (${f.vendor_tier} tier)`;
+  return `${capitalize(f.severity)} · ${inertTitle(f.vendor_name)} (${f.vendor_tier} tier)`;
 }
 
 function fields(f: FindingDetail, today: string): Block {
@@ -84,7 +85,7 @@ function fields(f: FindingDetail, today: string): Block {
     isFinal(state) || state === 'risk_accepted' ? f.sla_due_on : `${f.sla_due_on} (${dueWording(today, f.sla_due_on)})`;
   const list = [
     { label: 'Severity', value: capitalize(f.severity) },
-    { label: 'Vendor', value: `${f.vendor_name} (${f.vendor_tier} tier)` },
+    { label: 'Vendor', value: `${inert(f.vendor_name)} (${f.vendor_tier} tier)` },
     { label: 'State', value: STATE_LABELS[state] ?? f.state },
     { label: 'Assignee', value: f.assignee_id ? person(f.assignee_id, f.assignee_name) : 'Unassigned' },
     { label: 'SLA due', value: sla },
@@ -101,7 +102,7 @@ export function requestLines(requests: readonly ApprovalDetail[]): string[] {
     const what = requestTitle(r);
     if (r.state === 'pending') {
       const by = printedName(r.requested_by, r.requested_by_name);
-      return `⏳ Waiting for an approver: ${what}, requested by ${by} at ${formatUtc(r.requested_at)}. Reason: ${r.reason}`;
+      return `⏳ Waiting for an approver: ${what}, requested by ${by} at ${formatUtc(r.requested_at)}. Reason: ${inert(r.reason)}`;
     }
     if (r.state === 'withdrawn') return `${what}: ${withdrawnWording(r)}`;
     const signed = r.signatures.map((s) => manifestation(s)).join('; ');
@@ -114,17 +115,17 @@ export function requestLines(requests: readonly ApprovalDetail[]): string[] {
 export function withdrawnWording(r: ApprovalDetail): string {
   if (!r.withdrawn_by) return 'request withdrawn. Nothing was signed.';
   const by = printedName(r.withdrawn_by, r.withdrawn_by_name);
-  return `request withdrawn by ${by} at ${formatUtc(r.withdrawn_at ?? '')}: ${r.withdraw_reason ?? ''}. Nothing was signed.`;
+  return `request withdrawn by ${by} at ${formatUtc(r.withdrawn_at ?? '')}: ${inert(r.withdraw_reason)}. Nothing was signed.`;
 }
 
 function fixLines(f: FindingDetail): string[] {
   if (f.state === 'fix_proposed' && f.fix_proposed_at) {
     const by = printedName(f.fix_proposed_by, f.fix_proposed_by_name);
     return [
-      `🛠 Marked fixed by ${by} at ${formatUtc(f.fix_proposed_at)}: ${f.fix_note ?? ''}. Waiting for another analyst to verify.`,
+      `🛠 Marked fixed by ${by} at ${formatUtc(f.fix_proposed_at)}: ${inert(f.fix_note)}. Waiting for another analyst to verify.`,
     ];
   }
-  if (f.fix_returned_reason && f.state !== 'resolved') return [`Fix sent back: ${f.fix_returned_reason}`];
+  if (f.fix_returned_reason && f.state !== 'resolved') return [`Fix sent back: ${inert(f.fix_returned_reason)}`];
   return [];
 }
 
@@ -132,9 +133,9 @@ function closingLines(f: FindingDetail): string[] {
   const lines: string[] = fixLines(f);
   if (f.state === 'resolved' && f.resolved_at) {
     const by = printedName(f.resolved_by, f.resolved_by_name);
-    lines.push(`Resolved by ${by} at ${formatUtc(f.resolved_at)}: ${f.resolution ?? ''}`.trim());
+    lines.push(`Resolved by ${by} at ${formatUtc(f.resolved_at)}: ${inert(f.resolution)}`.trim());
   }
-  if (f.reopened_reason && f.state !== 'resolved') lines.push(`Reopened: ${f.reopened_reason}`);
+  if (f.reopened_reason && f.state !== 'resolved') lines.push(`Reopened: ${inert(f.reopened_reason)}`);
   return lines;
 }
 
@@ -144,7 +145,7 @@ export function findingCard(data: FindingCardData, today: string): Reply {
   const state = STATE_LABELS[f.state as FindingState] ?? f.state;
   const blocks: Block[] = [
     { type: 'header', text: header(f) },
-    { type: 'text', text: `**Finding #${f.id}: ${f.title}**\n${f.detail}`.trim() },
+    { type: 'text', text: `**Finding #${f.id}: ${inertTitle(f.title, 200)}**\n${inert(f.detail)}`.trim() },
     fields(f, today),
   ];
   const notes = [...requestLines(data.requests), ...closingLines(f)];
@@ -157,6 +158,9 @@ export function findingCard(data: FindingCardData, today: string): Reply {
   const actions = findingActions(f.id, f.actions);
   if (actions) blocks.push(actions);
   // The fallback is a human-readable form of the record too, so it carries the signed decisions.
-  const text = [`[${capitalize(f.severity)}] ${f.vendor_name}: finding #${f.id} ${f.title} (${state})`, ...notes];
+  const text = [
+    `[${capitalize(f.severity)}] ${inertTitle(f.vendor_name)}: finding #${f.id} ${inertTitle(f.title, 200)} (${state})`,
+    ...notes,
+  ];
   return inChannel(text.join('\n'), blocks);
 }

@@ -7,6 +7,7 @@ import {
 } from '../../core/common/vocabulary.ts';
 import type { FindingDetail } from '../../core/findings/queries.ts';
 import type { FormValues } from '../command.ts';
+import { inert } from '../inert.ts';
 import type { Form } from '../reply.ts';
 
 // The forms behind the finding card's buttons, and the checks that turn a submission into input for
@@ -15,7 +16,7 @@ import type { Form } from '../reply.ts';
 /** Actions whose request names a date: a deadline to remediate by, or the day a risk acceptance ends. */
 const DATE_REQUIRED: readonly RequestedAction[] = ['remediation_deadline', 'accept_risk'];
 
-const subject = (f: FindingDetail) => `Finding #${f.id} on **${f.vendor_name}**: ${f.title}`;
+const subject = (f: FindingDetail) => `Finding #${f.id} on **${inert(f.vendor_name)}**: ${inert(f.title)}`;
 
 export function assignForm(f: FindingDetail): Form {
   return {

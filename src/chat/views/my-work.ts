@@ -3,6 +3,7 @@ import type { OwedAssessment } from '../../core/assessments/queries.ts';
 import type { FindingState } from '../../core/common/vocabulary.ts';
 import type { FindingSummary } from '../../core/findings/queries.ts';
 import { availableActions, STATE_LABELS } from '../../core/findings/states.ts';
+import { inert, inertTitle } from '../inert.ts';
 import type { Block } from '../reply.ts';
 import { pendingApprovalBlocks } from './approval-card.ts';
 import { findingActions } from './finding-card.ts';
@@ -46,14 +47,14 @@ function section<T>(title: string, items: readonly T[], empty: string, entry: (i
 function findingEntry(f: FindingSummary, today: string): Block[] {
   const state = f.state as FindingState;
   const text =
-    `**#${f.id} ${f.title}**\n${f.vendor_name} · ${capitalize(f.severity)} · ${STATE_LABELS[state] ?? f.state}` +
+    `**#${f.id} ${inertTitle(f.title)}**\n${inert(f.vendor_name)} · ${capitalize(f.severity)} · ${STATE_LABELS[state] ?? f.state}` +
     ` · SLA ${f.sla_due_on} (${dueWording(today, f.sla_due_on)})`;
   const actions = findingActions(f.id, availableActions(state));
   return actions ? [{ type: 'text', text }, actions] : [{ type: 'text', text }];
 }
 
 function assessmentEntry(a: OwedAssessment & { total: number }, today: string): Block[] {
-  const text = `**${a.vendor_name}**: due ${a.due_on} (${dueWording(today, a.due_on)}) · ${a.answered} of ${a.total} controls answered`;
+  const text = `**${inert(a.vendor_name)}**: due ${a.due_on} (${dueWording(today, a.due_on)}) · ${a.answered} of ${a.total} controls answered`;
   return [{ type: 'text', text }, startButtonBlock(a.vendor_id, { id: a.id, answered: a.answered, total: a.total })];
 }
 
@@ -61,7 +62,7 @@ function vendorEntry(v: OwnedVendor, today: string): Block[] {
   const review = v.next_review_on
     ? `next review ${v.next_review_on} (${dueWording(today, v.next_review_on)})`
     : 'no review scheduled';
-  const text = `**${v.name}** (${v.tier} tier) · ${review}${v.reviewOpen ? ' · reassessment open' : ''}`;
+  const text = `**${inert(v.name)}** (${v.tier} tier) · ${review}${v.reviewOpen ? ' · reassessment open' : ''}`;
   return v.reviewOpen ? [{ type: 'text', text }] : [{ type: 'text', text }, startButtonBlock(v.id, null)];
 }
 

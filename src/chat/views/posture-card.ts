@@ -1,6 +1,7 @@
 import { SEVERITIES } from '../../core/common/vocabulary.ts';
 import type { EvidenceStatus } from '../../core/evidence/status.ts';
 import type { Posture } from '../../core/posture/posture.ts';
+import { inert, inertTitle } from '../inert.ts';
 import { type Block, ephemeral, type Reply } from '../reply.ts';
 import { personText, relativeDay, SEVERITY_MARKS } from './vendor-lines.ts';
 
@@ -33,7 +34,7 @@ function evidenceLine(e: EvidenceStatus, today: string): string {
 
 function driverLines(posture: Posture): string {
   if (posture.drivers.length === 0) return 'Nothing lowers the score.';
-  return posture.drivers.map((d) => `\`${String(d.points).padStart(4)}\` ${d.label}. ${d.detail}`).join('\n');
+  return posture.drivers.map((d) => `\`${String(d.points).padStart(4)}\` ${d.label}. ${inert(d.detail)}`).join('\n');
 }
 
 function findingsLine(posture: Posture): string {
@@ -56,7 +57,7 @@ export function postureCard(posture: Posture, ownerName: string | null, today: s
   const tier = v.tier_override_reason ? `${v.tier} (override: ${v.tier_override_reason})` : v.tier;
   const openTotal = SEVERITIES.reduce((n, s) => n + posture.openFindings[s], 0);
   const blocks: Block[] = [
-    { type: 'header', text: `${v.name}: grade ${posture.grade} (${posture.score}/100)` },
+    { type: 'header', text: `${inertTitle(v.name)}: grade ${posture.grade} (${posture.score}/100)` },
     {
       type: 'fields',
       fields: [
@@ -80,7 +81,7 @@ export function postureCard(posture: Posture, ownerName: string | null, today: s
   ];
   const drivers = posture.drivers.map((d) => `${d.points} ${d.label}`).join('; ');
   const text =
-    `${v.name}: grade ${posture.grade}, score ${posture.score}/100, residual risk ${posture.residual}, tier ${v.tier}. ` +
+    `${inert(v.name)}: grade ${posture.grade}, score ${posture.score}/100, residual risk ${posture.residual}, tier ${v.tier}. ` +
     `${drivers ? `Deductions: ${drivers}. ` : ''}${openTotal} open findings. ${reviewText(posture, today)}`;
   return ephemeral(text, blocks);
 }

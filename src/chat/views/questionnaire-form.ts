@@ -3,6 +3,7 @@ import { ANSWERS, type Answer, type Control } from '../../core/assessments/quest
 import type { AnswerInput } from '../../core/assessments/scoring.ts';
 import { isOneOf } from '../../core/common/vocabulary.ts';
 import type { FormValues } from '../command.ts';
+import { inert, inertTitle } from '../inert.ts';
 import type { Block, Form, FormField, Reply } from '../reply.ts';
 import { ephemeral } from '../reply.ts';
 import { capitalize, dueWording } from './wording.ts';
@@ -54,7 +55,7 @@ export function questionnaireForm(detail: AssessmentDetail, today: string): Form
     submitLabel: 'Submit',
     state: String(assessment.id),
     intro:
-      `Reassessment of **${vendor.name}** (${vendor.tier} tier), due ${assessment.due_on} ` +
+      `Reassessment of **${inert(vendor.name)}** (${vendor.tier} tier), due ${assessment.due_on} ` +
       `(${dueWording(today, assessment.due_on)}).${progress}\n` +
       'Close the form at any time: your answers are kept as a draft and filled in when you open it again.',
     fields: controls.flatMap((c, i) => controlFields(c, i, answers[c.id])),
@@ -102,7 +103,7 @@ export function submittedReply(s: SubmittedSummary): Reply {
     s.failed.length === 0
       ? 'Every control was met: no findings were opened.'
       : `Controls that failed, each now a finding posted to the vendor’s channel:\n${s.failed
-          .map((f) => `• ${f.title}: finding #${f.findingId} (${capitalize(f.severity)})`)
+          .map((f) => `• ${inertTitle(f.title)}: finding #${f.findingId} (${capitalize(f.severity)})`)
           .join('\n')}`;
   const blocks: Block[] = [
     { type: 'header', text: `Thank you: ${s.vendorName} reassessed` },

@@ -1,4 +1,5 @@
 import { daysBetween } from '../../core/common/dates.ts';
+import { inert, inertTitle } from '../inert.ts';
 import type { Block, Reply } from '../reply.ts';
 import { inChannel } from '../reply.ts';
 import { dueWording, formatUtc, LATE_NOTE } from './wording.ts';
@@ -138,7 +139,7 @@ export interface SlaReminderInput {
 
 export function slaReminder(s: SlaReminderInput): Reply {
   const when = dueWording(s.today, s.dueOn);
-  const line = `Finding #${s.findingId} on ${s.vendorName} is ${when} under its SLA (${s.dueOn}): ${s.title}`;
+  const line = `Finding #${s.findingId} on ${inert(s.vendorName)} is ${when} under its SLA (${s.dueOn}): ${inertTitle(s.title)}`;
   const blocks: Block[] = [{ type: 'text', text: `**SLA reminder.** ${line}` }, { type: 'divider' }, ...s.card];
   return inChannel(fallback([line], s.late), withLate(blocks, s.late));
 }

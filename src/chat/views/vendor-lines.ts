@@ -3,6 +3,7 @@ import type { FindingState } from '../../core/common/vocabulary.ts';
 import type { FindingSummary } from '../../core/findings/queries.ts';
 import { STATE_LABELS } from '../../core/findings/states.ts';
 import type { VendorRow } from '../../store/tables.ts';
+import { inert, inertTitle } from '../inert.ts';
 import { mention } from '../reply.ts';
 
 // One compact line per vendor, finding or due item, for lists that page. A line leads with what
@@ -30,7 +31,7 @@ export function personText(principal: string | null, name: string | null): strin
 }
 
 export function vendorLine(vendor: VendorRow, ownerName: string | null, today: string): string {
-  const parts = [`**${vendor.name}**`, `${vendor.tier}${vendor.tier_override_reason ? ' (override)' : ''}`];
+  const parts = [`**${inert(vendor.name)}**`, `${vendor.tier}${vendor.tier_override_reason ? ' (override)' : ''}`];
   parts.push(`owner ${personText(vendor.owner_id, ownerName)}`);
   if (vendor.status === 'offboarded') parts.push('offboarded');
   else if (vendor.next_review_on) {
@@ -49,7 +50,7 @@ export function findingLine(finding: FindingSummary, today: string): string {
   const who = finding.assignee_id
     ? ` · ${mention(finding.assignee_id, finding.assignee_name ?? finding.assignee_id)}`
     : '';
-  return `${mark} #${finding.id} **${finding.severity}** · ${finding.vendor_name} · ${finding.title} · ${state}${who} · ${sla}`;
+  return `${mark} #${finding.id} **${finding.severity}** · ${inert(finding.vendor_name)} · ${inertTitle(finding.title)} · ${state}${who} · ${sla}`;
 }
 
 /** Something due within a window: a reassessment or a document that expires. */
