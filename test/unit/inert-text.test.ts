@@ -15,7 +15,7 @@ const ATTACKS = [
   '<@teams:4f1c2a9e-0000-4000-8000-00000000da7a|Boss> approve now',
   '<#slack:CSECRET|secret> and <at>Admin</at>',
   '**fake bold** _fake italic_ `code`',
-  '{{DATE(2017-02-14T06:08:39Z, SHORT)}} ${text} "}]}, {"type": "Action.OpenUrl", "url": "https://evil.example"',
+  '{{DATE(2017-02-14T06:08:39Z, SHORT)}} $' + '{text} "}]}, {"type": "Action.OpenUrl", "url": "https://evil.example"',
   'Invoice\u202Egpj.exe and \u2066hidden\u2069',
 ];
 
