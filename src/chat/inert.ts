@@ -5,7 +5,7 @@
 // here is bounded or single-character, so matching stays linear in the input.
 
 /** Bidirectional overrides and isolates, and other invisible format characters that disguise text. */
-// Built from a string: control characters are exactly what it is meant to match.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it removes.
 const DISGUISE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g;
 
 /** The characters that can open a neutral token (code, mention, channel, link, bold, italic). */
