@@ -11,6 +11,7 @@ import { claimReceipt } from '../core/messaging/inbound-receipts.ts';
 import { recordSignal, type SignalResult } from '../core/signals/record.ts';
 import { findVendorByName, getVendor } from '../core/vendors/lookup.ts';
 import { inTransaction, type Tx } from '../store/database.ts';
+import { BODY_LIMITS } from './body-limits.ts';
 
 // POST /signals: monitoring tools report findings about vendors, signed the Standard Webhooks way
 // (webhook-id, webhook-timestamp, webhook-signature: "v1,<base64 HMAC-SHA256 of id.timestamp.body>").
@@ -30,7 +31,7 @@ export interface SignalsWebhookOptions {
   wallClock?: () => number;
 }
 
-export const MAX_BODY_BYTES = 256 * 1024;
+export const MAX_BODY_BYTES = BODY_LIMITS.signals;
 export const TOLERANCE_SECONDS = 5 * 60;
 const MAX_BATCH = 100;
 

@@ -1,12 +1,14 @@
 import { App, ExpressReceiver, SocketModeReceiver } from '@slack/bolt';
-import type { Express } from 'express';
+import express, { type Express } from 'express';
 import type { Logger } from 'pino';
 import type { Registry } from '../chat/command.ts';
 import type { SlackConfig } from '../config.ts';
 import type { CoreDeps } from '../core/common/deps.ts';
+import { BODY_LIMITS } from '../http/body-limits.ts';
 import { boltLogger } from './bolt-logger.ts';
 import type { SlackEnv } from './context.ts';
 import { PendingForms } from './form-pages.ts';
+import { slackInboundGuard } from './inbound-guard.ts';
 import { onAction } from './on-action.ts';
 import { onCommand } from './on-command.ts';
 import { onHomeOpened } from './on-home.ts';
@@ -53,15 +55,19 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
   const socketMode = Boolean(config.appToken);
   // Commands, interactivity and events all arrive at one URL; Bolt checks each signature (401 if
   // it is missing, wrong or older than five minutes) before any listener runs.
-  const receiver = socketMode
-    ? null
-    : new ExpressReceiver({
+  // The inbound guard (timestamp window both ways, body limit) is mounted first, so it runs before Bolt.
+  const expressApp = socketMode ? null : (options.expressApp ?? express());
+  expressApp?.use(SLACK_EVENTS_PATH, slackInboundGuard());
+  const receiver = expressApp
+    ? new ExpressReceiver({
         signingSecret: config.signingSecret,
         endpoints: SLACK_EVENTS_PATH,
         logger,
         processBeforeResponse: false,
-        ...(options.expressApp ? { app: options.expressApp } : {}),
-      });
+        bodyLimit: BODY_LIMITS.slack,
+        app: expressApp,
+      })
+    : null;
   // Socket Mode asks apps.connections.open for its WebSocket URL, through the same API base URL as
   // every other call (an enterprise proxy or GovSlack); Bolt's default receiver would ask slack.com.
   const socketReceiver =

@@ -1,14 +1,19 @@
 import type { App } from '@slack/bolt';
 import { dispatchCommand } from '../chat/dispatch.ts';
+import { claimReceipt } from '../core/messaging/inbound-receipts.ts';
 import { chatContext, type Origin, type SlackEnv } from './context.ts';
 import { deliverOutcome } from './deliver.ts';
+import { receiptKeys } from './receipts.ts';
 import { neutralizeSlackRefs } from './refs.ts';
 
 /** `/vendor <words>`: acknowledged at once, answered through the response_url or a modal. */
 export function onCommand(app: App, env: SlackEnv, name: string): void {
   app.command(name, async ({ ack, command, respond, client }) => {
     await ack();
+    // No trigger_id is no real Slack command; a replayed one is refused even after a restart.
+    if (typeof command.trigger_id !== 'string' || !command.trigger_id) return;
     if (!env.commands.claim(command.trigger_id)) return;
+    if (!(await claimReceipt(env.deps.db, env.deps.clock, receiptKeys.command(command.trigger_id)))) return;
     const origin: Origin = {
       client,
       userId: command.user_id,

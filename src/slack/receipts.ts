@@ -8,13 +8,14 @@ export const receiptKeys = {
   action: (userId: string, actionTs: string, actionId: string) => `slack:action:${userId}:${actionTs}:${actionId}`,
   submission: (viewId: string, hash: string) => `slack:view:${viewId}:${hash}`,
   closed: (viewId: string) => `slack:view-closed:${viewId}`,
+  command: (triggerId: string) => `slack:command:${triggerId}`,
 };
 
 /**
- * Slash commands are not redelivered by Slack (an unanswered one shows the person an error instead),
- * and most are read-only lookups: a durable receipt would cost a synced commit per lookup on the
- * single SQLite writer. A bounded in-process set absorbs an accidental double post; any state a
- * command changes is guarded by the core's conditional updates anyway.
+ * Slash commands are not redelivered by Slack, but a captured one could be replayed (within the
+ * five-minute timestamp window) after a restart emptied this set. So a command claims a durable
+ * receipt as well (src/slack/on-command.ts); this bounded in-process set answers an accidental double
+ * post without touching the store, which keeps the durable claim to one insert per new command.
  */
 export class RecentKeys {
   readonly #seen = new Set<string>();

@@ -2,6 +2,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type Registry, reply } from '../../src/chat/command.ts';
 import { ephemeral } from '../../src/chat/reply.ts';
 import { claimReceipt, pruneReceipts } from '../../src/core/messaging/inbound-receipts.ts';
+import { BODY_LIMITS } from '../../src/http/body-limits.ts';
+import { receiptKeys } from '../../src/slack/receipts.ts';
 import { type SlackHarness, startSlackHarness } from '../support/slack-harness.ts';
 import {
   appHomeOpened,
@@ -116,6 +118,38 @@ describe('Slack inbound requests', () => {
     await vi.waitFor(() => expect(slack.responses.posts).toHaveLength(2));
     expect(counts.clicks).toBe(2);
     expect(slack.responses.posts.map((p) => p.body.text)).toEqual(['click 1', 'click 2']);
+  });
+
+  it('refuses a request dated more than five minutes ahead: 401 before Bolt, handler never runs', async () => {
+    const ahead = command({ now: Math.floor(Date.now() / 1000) + 6 * 60 });
+    expect((await deliver(slack.endpoint, ahead)).status).toBe(401);
+    const request = command();
+    delete request.headers['x-slack-request-timestamp'];
+    expect((await deliver(slack.endpoint, request)).status).toBe(401);
+    expect((await deliver(slack.endpoint, command())).status).toBe(200);
+    await vi.waitFor(() => expect(slack.responses.posts).toHaveLength(1));
+    expect(counts.commands).toBe(1);
+  });
+
+  it('refuses a body over the Slack limit before reading it', async () => {
+    const big = command();
+    big.body += `&padding=${'x'.repeat(BODY_LIMITS.slack)}`;
+    expect((await deliver(slack.endpoint, big)).status).toBe(413);
+    expect(counts.commands).toBe(0);
+  });
+
+  it('refuses a slash command replayed after a restart: its receipt is durable', async () => {
+    const triggerId = '1234.5678.replayed';
+    // The process that first answered it claimed the receipt; this one has an empty memory.
+    expect(await claimReceipt(slack.store.db, slack.store.clock, receiptKeys.command(triggerId))).toBe(true);
+    const replay = slashCommand(
+      { text: 'count', userId: 'U1', channelId: 'C1', responseUrl: slack.responses.url(), triggerId },
+      slack.sign,
+    );
+    expect((await deliver(slack.endpoint, replay)).status).toBe(200);
+    expect((await deliver(slack.endpoint, command())).status).toBe(200);
+    await vi.waitFor(() => expect(slack.responses.posts).toHaveLength(1));
+    expect(counts.commands).toBe(1);
   });
 
   it('forgets receipts once they are older than the cut-off, and only those', async () => {
