@@ -12,7 +12,10 @@ export const MAX_CLOCK_SKEW_SECONDS = 300;
 /** Express middleware: 401 for a missing or out-of-window timestamp, 413 for a declared body too large. */
 export function slackInboundGuard(now: () => number = Date.now) {
   return (req: Request, res: Response, next: NextFunction): void => {
-    if (req.method !== 'POST') return next();
+    if (req.method !== 'POST') {
+      next();
+      return;
+    }
     if (declaredTooLarge(req.headers['content-length'], BODY_LIMITS.slack)) {
       res.status(413).send();
       return;
