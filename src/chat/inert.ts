@@ -39,10 +39,16 @@ export function slackLiteral(text: string): string {
 const WORD_JOINER = '\u2060';
 
 /**
- * Text that must stay literal in Teams' Adaptive Card Markdown, which has no reliable escape: a word
- * joiner after each character that could open markup ([label](url), **bold**, _italic_, <at> mentions,
- * {{DATE()}} functions) keeps it from pairing with the next, and shows nothing.
+ * Text that must stay literal in Teams' Adaptive Card Markdown, which has no reliable escape. A word
+ * joiner (invisible) splits each pair that would open markup: `](` of a link or image, `<` of a tag
+ * such as `<at>` or an autolink, `**` of bold, `_` opening italics, `{{` of a DATE/TIME function.
+ * Each pattern looks at one or two characters, so this is linear too.
  */
 export function teamsLiteral(text: string): string {
-  return undisguise(text).replace(/[[\]<>*_{}`]/g, (c) => `${c}${WORD_JOINER}`);
+  return undisguise(text)
+    .replace(/\](?=\()/g, `]${WORD_JOINER}`)
+    .replace(/<(?=[A-Za-z/!@?])/g, `<${WORD_JOINER}`)
+    .replace(/\*(?=\*)/g, `*${WORD_JOINER}`)
+    .replace(/(?<![A-Za-z0-9])_(?=\S)/g, `_${WORD_JOINER}`)
+    .replace(/\{(?=\{)/g, `{${WORD_JOINER}`);
 }

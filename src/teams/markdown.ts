@@ -52,7 +52,6 @@ export function toTeamsMarkdown(text: string, mentions: Mentions | null): string
   return convert(
     text,
     (m) => {
-      if (m[10] !== undefined) return teamsLiteral(m[10]);
       if (m[1] !== undefined) return teamsLiteral(m[1]);
       if (m[2] !== undefined) {
         const name = teamsLiteral((m[3] ?? '').trim() || m[2]);
@@ -74,7 +73,6 @@ export function toPlain(text: string): string {
   return convert(
     text,
     (m) => {
-      if (m[10] !== undefined) return m[10];
       if (m[1] !== undefined) return m[1];
       if (m[2] !== undefined) return (m[3] ?? '').trim() || m[2];
       if (m[4] !== undefined) return `#${m[5] || m[4]}`;
@@ -86,12 +84,20 @@ export function toPlain(text: string): string {
   );
 }
 
+/** Plain text and escaped characters gather into one literal run, so `plain` sees pairs like `](` whole. */
 function convert(text: string, token: (match: RegExpMatchArray) => string, plain: (text: string) => string): string {
   let out = '';
+  let literal = '';
   let consumed = 0;
   for (const match of text.matchAll(TOKEN)) {
-    out += plain(text.slice(consumed, match.index)) + token(match);
+    literal += text.slice(consumed, match.index);
     consumed = (match.index ?? 0) + match[0].length;
+    if (match[10] !== undefined) {
+      literal += match[10];
+      continue;
+    }
+    out += plain(literal) + token(match);
+    literal = '';
   }
-  return out + plain(text.slice(consumed));
+  return out + plain(literal + text.slice(consumed));
 }

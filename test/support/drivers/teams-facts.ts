@@ -11,7 +11,8 @@ export type Card = { body?: Element[] };
 
 export function teamsText(markdown: string): string {
   const text = markdown.replace(/<at>([^<]*)<\/at>/g, '@$1').replace(/\[([^\]\n]+)\]\(([^)\s]+)\)/g, '$1');
-  return withoutEmphasis(text);
+  // Word joiners keep untrusted text literal (src/chat/inert.ts); nobody sees them.
+  return withoutEmphasis(text).replace(/\u2060/g, '');
 }
 
 export function teamsFacts(card: Card): CardFacts {
