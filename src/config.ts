@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { Routing } from './core/common/deps.ts';
 import { DEFAULT_POLICY, type Policy } from './core/policy/policy.ts';
 import { DEFAULT_DATABASE_URL } from './store/database.ts';
+import { LIVE_CREDENTIALS } from './teams/anonymous-dev.ts';
 
 // The only reader of process.env. Everything else receives a Config.
 
@@ -166,6 +167,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     }
     if (!e.MICROSOFT_APP_ID && !e.TEAMS_ALLOW_ANONYMOUS_DEV) {
       problems.push('MICROSOFT_APP_ID is missing (set TEAMS_ALLOW_ANONYMOUS_DEV=true only for local development)');
+    }
+    const live = LIVE_CREDENTIALS.filter((name) => Boolean(e[name]));
+    if (!e.MICROSOFT_APP_ID && e.TEAMS_ALLOW_ANONYMOUS_DEV && live.length > 0) {
+      problems.push(
+        `TEAMS_ALLOW_ANONYMOUS_DEV=true authenticates nothing, so it may not run beside ${live.join(', ')}: ` +
+          'unset the flag (and set MICROSOFT_APP_ID) or remove the other credentials',
+      );
     }
     teams = {
       appId: e.MICROSOFT_APP_ID ?? '',

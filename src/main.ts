@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import { hostname } from 'node:os';
 import { renderNotification } from './chat/notifications/index.ts';
-import { type Config, loadConfig, routingFrom } from './config.ts';
+import { type Config, ConfigError, loadConfig, routingFrom } from './config.ts';
 import { loadQuestionnaire } from './core/assessments/questionnaire.ts';
 import { SYSTEM_ACTOR } from './core/common/actor.ts';
 import { type Clock, systemClock } from './core/common/clock.ts';
@@ -24,6 +24,7 @@ import { createScheduler } from './scheduler/scheduler.ts';
 import { describeStartupFailure } from './startup-failure.ts';
 import { inTransaction, openStore } from './store/database.ts';
 import { migrateToLatest } from './store/migrate.ts';
+import { isLoopbackHost } from './teams/anonymous-dev.ts';
 
 // The composition root: config -> store -> migrations -> adapters -> relay -> scheduler -> HTTP.
 // Nothing else builds these pieces; tests start the whole bot through `startBot` with a Config.
@@ -46,10 +47,26 @@ export interface StartOptions {
   host?: string;
 }
 
+/**
+ * Where the bot listens: all interfaces unless told otherwise, except in Teams anonymous dev mode,
+ * which authenticates nothing and so listens on loopback only, and refuses any other address.
+ */
+export function bindHost(config: Config, requested: string | undefined): string | undefined {
+  if (!config.teams || config.teams.appId || !config.teams.allowAnonymousDev) return requested;
+  if (requested === undefined) return '127.0.0.1';
+  if (!isLoopbackHost(requested)) {
+    throw new ConfigError([
+      `TEAMS_ALLOW_ANONYMOUS_DEV=true listens on loopback only, not on ${requested}: it authenticates nothing`,
+    ]);
+  }
+  return requested;
+}
+
 /** How long readiness trusts the last Slack auth.test: probes every few seconds must not become API calls. */
 const SLACK_CHECK_TTL_MS = 60_000;
 
 export async function startBot(config: Config, options: StartOptions = {}): Promise<RunningBot> {
+  const host = bindHost(config, options.host);
   const log = options.log ?? (await createConsoleLogger(config.logLevel, config.logFormat));
   const store = await openStore(config.databaseUrl);
   const cleanup: (() => Promise<void>)[] = [() => store.close()];
@@ -123,7 +140,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
 
     await slack?.start();
     if (slack) cleanup.unshift(() => slack.stop());
-    const server = await listen(http, config.port, options.host);
+    const server = await listen(http, config.port, host);
     cleanup.unshift(() => closeServer(server));
     const lease = createLeaderLease(store.db, deps.clock, {
       name: 'scheduler',

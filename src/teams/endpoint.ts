@@ -3,6 +3,7 @@ import type { Activity, TurnContext } from 'botbuilder';
 import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
 import type { TeamsConfig } from '../config.ts';
+import { isLoopbackUrl } from './anonymous-dev.ts';
 
 // POST /api/messages. botbuilder authenticates the request (a Bot Framework JWT when an app id is
 // configured) before our logic runs; the logic then serves only allowed tenants. The response goes
@@ -40,6 +41,14 @@ export function createEndpoint(options: EndpointOptions): (req: Request, res: Re
     const recorder = new ResponseRecorder(res);
     let refused = false;
     const logic = async (context: TurnContext): Promise<void> => {
+      if (isAnonymousDev(config) && !isLoopbackUrl(context.activity.serviceUrl)) {
+        refused = true;
+        log.warn(
+          { type: context.activity.type },
+          'Teams request refused: anonymous dev mode answers only loopback serviceUrls',
+        );
+        return;
+      }
       const tenant = tenantOf(context.activity);
       if (!tenantAllowed(config, tenant)) {
         refused = true;

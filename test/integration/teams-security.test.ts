@@ -124,6 +124,24 @@ describe('Teams requests that must not be served twice or at all', () => {
     ]);
   });
 
+  it('in anonymous dev mode answers only loopback serviceUrls: a forged one gets 403 and nothing is stored or sent', async () => {
+    h = await startTeamsHarness(registry);
+    const forged = { ...bot().where, serviceUrl: 'https://collector.evil.example/' };
+    const answer = await postActivity(bot().botUrl, personalMessage(forged, 'role @someone approver'));
+    expect(answer.status).toBe(403);
+    const click = await postActivity(
+      bot().botUrl,
+      actionExecute(forged, { verb: 'finding.ack', data: { value: '1' } }, 'card-9'),
+    );
+    expect(click.status).toBe(403);
+    expect(runs).toBe(0);
+    expect(bot().connector.calls).toEqual([]);
+    expect([await stored('people'), await stored('conversation_refs'), await stored('inbound_receipts')]).toEqual([
+      0, 0, 0,
+    ]);
+    expect(bot().logs.join('\n')).toContain('anonymous dev mode answers only loopback serviceUrls');
+  });
+
   it('logs a loud warning when it runs without an app id', async () => {
     h = await startTeamsHarness(registry);
     expect(bot().logs.join('\n')).toContain('TEAMS ANONYMOUS DEV MODE');
