@@ -12,6 +12,7 @@ import { createConsoleLogger, type Logger } from '../log.ts';
 import { type Db, openStore } from '../store/database.ts';
 import { migrateToLatest } from '../store/migrate.ts';
 import { resumeOffset } from './clock.ts';
+import { playgroundHostGuard } from './host-guard.ts';
 import { Live } from './live.ts';
 import { personasOf } from './personas.ts';
 import { type Controller, playgroundRouter } from './routes.ts';
@@ -52,10 +53,11 @@ export async function startPlayground(config: Config, options: PlaygroundOptions
 
   const live = new Live();
   const http = createHttpApp(store.db, log);
+  const host = options.host ?? '127.0.0.1';
+  http.use(playgroundHostGuard(host));
   let session: Session | null = null;
   // Bolt's receiver belongs to a session; requests reach whichever session is current.
   http.use((req, res, next) => (session ? session.app(req, res, next) : next()));
-  const host = options.host ?? '127.0.0.1';
   let eventsUrl = '';
   const begin = async (offsetMs: number) =>
     startSession({

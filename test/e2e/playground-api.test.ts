@@ -1,4 +1,5 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -173,5 +174,26 @@ describe('the playground server', () => {
       body: 'confirm=yes',
     });
     expect(forged.status).toBe(415);
+  });
+
+  it('answers only on its own address and refuses a POST from another origin (DNS rebinding, cross-site)', async () => {
+    const p = await start();
+    const { port } = new URL(p.url);
+    const ask = (path: string, method: string, headers: Record<string, string>) =>
+      new Promise<number>((resolve, reject) => {
+        const req = request({ host: '127.0.0.1', port, path, method, headers }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
+        req.on('error', reject);
+        req.end(method === 'POST' ? '{}' : undefined);
+      });
+    const json = { 'content-type': 'application/json' };
+    expect(await ask('/playground/api/state', 'GET', { host: `rebound.evil.example:${port}` })).toBe(421);
+    expect(await ask('/playground/api/clock', 'POST', { ...json, host: `rebound.evil.example:${port}` })).toBe(421);
+    expect(
+      await ask('/playground/api/reset', 'POST', { ...json, host: `localhost:${port}`, origin: 'http://evil.example' }),
+    ).toBe(403);
+    expect(await ask('/playground/api/state', 'GET', { host: `localhost:${port}` })).toBe(200);
   });
 });
