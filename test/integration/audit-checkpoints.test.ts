@@ -132,3 +132,22 @@ describe('audit checkpoints and real time', () => {
     }
   });
 });
+
+describe('backup', () => {
+  it('verifies the audit trail on the copy and refuses to call a tampered copy a backup', async () => {
+    const cli = cliSandbox();
+    try {
+      await cli.run('roles', 'grant', 'slack:U1', 'analyst');
+      await cli.run('roles', 'grant', 'slack:U2', 'approver');
+      const raw = new SqliteDatabase(cli.env.DATABASE_URL);
+      raw.exec('drop trigger audit_log_no_update');
+      raw.prepare('update audit_log set mac = null where seq = 2').run();
+      raw.close();
+      const result = await cli.run('backup', cli.file('copy.db'));
+      expect(result.code).toBe(1);
+      expect(result.err).toContain('but its audit trail fails at seq 2: the row has no MAC');
+    } finally {
+      cli.cleanup();
+    }
+  });
+});
