@@ -87,6 +87,21 @@ describe('audit verify detects tampering', () => {
     await expectBroken('seq 30', /link to the previous row is broken/);
   });
 
+  it('detects a row inserted in the middle, later rows renumbered', async () => {
+    tamper((raw) => {
+      raw.prepare('update audit_log set seq = -seq - 1 where seq >= 40').run();
+      raw.prepare('update audit_log set seq = -seq where seq < 0').run();
+      const before = raw.prepare('select * from audit_log where seq = 39').get() as AuditLogRow;
+      const row = { ...before, seq: 40, reason: 'backdated approval', prev_hash: before.hash };
+      const hash = hashAuditRow(row);
+      raw
+        .prepare(`insert into audit_log (seq, at, actor_id, actor_name, action, entity_type, entity_id, before, after, reason, prev_hash, hash, mac)
+        values (@seq, @at, @actor_id, @actor_name, @action, @entity_type, @entity_id, @before, @after, @reason, @prev_hash, @hash, @mac)`)
+        .run({ ...row, hash, mac: before.mac });
+    });
+    await expectBroken('seq 40', /MAC does not match/);
+  });
+
   it('detects a row inserted at the end with a correctly computed hash but no key', async () => {
     tamper((raw) => {
       const head = raw.prepare('select * from audit_log order by seq desc limit 1').get() as AuditLogRow;

@@ -20,21 +20,25 @@ export interface AuditEntry {
 
 type Unhashed = Omit<AuditLogRow, 'hash' | 'mac'>;
 
-/** The hash covers every column but itself, including the previous row's hash: the chain. */
+/**
+ * The hash covers every column but itself (and its MAC), including the previous row's hash: the chain.
+ * The bytes are the row's canonical JSON (keys sorted); the literal below lists the keys already in that
+ * order, as every value is a string, a number or null, so `audit verify` need not sort 200,000 objects.
+ */
 export function hashAuditRow(row: Unhashed): string {
   return sha256(
-    canonicalJson({
-      seq: row.seq,
-      at: row.at,
+    JSON.stringify({
+      action: row.action,
       actor_id: row.actor_id,
       actor_name: row.actor_name,
-      action: row.action,
-      entity_type: row.entity_type,
-      entity_id: row.entity_id,
-      before: row.before,
       after: row.after,
-      reason: row.reason,
+      at: row.at,
+      before: row.before,
+      entity_id: row.entity_id,
+      entity_type: row.entity_type,
       prev_hash: row.prev_hash,
+      reason: row.reason,
+      seq: row.seq,
     }),
   );
 }
