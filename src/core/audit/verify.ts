@@ -40,6 +40,12 @@ export interface VerifyOptions {
   batchSize?: number;
 }
 
+/**
+ * Replicas sharing one store each stamp rows with their own clock, so a row may read a moment earlier
+ * than the one before it. Steps back up to this much are reported as a warning; larger ones fail.
+ */
+export const CLOCK_SKEW_TOLERANCE_MS = 5_000;
+
 interface SignatureSeen {
   seq: number;
   recordHash: string;
@@ -66,6 +72,7 @@ export async function verifyAuditTrail(db: Db, options: VerifyOptions): Promise<
   // With a key, unkeyed rows are accepted only as a leading run vouched for by an adoption row.
   let unkeyedFrom: number | null = null;
   let nextCheckpoint = 0;
+  let skewed = 0;
   const batchSize = options.batchSize ?? 5000;
   for (;;) {
     const rows = await db
@@ -103,7 +110,11 @@ export async function verifyAuditTrail(db: Db, options: VerifyOptions): Promise<
         verdict.keyedRows += 1;
       }
       if (row.at < prevAt) {
-        return fail({ kind: 'time', where, message: `its time ${row.at} is before the previous row's ${prevAt}` });
+        const back = Date.parse(prevAt) - Date.parse(row.at);
+        if (!(back <= CLOCK_SKEW_TOLERANCE_MS)) {
+          return fail({ kind: 'time', where, message: `its time ${row.at} is before the previous row's ${prevAt}` });
+        }
+        skewed += 1;
       }
       while (nextCheckpoint < checkpoints.length && checkpoints[nextCheckpoint]!.seq <= row.seq) {
         const c = checkpoints[nextCheckpoint]!;
@@ -151,6 +162,11 @@ export async function verifyAuditTrail(db: Db, options: VerifyOptions): Promise<
     verdict.signatures += 1;
   }
 
+  if (skewed > 0) {
+    verdict.warnings.push(
+      `${skewed} rows are dated up to ${CLOCK_SKEW_TOLERANCE_MS / 1000} s before the row preceding them (clocks of replicas differ); check NTP`,
+    );
+  }
   if (!key) {
     verdict.warnings.push(
       'no audit key configured (AUDIT_KEY or AUDIT_KEY_FILE): only the plain hash chain was checked, and a rewrite with recomputed hashes would not be detected',
