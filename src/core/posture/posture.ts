@@ -1,6 +1,7 @@
 import type { DbOrTx } from '../../store/database.ts';
 import type { VendorRow } from '../../store/tables.ts';
-import { type Questionnaire, questionnaireOf } from '../assessments/questionnaire.ts';
+import { type Answer, type Questionnaire, questionnaireOf } from '../assessments/questionnaire.ts';
+import { isFailed } from '../assessments/scoring.ts';
 import { daysBetween } from '../common/dates.ts';
 import { notFound } from '../common/errors.ts';
 import { isOneOf, SEVERITIES, type Severity } from '../common/vocabulary.ts';
@@ -76,7 +77,10 @@ export function findingFacts(
 
 /** Failed answers with their control's title and weight; a control dropped from a newer questionnaire weighs as average. */
 export function withWeights(rows: readonly { control_id: string; answer: string }[], q: Questionnaire): FailedAnswer[] {
-  return rows.map((r) => {
+  // Only what the questionnaire itself counts as failed: a partial answer on a light control is in the
+  // assessment's score but is no failed control (and opened no finding), so it is not a cause here either.
+  const failed = rows.filter((r) => isFailed({ weight: q.byId.get(r.control_id)?.weight ?? 3 }, r.answer as Answer));
+  return failed.map((r) => {
     const control = q.byId.get(r.control_id);
     // A control dropped from a newer questionnaire still counts when answered: weigh it as average.
     return {
