@@ -31,6 +31,10 @@ describe('lookup subcommands', () => {
     expect(unknown).toContain("I don't know `frobnicate`");
     expect(unknown).toContain('/vendor list');
     expect(shown(await w.run(vic, 'help due'))).toContain('/vendor due 14d');
+    // A typo names the command meant, not the whole help.
+    const typo = shown(await w.run(vic, 'postur Acme'));
+    expect(typo).toContain("I don't know `postur`. Did you mean `posture`? Try `/vendor posture Acme`");
+    expect(typo).not.toContain('/vendor list');
   });
 
   it('posture shows grade, drivers with points, evidence expiry, findings by severity, reviews and the two buttons', async () => {
