@@ -22,8 +22,8 @@ export interface PostureOutcome {
 
 /**
  * Of `vendorIds`, those with a drift finding still active. The core opens one drift finding per vendor
- * at a time, so for these its snapshot step would only store the snapshot: they skip it. A vendor that
- * keeps sliding would otherwise be scored twice every day for as long as its finding stays open.
+ * at a time, so these never open another; they go through the core's step to see whether the score
+ * recovered, which closes the finding.
  */
 export async function withOpenDriftFinding(db: DbOrTx, vendorIds: readonly number[]): Promise<Set<number>> {
   const open = new Set<number>();
