@@ -6,6 +6,7 @@ import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 import { ManualClock } from '../../src/core/common/clock.ts';
+import { recordEvidence } from '../../src/core/evidence/record.ts';
 import { createVendor } from '../../src/core/vendors/create-update.ts';
 import { secretKey, signPayload } from '../../src/http/signals-webhook.ts';
 import { type RunningBot, startBot } from '../../src/main.ts';
@@ -47,21 +48,27 @@ async function startWorld(env: Record<string, string> = {}): Promise<World> {
     ...env,
   });
   const bot = await startBot(config, { host: '127.0.0.1', clock, log: pino({ level: 'silent' }) });
-  await inTransaction(bot.deps.db, (tx) =>
-    createVendor(
-      tx,
-      bot.deps,
-      { id: 'slack:UADMIN', name: 'Jordan Blake' },
-      // Reviewed today, in a channel of its own: nothing the scheduler posts queues ahead of its cards.
-      {
-        name: VENDOR,
-        dataTypes: ['PHI'],
-        criticality: 'high',
-        channel: 'slack:CVENDOR',
-        lastReviewOn: clock.now().toISOString().slice(0, 10),
-      },
-    ),
-  );
+  const admin = { id: 'slack:UADMIN', name: 'Jordan Blake' };
+  await inTransaction(bot.deps.db, async (tx) => {
+    // Reviewed today, documented as policy requires, in a channel of its own: nothing the scheduler
+    // posts queues ahead of its cards.
+    const vendor = await createVendor(tx, bot.deps, admin, {
+      name: VENDOR,
+      dataTypes: ['PHI'],
+      criticality: 'high',
+      channel: 'slack:CVENDOR',
+      lastReviewOn: clock.now().toISOString().slice(0, 10),
+    });
+    const today = clock.now().toISOString().slice(0, 10);
+    for (const type of ['HIPAA BAA', 'SOC 2 Type II', 'Penetration test']) {
+      await recordEvidence(tx, bot.deps, admin, {
+        vendorId: vendor.id,
+        type,
+        issuedOn: today,
+        expiresOn: '2099-01-01',
+      });
+    }
+  });
   return { dir, api, bot, clock };
 }
 
