@@ -216,6 +216,10 @@ export function mergePolicy(base: Policy, override: unknown): Policy {
         throw new Error(`${path} must be a list of numbers`);
       return b;
     }
+    if (typeof a === 'string') {
+      if (typeof b !== 'string' || !b.trim()) throw new Error(`${path} must be a word`);
+      return b;
+    }
     if (typeof a === 'number') {
       if (typeof b !== 'number' || b < 0) throw new Error(`${path} must be a non-negative number`);
       return b;
