@@ -129,7 +129,7 @@ describe('working an incident', () => {
     await expect(inTransaction(store.db, (tx) => signDecision(tx, store.deps, pat, decision.id))).rejects.toThrow(
       'another approver must sign it',
     );
-    await expect(inTransaction(store.db, (tx) => signDecision(tx, store.deps, dana, decision.id))).rejects.toThrow(
+    await expect(inTransaction(store.db, (tx) => signDecision(tx, store.deps, vic, decision.id))).rejects.toThrow(
       'approve or reject requests (approvers)',
     );
     const { signature } = await inTransaction(store.db, (tx) => signDecision(tx, store.deps, quinn, decision.id));
