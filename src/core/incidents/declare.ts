@@ -10,7 +10,7 @@ import { rememberPerson } from '../roles/people.ts';
 import { requirePermission } from '../roles/permissions.ts';
 import { planClocks } from './clock-rules.ts';
 import { findPlaybook, loadPlaybooks } from './playbooks.ts';
-import { announceIncident } from './record.ts';
+import { announceIncident, isOperator } from './record.ts';
 
 // Declaring an incident is immediate: no approval stands between finding a vendor's database open and
 // the clocks that started when we learned of it. One transaction writes the incident, its playbook's
@@ -45,7 +45,7 @@ export function checkInstant(value: string, label: string, now: Date): string {
 
 export async function declareIncident(tx: Tx, deps: CoreDeps, actor: Actor, input: DeclareInput): Promise<IncidentRow> {
   const vendor = await tx.selectFrom('vendors').selectAll().where('id', '=', input.vendorId).executeTakeFirstOrThrow();
-  if (actor.id !== 'system') {
+  if (!isOperator(actor)) {
     await requirePermission(tx, actor, 'incident.work', vendor.owner_id);
     await rememberPerson(tx, deps.clock, actor);
   }

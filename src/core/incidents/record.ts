@@ -22,6 +22,11 @@ export async function loadIncident(db: DbOrTx, id: number): Promise<IncidentRow>
   return row;
 }
 
+/** The bot itself, or an operator at the terminal (shell access to the store is trust already given). */
+export function isOperator(actor: Actor): boolean {
+  return actor.id === 'system' || actor.id.startsWith('cli:');
+}
+
 /** The lead may work their incident whatever their roles; otherwise the vendor owner, analysts, admins. */
 export async function authorizeIncidentWork(
   tx: Tx,
@@ -29,7 +34,7 @@ export async function authorizeIncidentWork(
   actor: Actor,
   incident: IncidentRow,
 ): Promise<void> {
-  if (actor.id !== 'system' && actor.id !== incident.lead_id) {
+  if (!isOperator(actor) && actor.id !== incident.lead_id) {
     const vendor = await tx
       .selectFrom('vendors')
       .select('owner_id')
