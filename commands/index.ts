@@ -8,6 +8,8 @@ import { findingActions } from './finding-actions.ts';
 import { findingsModule } from './findings.ts';
 import { helpModule } from './help.ts';
 import { home } from './home.ts';
+import { incidentModule } from './incident.ts';
+import { incidentsModule } from './incidents.ts';
 import { listModule } from './list.ts';
 import { ownerModule } from './owner.ts';
 import { postureModule } from './posture.ts';
@@ -35,6 +37,8 @@ export const modules: CommandModule[] = [
   subscribeModule,
   unsubscribeModule,
   roleModule,
+  incidentModule,
+  incidentsModule,
 ];
 
 export const registry: Registry = buildRegistry([...modules, helpModule(() => registry.commands)], home);
