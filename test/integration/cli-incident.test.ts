@@ -13,6 +13,14 @@ describe('vendor-risk incident', () => {
 
   it('declares, lists and reports an incident; bad input is one line and exit code 2', async () => {
     await cli.run('seed', '--demo');
+    // The demo has one incident in progress: the open Elasticsearch at the clinical-trial site network.
+    const demo = await cli.run('incident', 'list');
+    expect(demo.out).toMatch(/^#1\tNorthstar Trials Network\tdatastore-exposed\tcritical\topen\tnext deadline /);
+    const demoReport = JSON.parse((await cli.run('incident', 'report', '1', '--format', 'json')).out);
+    expect(demoReport.clocks.find((c: { recipient: string }) => c.recipient === 'Us, from the vendor').state).toBe(
+      'met',
+    );
+    expect(demoReport.tasks.filter((t: { done_at: string | null }) => t.done_at)).toHaveLength(2);
     const declared = await cli.run(
       'incident',
       'declare',
