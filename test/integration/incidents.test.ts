@@ -239,3 +239,24 @@ describe('the clock walk', () => {
     expect(await verifyAuditChain(store.db)).toMatchObject({ ok: true });
   });
 });
+
+describe('the Home tab', () => {
+  it('shows the lead their incident with the nearest deadline, and the assignee their task', async () => {
+    const { home } = await import('../../commands/home.ts');
+    const { assignTask } = await import('../../src/core/incidents/work.ts');
+    const incident = await declare(await trialVendor());
+    await inTransaction(store.db, (tx) => assignTask(tx, store.deps, dana, incident.id, 3, vic));
+    const ctx = (actor: typeof dana) => ({
+      deps: store.deps,
+      actor,
+      log: undefined as never,
+      platform: 'slack' as const,
+      channel: null,
+    });
+    const lead = JSON.stringify(await home(ctx(dana)));
+    expect(lead).toContain('#1 TrialNet CRO: Elasticsearch open to the internet (you lead it; next deadline in 3 d)');
+    const assignee = JSON.stringify(await home(ctx(vic)));
+    expect(assignee).toContain("Your tasks: T3 Obtain the vendor's access logs for the exposure window");
+    expect(JSON.stringify(await home(ctx(quinn)))).not.toContain('Incidents');
+  });
+});
