@@ -40,7 +40,9 @@ export async function runIncidentClockTrigger(ctx: SweepContext): Promise<void> 
     const firing: Firing = { key, late: overtaken };
     await fire(ctx, firing, async () => {
       const channels = await subjectTargets(ctx.tx, `incident:${clock.incident_id}`, 'incident-card');
-      const targets = [clock.lead_id, ...channels.filter((t) => t !== clock.lead_id)];
+      // A lead declared from the CLI (`cli:<login>`) has no chat to remind; the channel still hears.
+      const lead = /^(slack|teams):/.test(clock.lead_id) ? [clock.lead_id] : [];
+      const targets = [...lead, ...channels.filter((t) => t !== clock.lead_id)];
       return enqueueAll(ctx, firing, targets, {
         template: 'incident-reminder',
         data: { clockId: clock.id, deadline: clock.deadline, slot: due.slot.name },
