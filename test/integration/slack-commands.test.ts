@@ -85,6 +85,8 @@ describe('/vendor over signed HTTP', () => {
       ['UVIC', 'approvals', 'Only approvers can approve or reject requests.'],
       ['UVIC', 'reassess', 'Usage: `reassess &lt;vendor&gt;`'],
       ['UVIC', 'asset list "Acme Health"', 'has no declared assets'],
+      ['UDANA', 'incident "Acme Health" datastore Elasticsearch open', 'Declared incident #1 at *Acme Health*'],
+      ['UVIC', 'incidents', '#1 Acme Health: Elasticsearch open (Open, critical'],
     ];
     expect(new Set(cases.map(([, text]) => text.split(' ')[0]))).toEqual(new Set(registry.commands.map((c) => c.name)));
     for (const [user, text, expected] of cases) {
