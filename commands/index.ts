@@ -1,4 +1,5 @@
 import { buildRegistry, type CommandModule, type Registry } from '../src/chat/command.ts';
+import { activateModule } from './activate.ts';
 import { addModule } from './add.ts';
 import { approvals } from './approvals.ts';
 import { assetModule } from './asset.ts';
@@ -9,9 +10,12 @@ import { findingsModule } from './findings.ts';
 import { helpModule } from './help.ts';
 import { home } from './home.ts';
 import { listModule } from './list.ts';
+import { offboardModule } from './offboard.ts';
 import { ownerModule } from './owner.ts';
 import { postureModule } from './posture.ts';
 import { reassess } from './reassess.ts';
+import { requestModule } from './request.ts';
+import { reviewModule } from './review.ts';
 import { roleModule } from './role.ts';
 import { signalModule } from './signal.ts';
 import { subscribeModule, unsubscribeModule } from './subscribe.ts';
@@ -35,6 +39,10 @@ export const modules: CommandModule[] = [
   subscribeModule,
   unsubscribeModule,
   roleModule,
+  requestModule,
+  reviewModule,
+  activateModule,
+  offboardModule,
 ];
 
 export const registry: Registry = buildRegistry([...modules, helpModule(() => registry.commands)], home);

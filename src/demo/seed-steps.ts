@@ -8,6 +8,7 @@ import { addDaysIso, todayOf } from '../core/common/dates.ts';
 import type { CoreDeps } from '../core/common/deps.ts';
 import { recordEvidence } from '../core/evidence/record.ts';
 import { acknowledge, assign, openFinding, resolve } from '../core/findings/actions.ts';
+import { IN_CADENCE } from '../core/lifecycle/states.ts';
 import { recordPostureSnapshot } from '../core/posture/drift.ts';
 import { recordSignal } from '../core/signals/record.ts';
 import { markReviewed } from '../core/vendors/admin.ts';
@@ -174,7 +175,7 @@ export async function runStep(ctx: SeedContext, step: Step): Promise<void> {
       const inService = await ctx.tx
         .selectFrom('vendors')
         .select('id')
-        .where('status', 'in', ['onboarding', 'active'])
+        .where('status', 'in', IN_CADENCE)
         .orderBy('id')
         .execute();
       for (const { id } of inService) {

@@ -10,6 +10,7 @@ import {
   renderFindingHistory,
   renderSlaReminder,
 } from './findings.ts';
+import { renderLifecycle } from './lifecycle.ts';
 import {
   renderDeadLetter,
   renderEvidenceReminder,
@@ -37,6 +38,9 @@ const RENDERERS: NotificationRenderers = {
   text: renderText,
   // The weekly digest's view lives with the scheduler's work (src/chat/views/digest.ts) and is listed here:
   digest: (input) => import('../views/digest.ts').then((view) => view.renderDigest(input)),
+  'intake-card': ({ deps, data }) => renderLifecycle.intake(deps, data.vendorId),
+  'activation-card': ({ deps, data }) => renderLifecycle.activation(deps, data.requestId),
+  'offboarding-card': ({ deps, data }) => renderLifecycle.offboarding(deps, data.offboardingId),
 };
 
 /**

@@ -3,6 +3,7 @@ import { addDaysIso } from '../../core/common/dates.ts';
 import { EVIDENCE_LABELS, type EvidenceType, SEVERITIES, TIERS, type Tier } from '../../core/common/vocabulary.ts';
 import { listEvidenceDue } from '../../core/evidence/status.ts';
 import { ACTIVE_STATES } from '../../core/findings/states.ts';
+import { IN_CADENCE } from '../../core/lifecycle/states.ts';
 import { GRADES } from '../../core/posture/score.ts';
 import type { DbOrTx } from '../../store/database.ts';
 import type { NotificationRenderer } from '../notifications/types.ts';
@@ -60,14 +61,14 @@ export async function loadDigest(db: DbOrTx, weekOf: string): Promise<DigestData
       'prev.score as lastScore',
       'prev.grade as lastGrade',
     ])
-    .where('v.status', 'in', ['onboarding', 'active'])
+    .where('v.status', 'in', IN_CADENCE)
     .orderBy('v.name_key')
     .execute();
   const overdueRows = await db
     .selectFrom('vendors as v')
     .leftJoin('people as p', 'p.principal', 'v.owner_id')
     .select(['v.name', 'v.next_review_on', 'v.owner_id', 'p.display_name'])
-    .where('v.status', 'in', ['onboarding', 'active'])
+    .where('v.status', 'in', IN_CADENCE)
     .where('v.next_review_on', '<', weekOf)
     .orderBy('v.next_review_on')
     .execute();

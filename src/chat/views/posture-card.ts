@@ -1,5 +1,6 @@
 import { SEVERITIES } from '../../core/common/vocabulary.ts';
 import type { EvidenceStatus } from '../../core/evidence/status.ts';
+import { gateText } from '../../core/lifecycle/states.ts';
 import type { Posture } from '../../core/posture/posture.ts';
 import { type Block, ephemeral, type Reply } from '../reply.ts';
 import { personText, relativeDay, SEVERITY_MARKS } from './vendor-lines.ts';
@@ -44,6 +45,8 @@ function findingsLine(posture: Posture): string {
 function reviewText(posture: Posture, today: string): string {
   const last = posture.lastReviewOn ? `Last review ${posture.lastReviewOn}` : 'Never reviewed here';
   if (posture.vendor.status === 'offboarded') return `${last} · offboarded, no further reviews`;
+  const gate = gateText(posture.vendor.status);
+  if (gate) return `${last} · ${gate}`;
   if (!posture.nextReviewOn) return `${last} · no review scheduled`;
   const next = posture.overdue
     ? `⚠️ **next review overdue** since ${posture.nextReviewOn} (${posture.overdueDays} ${posture.overdueDays === 1 ? 'day' : 'days'})`
@@ -57,6 +60,7 @@ export function postureCard(posture: Posture, ownerName: string | null, today: s
   const openTotal = SEVERITIES.reduce((n, s) => n + posture.openFindings[s], 0);
   const blocks: Block[] = [
     { type: 'header', text: `${v.name}: grade ${posture.grade} (${posture.score}/100)` },
+    ...(gateText(v.status) ? [{ type: 'text' as const, text: `**${gateText(v.status)}**` }] : []),
     {
       type: 'fields',
       fields: [
@@ -80,7 +84,7 @@ export function postureCard(posture: Posture, ownerName: string | null, today: s
   ];
   const drivers = posture.drivers.map((d) => `${d.points} ${d.label}`).join('; ');
   const text =
-    `${v.name}: grade ${posture.grade}, score ${posture.score}/100, residual risk ${posture.residual}, tier ${v.tier}. ` +
+    `${gateText(v.status) ? `${v.name}: ${gateText(v.status)}. ` : ''}${v.name}: grade ${posture.grade}, score ${posture.score}/100, residual risk ${posture.residual}, tier ${v.tier}. ` +
     `${drivers ? `Deductions: ${drivers}. ` : ''}${openTotal} open findings. ${reviewText(posture, today)}`;
   return ephemeral(text, blocks);
 }

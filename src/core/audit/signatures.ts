@@ -16,6 +16,10 @@ import { formatUtc } from '../findings/text.ts';
 const RECORD_LOADERS = {
   approval_request: (db: DbOrTx, id: number) =>
     db.selectFrom('approval_requests').selectAll().where('id', '=', id).executeTakeFirst(),
+  activation_request: (db: DbOrTx, id: number) =>
+    db.selectFrom('activation_requests').selectAll().where('id', '=', id).executeTakeFirst(),
+  offboarding: (db: DbOrTx, id: number) =>
+    db.selectFrom('offboardings').selectAll().where('id', '=', id).executeTakeFirst(),
 } as const;
 export type SignedRecordType = keyof typeof RECORD_LOADERS;
 

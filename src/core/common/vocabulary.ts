@@ -14,10 +14,30 @@ export type Criticality = (typeof CRITICALITIES)[number];
 
 export const REGULATIONS = ['HIPAA', 'GDPR', '21 CFR Part 11', 'NIS2', 'DORA', 'SOX', 'PCI DSS', 'ISO 13485'] as const;
 
-export const VENDOR_STATUSES = ['onboarding', 'active', 'offboarded'] as const;
+// 'onboarding' is the status before the lifecycle existed; migration 0017 moves such vendors to in_review and
+// parsers read the word as in_review. The lifecycle is requested -> in_review -> approved | rejected -> active
+// -> offboarding -> offboarded (src/core/lifecycle/states.ts).
+export const VENDOR_STATUSES = [
+  'onboarding',
+  'active',
+  'offboarded',
+  'requested',
+  'in_review',
+  'approved',
+  'rejected',
+  'offboarding',
+] as const;
 export type VendorStatus = (typeof VENDOR_STATUSES)[number];
 
-export const EVIDENCE_TYPES = ['soc2_type2', 'iso27001', 'pentest', 'hipaa_baa', 'gdpr_dpa', 'insurance'] as const;
+export const EVIDENCE_TYPES = [
+  'soc2_type2',
+  'iso27001',
+  'pentest',
+  'hipaa_baa',
+  'gdpr_dpa',
+  'insurance',
+  'part11_attestation',
+] as const;
 export type EvidenceType = (typeof EVIDENCE_TYPES)[number];
 
 export const EVIDENCE_LABELS: Record<EvidenceType, string> = {
@@ -27,6 +47,7 @@ export const EVIDENCE_LABELS: Record<EvidenceType, string> = {
   hipaa_baa: 'HIPAA BAA',
   gdpr_dpa: 'GDPR DPA',
   insurance: 'Cyber insurance',
+  part11_attestation: '21 CFR Part 11 / CSV attestation',
 };
 
 export const SIGNAL_KINDS = [

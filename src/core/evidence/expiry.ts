@@ -22,6 +22,7 @@ const BASE_SEVERITY: Record<EvidenceType, Severity> = {
   iso27001: 'medium',
   pentest: 'medium',
   insurance: 'low',
+  part11_attestation: 'medium',
 };
 
 const WHY: Record<EvidenceType, string> = {
@@ -43,6 +44,9 @@ const WHY: Record<EvidenceType, string> = {
   insurance:
     'The cyber insurance has lapsed: the costs of an incident at this vendor may fall on us. ' +
     'Ask for the renewed certificate of insurance.',
+  part11_attestation:
+    'The 21 CFR Part 11 / computer system validation attestation has lapsed: electronic records kept by this ' +
+    'vendor are no longer shown to be trustworthy. Ask for the revalidation summary.',
 };
 
 export function expiredEvidenceSeverity(type: EvidenceType, tier: string): Severity {

@@ -18,7 +18,10 @@ export type NotificationContent =
   | { template: 'sla-reminder'; data: { findingId: number; dueOn: string } }
   | { template: 'digest'; data: { weekOf: string } }
   | { template: 'dead-letter'; data: { outboxId: number; target: string; error: string } }
-  | { template: 'text'; data: { text: string } };
+  | { template: 'text'; data: { text: string } }
+  | { template: 'intake-card'; data: { vendorId: number } }
+  | { template: 'activation-card'; data: { requestId: number } }
+  | { template: 'offboarding-card'; data: { offboardingId: number } };
 
 export type NotificationTemplate = NotificationContent['template'];
 

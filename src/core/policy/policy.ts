@@ -1,4 +1,4 @@
-import type { Severity, Tier } from '../common/vocabulary.ts';
+import type { DataType, EvidenceType, Severity, Tier } from '../common/vocabulary.ts';
 
 /**
  * Every number the domain decides with, in one place, with the defaults a regulated user expects.
@@ -42,6 +42,22 @@ export interface Policy {
   exposureCheckDays: Record<Tier, number>;
   /** A certificate expiring within this many days is reported before it breaks anything. */
   certificateWarningDays: number;
+  /** Evidence a vendor must hold, by data type, regulatory scope and tier; any one type in anyOf satisfies a rule. */
+  requiredEvidence: RequiredEvidenceRule[];
+  /** Due diligence (in_review) with no change for this many days reminds the assignee, then every as many again. */
+  dueDiligenceStallDays: number;
+  /** Days before contract_end on which the analysts are prompted to offboard the vendor. */
+  offboardingPromptDays: number;
+}
+
+export interface RequiredEvidenceRule {
+  /** The rule applies when every given condition holds. */
+  when: { dataType?: DataType; regulation?: string; tiers?: Tier[] };
+  anyOf: EvidenceType[];
+  /** Evidence issued longer ago than this does not count (pen tests); null: valid until it expires. */
+  maxAgeMonths: number | null;
+  /** Why, for people: 'holds PHI', 'in GDPR scope', 'critical or high tier', 'in 21 CFR Part 11 scope'. */
+  because: string;
 }
 
 export const DEFAULT_POLICY: Policy = {
@@ -67,4 +83,23 @@ export const DEFAULT_POLICY: Policy = {
   digest: { isoWeekday: 1, hour: 9 },
   exposureCheckDays: { critical: 1, high: 7, medium: 30, low: 30 },
   certificateWarningDays: 30,
+  requiredEvidence: [
+    { when: { dataType: 'PHI' }, anyOf: ['hipaa_baa'], maxAgeMonths: null, because: 'holds PHI' },
+    { when: { regulation: 'GDPR' }, anyOf: ['gdpr_dpa'], maxAgeMonths: null, because: 'in GDPR scope' },
+    {
+      when: { tiers: ['critical', 'high'] },
+      anyOf: ['soc2_type2', 'iso27001'],
+      maxAgeMonths: null,
+      because: 'critical or high tier',
+    },
+    { when: { tiers: ['critical', 'high'] }, anyOf: ['pentest'], maxAgeMonths: 12, because: 'critical or high tier' },
+    {
+      when: { regulation: '21 CFR Part 11' },
+      anyOf: ['part11_attestation'],
+      maxAgeMonths: null,
+      because: 'in 21 CFR Part 11 scope',
+    },
+  ],
+  dueDiligenceStallDays: 7,
+  offboardingPromptDays: 30,
 };
