@@ -77,7 +77,7 @@ export const offboardModule: CommandModule = {
         const view = await loadOffboarding(ctx.deps.db, id);
         return openForm({
           id: CERTIFICATE_FORM,
-          title: 'Data returned or destroyed',
+          title: 'Return or destruction',
           submitLabel: 'Record certificate',
           state: String(id),
           intro: `The certificate that ${view.vendor.name} returned or destroyed our data is kept as evidence.`,
