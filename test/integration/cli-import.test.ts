@@ -90,7 +90,10 @@ describe('operator CLI: import vendors and evidence', () => {
   });
 
   it('refuses to make a vendor active without a signed activation unless --legacy, which is audited once', async () => {
-    const file = write('live.csv', 'name,criticality,status\nOld Lab,low,active\nOld CRO,high,active\nNew App,low,requested\n');
+    const file = write(
+      'live.csv',
+      'name,criticality,status\nOld Lab,low,active\nOld CRO,high,active\nNew App,low,requested\n',
+    );
     const refused = await cli.run('import', 'vendors', file);
     expect(refused.code).toBe(2);
     expect(refused.err).toContain(
