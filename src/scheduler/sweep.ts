@@ -7,6 +7,7 @@ import { runDigestTrigger } from './digest-trigger.ts';
 import { runEvidenceTrigger } from './evidence-trigger.ts';
 import { runAcceptanceExpiryTrigger, runSlaBreachTrigger, runSlaReminderTrigger } from './finding-triggers.ts';
 import { auditSweep, type SweepContext } from './firing.ts';
+import { runLifecycleTrigger } from './lifecycle-trigger.ts';
 import { runPostureTrigger } from './posture-trigger.ts';
 import { runReviewTrigger } from './review-trigger.ts';
 
@@ -80,6 +81,7 @@ export async function runSweep(deps: CoreDeps, options: SweepOptions = {}): Prom
       await runSlaReminderTrigger(ctx);
       await runEvidenceTrigger(ctx);
       await runReviewTrigger(ctx);
+      await runLifecycleTrigger(ctx);
       const posture = await runPostureTrigger(ctx);
       await runDigestTrigger(ctx);
       await auditSweep(ctx);
