@@ -4,7 +4,7 @@ import { verifySignature } from '../../src/core/audit/signatures.ts';
 import { recordEvidence } from '../../src/core/evidence/record.ts';
 import { decideActivation, markReceivingData, requestActivation } from '../../src/core/lifecycle/activation.ts';
 import { startDueDiligence } from '../../src/core/lifecycle/due-diligence.ts';
-import { acknowledgeIntake, requestVendor } from '../../src/core/lifecycle/intake.ts';
+import { acknowledgeIntake, assignIntake, requestVendor } from '../../src/core/lifecycle/intake.ts';
 import { completeItem, signOffOffboarding, startOffboarding } from '../../src/core/lifecycle/offboarding.ts';
 import { inTransaction } from '../../src/store/database.ts';
 import { createTeamStore, dana, olive, openTestFinding, outbox, pat, sam, vendorRow } from '../support/fixtures.ts';
@@ -53,6 +53,20 @@ describe('vendor lifecycle', () => {
     );
     const told = rows.filter((r) => r.target === sam.id).map((r) => JSON.parse(r.data).text);
     expect(told).toEqual(['Dana Analyst on the risk team has your vendor request.']);
+  });
+
+  it('assigns due diligence only to an analyst, and tells the requester who runs it', async () => {
+    const vendor = await requested();
+    await expect(run((tx) => assignIntake(tx, store.deps, dana, vendor.id, olive))).rejects.toThrow(
+      'Olive Owner is not an analyst, so they cannot run the due diligence.',
+    );
+    await expect(run((tx) => assignIntake(tx, store.deps, sam, vendor.id, dana))).rejects.toThrow(
+      "You don't have permission to change the vendor inventory",
+    );
+    const intake = await run((tx) => assignIntake(tx, store.deps, dana, vendor.id, dana));
+    expect([intake.assignee_id, intake.acknowledged_by]).toEqual([dana.id, dana.id]);
+    const told = (await outbox(store)).filter((r) => r.target === sam.id).map((r) => JSON.parse(r.data).text);
+    expect(told).toEqual(['Dana Analyst will run the due diligence for Trialwave eCOA.']);
   });
 
   it('refuses activation while the BAA is missing, then a second person signs it and the vendor goes live', async () => {
