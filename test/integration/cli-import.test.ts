@@ -116,6 +116,7 @@ describe('operator CLI: import vendors and evidence', () => {
     const requested = await cli.run('list', '--status', 'requested');
     expect(requested.out).toContain('requested (not approved for use)');
     expect(requested.out).not.toContain('Old Lab');
+    expect((await cli.run('posture', 'New App')).out.split('\n')[1]).toBe('NOT APPROVED FOR USE (REQUESTED)');
   });
 
   it('reports every bad row with its line number and writes nothing', async () => {
