@@ -93,6 +93,11 @@ export const lifecycleScenarios: Scenario[] = [
       );
       const own = messageOf(await driver.click('dana', request, 'Approve for use'));
       expect(own.all).toBe('You asked for this activation, so another approver must decide it.');
+      // The approvals list offers it to the other approvers, not to Dana.
+      expect(messageOf(await driver.run('dana', 'approvals')).all).toContain('Nothing is waiting for your decision.');
+      const inbox = messageOf(await driver.run('pat', 'approvals'));
+      expect(inbox.title).toBe('Waiting for your decision (1)');
+      expect(inbox.buttons).toEqual(['Approve for use', 'Approve with conditions', 'Reject']);
       const approved = messageOf(await driver.click('pat', request, 'Approve for use'));
       expect(approved.all).toBe(
         `Approved: ${VENDOR}. Signed by Pat Approver, 2026-06-01 09:00 UTC, meaning: approval.`,

@@ -8,6 +8,7 @@ import {
 } from '../../core/lifecycle/activation.ts';
 import type { DueDiligenceStatus } from '../../core/lifecycle/due-diligence.ts';
 import { ITEM_LABELS, type OffboardingItem, type OffboardingView } from '../../core/lifecycle/offboarding.ts';
+import { sameDecider } from '../../core/lifecycle/sign.ts';
 import { gateText, statusLabel } from '../../core/lifecycle/states.ts';
 import { displayName } from '../../core/roles/people.ts';
 import { readList } from '../../core/vendors/input.ts';
@@ -201,4 +202,47 @@ export async function offboardingCard(db: DbOrTx, view: OffboardingView): Promis
     `Offboarding ${vendor.name}: ${items.filter((i) => i.done_at).length} of ${items.length} done.`,
     blocks,
   );
+}
+
+/** Activations an approver may decide (never their own), as lines and blocks for the approvals list. */
+export async function pendingActivations(
+  db: DbOrTx,
+  approverId: string,
+): Promise<{ lines: string[]; blocks: Block[] }> {
+  const rows = await db
+    .selectFrom('activation_requests as a')
+    .innerJoin('vendors as v', 'v.id', 'a.vendor_id')
+    .selectAll('a')
+    .select('v.name as vendor_name')
+    .where('a.state', '=', 'pending')
+    .orderBy('a.requested_at')
+    .orderBy('a.id')
+    .execute();
+  const lines: string[] = [];
+  const blocks: Block[] = [];
+  for (const r of rows.filter((row) => !sameDecider(row.requested_by, { id: approverId, name: '' }))) {
+    const by = person(r.requested_by, await displayName(db, r.requested_by));
+    lines.push(`Activation #${r.id}: ${r.vendor_name}`);
+    blocks.push(
+      {
+        type: 'text',
+        text: `**Activation #${r.id}: approve for use** · ${r.vendor_name}\nRequested by ${by} at ${formatUtc(r.requested_at)}: ${r.reason}`,
+      },
+      {
+        type: 'actions',
+        buttons: [
+          {
+            action: LIFECYCLE_ACTIONS.approve,
+            label: 'Approve for use',
+            value: String(r.id),
+            style: 'primary',
+            confirm: ACTIVATION_CONFIRM,
+          },
+          { action: LIFECYCLE_ACTIONS.conditions, label: 'Approve with conditions', value: String(r.id) },
+          { action: LIFECYCLE_ACTIONS.reject, label: 'Reject', value: String(r.id), style: 'danger' },
+        ],
+      },
+    );
+  }
+  return { lines, blocks };
 }
