@@ -167,7 +167,7 @@ describe('daily posture snapshots', () => {
     }
     expect(snapshots).toEqual(looked);
     expect(new Set(looked.map((s) => s.score)).size).toBeGreaterThan(4);
-  });
+  }, 120_000);
 
   it('posts one drift finding when the score falls by ten points within a week', async () => {
     const vendorId = await insertVendor(store, { name: 'Slipping', tier: 'high', nextReviewOn: '2027-01-01' });
