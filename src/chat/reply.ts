@@ -73,5 +73,3 @@ export const inChannel = (text: string, blocks?: Block[]): Reply => ({ visibilit
 export function mention(principal: string, name: string): string {
   return `<@${principal}|${name.replace(/[|>]/g, ' ')}>`;
 }
-
-export const MENTION_PATTERN = /<@([^|>]+)\|([^>]*)>/g;
