@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { type Questionnaire, questionnaireOf } from '../core/assessments/questionnaire.ts';
-import type { Severity } from '../core/common/vocabulary.ts';
+import type { Severity, VendorStatus } from '../core/common/vocabulary.ts';
 import { evidenceStatus } from '../core/evidence/status.ts';
 import { ACTIVE_STATES } from '../core/findings/states.ts';
 import type { Policy } from '../core/policy/policy.ts';
@@ -27,7 +27,7 @@ export interface ScoredVendor {
   previous: Snapshot[];
 }
 
-const IN_SERVICE = ['onboarding', 'active'];
+const IN_SERVICE: VendorStatus[] = ['onboarding', 'active'];
 /** Up to this many vendors are named in an IN list; beyond it, reading every vendor's rows is cheaper. */
 const LISTED = 500;
 
@@ -158,7 +158,7 @@ export async function scorePendingVendors(
   return vendors.map((v) => {
     const openFindings: Record<Severity, number> = { critical: 0, high: 0, medium: 0, low: 0 };
     for (const row of open.get(v.id) ?? []) {
-      if (row.severity in openFindings) openFindings[row.severity as Severity] = Number(row.n);
+      if (row.severity in openFindings) openFindings[row.severity] = Number(row.n);
     }
     const ratingRow = ratings.get(v.id);
     const rating = ratingRow ? ratingOf(JSON.parse(ratingRow.details) as Record<string, unknown>) : null;

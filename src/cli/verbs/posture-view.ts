@@ -1,5 +1,4 @@
 import { daysBetween } from '../../core/common/dates.ts';
-import type { FindingState } from '../../core/common/vocabulary.ts';
 import type { FindingSummary } from '../../core/findings/queries.ts';
 import { STATE_LABELS } from '../../core/findings/states.ts';
 import type { Posture } from '../../core/posture/posture.ts';
@@ -47,7 +46,7 @@ function findingsTable(findings: FindingSummary[], today: string): string {
   const rows = findings.map((f) => [
     `#${f.id}`,
     f.severity,
-    STATE_LABELS[f.state as FindingState] ?? f.state,
+    STATE_LABELS[f.state] ?? f.state,
     `${f.sla_due_on}${f.sla_due_on < today ? ' (past SLA)' : ''}`,
     f.assignee_name ?? '',
     f.title,

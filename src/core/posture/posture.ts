@@ -33,9 +33,9 @@ export interface PostureDeps {
   questionnaire?: Questionnaire;
 }
 
-function countsBySeverity(rows: readonly { severity: string; n: number }[]): Record<Severity, number> {
+function countsBySeverity(rows: readonly { severity: Severity; n: number }[]): Record<Severity, number> {
   const counts: Record<Severity, number> = { critical: 0, high: 0, medium: 0, low: 0 };
-  for (const row of rows) if (row.severity in counts) counts[row.severity as Severity] = Number(row.n);
+  for (const row of rows) if (row.severity in counts) counts[row.severity] = Number(row.n);
   return counts;
 }
 
