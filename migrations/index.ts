@@ -4,6 +4,7 @@ import * as m0002 from './0002_outbox_subject_index.ts';
 import * as m0003 from './0003_outbox_target_index.ts';
 import * as m0010 from './0010_exposure_checks.ts';
 import * as m0012 from './0012_leases.ts';
+import * as m0019 from './0019_outbox_thread_of.ts';
 
 /** Every migration, in order. A test checks this list against the files in this folder. */
 export const migrations: Record<string, Migration> = {
@@ -12,4 +13,5 @@ export const migrations: Record<string, Migration> = {
   '0003_outbox_target_index': m0003,
   '0010_exposure_checks': m0010,
   '0012_leases': m0012,
+  '0019_outbox_thread_of': m0019,
 };

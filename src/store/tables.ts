@@ -231,6 +231,8 @@ export interface OutboxTable {
   template: string;
   data: string;
   subject: string | null;
+  /** Posted in the thread of the message about this subject, e.g. `finding:12`; null: top level. */
+  thread_of: string | null;
   late: number;
   status: string;
   attempts: number;

@@ -12,7 +12,7 @@ describe('operator CLI: migrate, roles, audit verify, backup', () => {
   it('migrates once, then reports the schema is current', async () => {
     expect(await cli.run('migrate')).toMatchObject({
       code: 0,
-      out: 'applied: 0001_initial, 0002_outbox_subject_index, 0003_outbox_target_index, 0010_exposure_checks, 0012_leases\n',
+      out: 'applied: 0001_initial, 0002_outbox_subject_index, 0003_outbox_target_index, 0010_exposure_checks, 0012_leases, 0019_outbox_thread_of\n',
     });
     expect(await cli.run('migrate')).toMatchObject({ code: 0, out: 'schema is up to date\n' });
   });
