@@ -3,13 +3,13 @@ import type { ApprovalState } from '../core/approvals/records.ts';
 import type { AssessmentStatus } from '../core/assessments/answers.ts';
 import type {
   Criticality,
-  EvidenceType,
   FindingState,
   RequestedAction,
   Role,
   Severity,
   SignalKind,
   SignatureMeaning,
+  StoredEvidenceType,
   Tier,
   VendorStatus,
 } from '../core/common/vocabulary.ts';
@@ -82,7 +82,7 @@ export interface ExposureCheckTable {
 export interface EvidenceTable {
   id: Generated<number>;
   vendor_id: number;
-  type: EvidenceType;
+  type: StoredEvidenceType;
   issued_on: string | null;
   expires_on: string;
   url: string | null;

@@ -1,5 +1,5 @@
-import { teamsLiteral } from '../chat/inert.ts';
 import { fallbackText } from '../chat/fallback-text.ts';
+import { teamsLiteral } from '../chat/inert.ts';
 import type { Block, Button, Field, Reply } from '../chat/reply.ts';
 import { cardBytes, type Json, LIMITS, truncate } from './limits.ts';
 import { type MentionEntity, Mentions, toPlain, toTeamsMarkdown } from './markdown.ts';

@@ -1,15 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { mergePolicy } from '../../src/config.ts';
+import type { StoredEvidenceType, Tier } from '../../src/core/common/vocabulary.ts';
 import { describeRule, requiredEvidenceOf, requiredEvidenceRules } from '../../src/core/evidence/required.ts';
 import { DEFAULT_POLICY as policy } from '../../src/core/policy/policy.ts';
 
-const vendor = (tier: string, data: string[], regs: string[]) => ({
+const vendor = (tier: Tier, data: string[], regs: string[]) => ({
   tier,
   data_types: JSON.stringify(data),
   regulatory_scope: JSON.stringify(regs),
 });
 
-const doc = (type: string, issued: string | null, expires: string) => ({
+const doc = (type: StoredEvidenceType, issued: string | null, expires: string) => ({
   type,
   issued_on: issued,
   expires_on: expires,

@@ -10,13 +10,13 @@ import {
   renderFindingHistory,
   renderSlaReminder,
 } from './findings.ts';
-import { renderLifecycle } from './lifecycle.ts';
 import {
   renderIncidentCard,
   renderIncidentMissed,
   renderIncidentReminder,
   renderIncidentTimeline,
 } from './incidents.ts';
+import { renderLifecycle } from './lifecycle.ts';
 import {
   renderDeadLetter,
   renderEvidenceReminder,

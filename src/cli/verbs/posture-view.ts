@@ -1,5 +1,4 @@
 import { daysBetween } from '../../core/common/dates.ts';
-import type { FindingState } from '../../core/common/vocabulary.ts';
 import { describeRule } from '../../core/evidence/required.ts';
 import type { FindingSummary } from '../../core/findings/queries.ts';
 import { STATE_LABELS } from '../../core/findings/states.ts';

@@ -50,7 +50,15 @@ export const EVIDENCE_TYPES = [
 ] as const;
 export type EvidenceType = (typeof EVIDENCE_TYPES)[number];
 
-export const EVIDENCE_LABELS: Record<EvidenceType, string> = {
+/**
+ * Evidence kept as a record of something done, not a document a vendor must keep current: it never expires,
+ * is not required by policy and is not listed in the evidence status (the offboarding certificate of return or
+ * destruction of our data).
+ */
+export const RECORD_EVIDENCE_TYPES = ['data_disposition_certificate'] as const;
+export type StoredEvidenceType = EvidenceType | (typeof RECORD_EVIDENCE_TYPES)[number];
+
+export const EVIDENCE_LABELS: Record<StoredEvidenceType, string> = {
   soc2_type2: 'SOC 2 Type II',
   iso27001: 'ISO 27001',
   pentest: 'Penetration test',
@@ -58,6 +66,7 @@ export const EVIDENCE_LABELS: Record<EvidenceType, string> = {
   gdpr_dpa: 'GDPR DPA',
   insurance: 'Cyber insurance',
   part11_attestation: '21 CFR Part 11 / CSV attestation',
+  data_disposition_certificate: 'Certificate of data return or destruction',
 };
 
 export const SIGNAL_KINDS = [

@@ -6,6 +6,7 @@ import type { Actor } from '../common/actor.ts';
 import { addDaysIso, requireIsoDate, todayOf } from '../common/dates.ts';
 import type { CoreDeps } from '../common/deps.ts';
 import { conflict, forbidden, invalidInput, invalidState, notFound } from '../common/errors.ts';
+import type { StoredEvidenceType } from '../common/vocabulary.ts';
 import { findingTargets, subjectTargets } from '../findings/routing.ts';
 import { enqueue } from '../messaging/outbox.ts';
 import { rememberPerson } from '../roles/people.ts';
@@ -34,7 +35,7 @@ export const ITEM_LABELS: Record<OffboardingItem, string> = {
 };
 
 /** The evidence type of a certificate of return or destruction; it never expires and is not scored. */
-export const DISPOSITION_CERTIFICATE = 'data_disposition_certificate';
+export const DISPOSITION_CERTIFICATE: StoredEvidenceType = 'data_disposition_certificate';
 
 export interface OffboardingView {
   offboarding: OffboardingRow;

@@ -1,5 +1,5 @@
 import type { DbOrTx } from '../../store/database.ts';
-import { daysBetween, isoDateOf } from '../common/dates.ts';
+import { daysBetween } from '../common/dates.ts';
 import type { Policy } from '../policy/policy.ts';
 
 // Due diligence that stalls: a requested or in-review vendor whose request and vendor record have not
@@ -32,7 +32,7 @@ export async function pendingVendors(db: DbOrTx, today: string): Promise<Pending
   return rows
     .map((r) => {
       const last = r.intake_updated_at && r.intake_updated_at > r.updated_at ? r.intake_updated_at : r.updated_at;
-      const since = isoDateOf(last);
+      const since = last.slice(0, 10);
       return {
         id: r.id,
         name: r.name,
