@@ -3,7 +3,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { addDaysIso } from '../../src/core/common/dates.ts';
 import type { CoreDeps } from '../../src/core/common/deps.ts';
 import { recordEvidence } from '../../src/core/evidence/record.ts';
-import { openFinding, resolve } from '../../src/core/findings/actions.ts';
+import { openFinding } from '../../src/core/findings/actions.ts';
+import { closeDerivedFinding } from '../../src/core/findings/derived.ts';
 import { LATE_REASON } from '../../src/scheduler/firing.ts';
 import { createScheduler, type Scheduler } from '../../src/scheduler/scheduler.ts';
 import type { SweepReport } from '../../src/scheduler/sweep.ts';
@@ -97,7 +98,7 @@ async function actOn(day: string, deps: CoreDeps, p: Portfolio): Promise<void> {
   const findingBy = (dedupeKey: string) =>
     deps.db
       .selectFrom('findings')
-      .select('id')
+      .selectAll()
       .where('dedupe_key', 'like', dedupeKey)
       .where('state', '!=', 'resolved')
       .executeTakeFirst();
@@ -112,8 +113,7 @@ async function actOn(day: string, deps: CoreDeps, p: Portfolio): Promise<void> {
     await completeReview(p.acme, day, '2026-11-05');
     for (const key of [`review-overdue:${p.acme}:%`, `drift:${p.acme}:%`]) {
       const found = await findingBy(key);
-      if (found)
-        await inTransaction(deps.db, (tx) => resolve(tx, deps, dana, found.id, { note: 'Reassessment completed.' }));
+      if (found) await inTransaction(deps.db, (tx) => closeDerivedFinding(tx, deps, found, 'Reassessment completed.'));
     }
   }
   if (day === '2026-07-06') {
@@ -121,12 +121,10 @@ async function actOn(day: string, deps: CoreDeps, p: Portfolio): Promise<void> {
       recordEvidence(tx, deps, dana, { vendorId: p.beta, type: 'soc2_type2', expiresOn: '2027-06-30' }),
     );
     for (const key of ['evidence-expired:%', `drift:${p.beta}:%`]) {
-      // Recording the renewal closed the expiry finding itself; what is still open is resolved by hand.
+      // Recording the renewal closed the expiry finding itself; what is still open closes as the system would.
       const found = await findingBy(key);
       if (found) {
-        await inTransaction(deps.db, (tx) =>
-          resolve(tx, deps, dana, found.id, { note: 'Renewed SOC 2 report received.' }),
-        );
+        await inTransaction(deps.db, (tx) => closeDerivedFinding(tx, deps, found, 'Renewed SOC 2 report received.'));
       }
     }
   }

@@ -22,10 +22,17 @@ export async function withdrawForClosedDerivedItem(
     .where('state', '=', 'pending')
     .execute();
   const withdrawn: ApprovalRequestRow[] = [];
+  const now = deps.clock.now().toISOString();
   for (const request of pending) {
     const result = await tx
       .updateTable('approval_requests')
-      .set({ state: 'withdrawn', version: request.version + 1 })
+      .set({
+        state: 'withdrawn',
+        withdrawn_by: SYSTEM_ACTOR.id,
+        withdrawn_at: now,
+        withdraw_reason: reason,
+        version: request.version + 1,
+      })
       .where('id', '=', request.id)
       .where('version', '=', request.version)
       .where('state', '=', 'pending')
@@ -38,7 +45,7 @@ export async function withdrawForClosedDerivedItem(
       entityType: 'approval_request',
       entityId: request.id,
       before: { state: 'pending', version: request.version },
-      after: { state: 'withdrawn', version: after.version },
+      after: { state: 'withdrawn', withdrawn_by: SYSTEM_ACTOR.id, withdrawn_at: now, version: after.version },
       reason: `Withdrawn by the system: ${reason}`,
     });
     await announceApproval(tx, deps, after);

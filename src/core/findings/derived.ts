@@ -3,9 +3,8 @@ import type { FindingRow } from '../../store/tables.ts';
 import { withdrawForClosedDerivedItem } from '../approvals/system-withdraw.ts';
 import { SYSTEM_ACTOR } from '../common/actor.ts';
 import type { CoreDeps } from '../common/deps.ts';
-import type { FindingState } from '../common/vocabulary.ts';
 import { announceFinding } from './notify.ts';
-import { canTransition } from './states.ts';
+import { canTransition, stateAfterRejection } from './states.ts';
 import { historyLine } from './text.ts';
 import { applyFindingTransition } from './transition.ts';
 
@@ -13,20 +12,34 @@ import { applyFindingTransition } from './transition.ts';
 // the score falling) close themselves when the condition ends, so nobody works or approves a problem
 // that is already gone. The closing is the system's, with the reason on the card and in the audit.
 
-/** Resolves one derived finding as the system and withdraws what waited on it. Null when already closed. */
+/**
+ * Resolves one derived finding as the system. A request still waiting on an approver is withdrawn first, by the
+ * system with the reason (audited, shown on both cards), and the finding goes back where it was before the
+ * request; a finding that carries an approver's decision (escalated, risk accepted) or a proposed fix is left to
+ * people. Null when it was not closed.
+ */
 export async function closeDerivedFinding(
   tx: Tx,
   deps: CoreDeps,
   finding: FindingRow,
   reason: string,
 ): Promise<FindingRow | null> {
-  if (!canTransition(finding.state as FindingState, 'resolve')) return null;
-  const after = await applyFindingTransition(tx, deps, SYSTEM_ACTOR, finding, {
+  let current = finding;
+  if (current.state === 'escalation_pending') {
+    const withdrawn = await withdrawForClosedDerivedItem(tx, deps, finding.id, reason);
+    if (withdrawn.length === 0) return null;
+    current = await applyFindingTransition(tx, deps, SYSTEM_ACTOR, current, {
+      action: 'withdraw_request',
+      to: stateAfterRejection(current),
+      reason: `Withdrawn by the system: ${reason}`,
+    });
+  }
+  if (!canTransition(current.state, 'resolve')) return null;
+  const after = await applyFindingTransition(tx, deps, SYSTEM_ACTOR, current, {
     action: 'resolve',
     set: { resolved_by: SYSTEM_ACTOR.id, resolved_at: deps.clock.now().toISOString(), resolution: reason },
     reason,
   });
-  await withdrawForClosedDerivedItem(tx, deps, finding.id, reason);
   await announceFinding(tx, deps, after, historyLine.resolved(SYSTEM_ACTOR.name, reason));
   return after;
 }
