@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { auditTrail } from '../../src/core/audit/log.ts';
 import { SYSTEM_ACTOR } from '../../src/core/common/actor.ts';
+import { recordEvidence } from '../../src/core/evidence/record.ts';
 import { openFinding } from '../../src/core/findings/actions.ts';
 import { listSnapshots, recordPostureSnapshot } from '../../src/core/posture/drift.ts';
 import { createVendor } from '../../src/core/vendors/create-update.ts';
@@ -13,11 +14,26 @@ describe('posture snapshots and drift', () => {
   let vendorId: number;
   beforeEach(async () => {
     store = await createAnalystStore();
+    // Reviewed and holding the documents policy requires, so only the findings below move its score.
     vendorId = (
       await inTransaction(store.deps.db, (tx) =>
-        createVendor(tx, store.deps, dana, { name: 'Acme', criticality: 'low', dataTypes: ['PII'] }),
+        createVendor(tx, store.deps, dana, {
+          name: 'Acme',
+          criticality: 'low',
+          dataTypes: ['PII'],
+          lastReviewOn: '2026-05-01',
+        }),
       )
     ).id;
+    await inTransaction(store.deps.db, async (tx) => {
+      await recordEvidence(tx, store.deps, dana, { vendorId, type: 'soc2_type2', expiresOn: '2027-12-31' });
+      await recordEvidence(tx, store.deps, dana, {
+        vendorId,
+        type: 'pentest',
+        issuedOn: '2026-03-01',
+        expiresOn: '2027-03-01',
+      });
+    });
   });
   afterEach(() => store.cleanup());
 
@@ -70,7 +86,7 @@ describe('posture snapshots and drift', () => {
       severity: 'medium', // a high-tier vendor at grade B: medium residual risk
       state: 'open',
     });
-    expect(dayTwo.finding?.detail).toContain('What pulls the score down now: 1 open high finding (-12).');
+    expect(dayTwo.finding?.detail).toContain('What pulls the score down now: a (-12, finding #1).');
     const audited = await auditTrail(store.db, 'finding', dayTwo.finding!.id);
     expect(audited.map((a) => [a.action, a.actor_name])).toEqual([['finding.open', 'Vendor Risk Bot']]);
 
