@@ -198,6 +198,13 @@ describe('three replicas on one PostgreSQL and one Redis', () => {
     );
     const answers = await Promise.all(replicas.map((r) => deliver(`${r.url}/slack/events`, click)));
     expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
+    // Slack is answered before the handler's transaction commits: let the click land before a replica dies.
+    const acknowledged = () =>
+      store.db.selectFrom('audit_log').select('seq').where('action', '=', 'finding.acknowledge').execute();
+    for (let waited = 0; (await acknowledged()).length === 0; waited += 100) {
+      if (waited > 30_000) throw new Error('no replica acted on the Acknowledge click');
+      await sleep(100);
+    }
 
     // Kill one replica while messages are still draining.
     const victim = replicas[0]!;
