@@ -28,6 +28,12 @@ describe('reminders across month ends and a leap day', () => {
     await inTransaction(store.deps.db, (tx) =>
       recordEvidence(tx, store.deps, dana, { vendorId, type: 'insurance', expiresOn: '2028-03-31' }),
     );
+    // The documents policy requires of a critical PHI vendor, valid throughout, so no finding for a
+    // missing one joins the slots under test.
+    await inTransaction(store.deps.db, async (tx) => {
+      await recordEvidence(tx, store.deps, dana, { vendorId, type: 'hipaa_baa', expiresOn: '2030-12-31' });
+      await recordEvidence(tx, store.deps, dana, { vendorId, type: 'soc2_type2', expiresOn: '2030-12-31' });
+    });
 
     const fired: [string, string][] = [];
     for (let day = '2028-01-25'; day <= '2028-03-10'; day = addDaysIso(day, 1)) {

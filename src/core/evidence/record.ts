@@ -29,7 +29,7 @@ export function parseEvidenceType(value: string): EvidenceType {
   const found = EVIDENCE_TYPES.find((t) => squash(t) === squash(value) || squash(EVIDENCE_LABELS[t]) === squash(value));
   if (!found) {
     throw invalidInput(
-      `Evidence type must be one of ${Object.values(EVIDENCE_LABELS).join(', ')}; “${value.trim()}” is not.`,
+      `Evidence type must be one of ${EVIDENCE_TYPES.map((t) => EVIDENCE_LABELS[t]).join(', ')}; “${value.trim()}” is not.`,
     );
   }
   return found;
