@@ -1,9 +1,11 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
+import { recordEvidence } from '../../src/core/evidence/record.ts';
 import { type RunningBot, startBot } from '../../src/main.ts';
 import { type SlackWebApi, startSlackWebApi } from '../../src/playground/slack-web-api.ts';
-import { createTeamStore, insertVendor } from '../support/fixtures.ts';
+import { inTransaction } from '../../src/store/database.ts';
+import { createTeamStore, dana, insertVendor } from '../support/fixtures.ts';
 import type { TestStore } from '../support/store.ts';
 
 // The whole bot against the Slack stand-in: the scheduler's startup sweep catches up what fell due
@@ -30,6 +32,19 @@ async function waitFor<T>(
 describe('the bot runs its schedule', () => {
   let slack: SlackWebApi;
   let store: TestStore;
+  /** The documents policy requires of a critical PHI vendor, so what the sweeps send is about reviews. */
+  async function holdsRequiredDocuments(vendorId: number): Promise<void> {
+    await inTransaction(store.deps.db, async (tx) => {
+      for (const type of ['hipaa_baa', 'soc2_type2'] as const)
+        await recordEvidence(tx, store.deps, dana, { vendorId, type, expiresOn: '2030-12-31' });
+      await recordEvidence(tx, store.deps, dana, {
+        vendorId,
+        type: 'pentest',
+        issuedOn: '2026-03-01',
+        expiresOn: '2027-03-01',
+      });
+    });
+  }
   let bot: RunningBot | null = null;
 
   const start = async () => {
@@ -55,7 +70,8 @@ describe('the bot runs its schedule', () => {
     });
     store = await createTeamStore(NOW);
     // Due on 20 May: the 27 May weekly reminder was missed while the bot was down.
-    await insertVendor(store, { name: 'Acme Health Cloud', nextReviewOn: '2026-05-20' });
+    const acme = await insertVendor(store, { name: 'Acme Health Cloud', nextReviewOn: '2026-05-20' });
+    await holdsRequiredDocuments(acme);
   });
 
   afterEach(async () => {
@@ -102,7 +118,7 @@ describe('the bot runs its schedule', () => {
     await bot?.stop();
     bot = null;
     // While it was down, another vendor came due today; the restart owes that reminder and nothing else.
-    await insertVendor(store, { name: 'Beta Payroll', nextReviewOn: '2026-06-01' });
+    await holdsRequiredDocuments(await insertVendor(store, { name: 'Beta Payroll', nextReviewOn: '2026-06-01' }));
     store.clock.set('2026-06-01T11:00:00.000Z');
     await start();
     await waitFor('the reminder due today', () => dms().length > 1);
