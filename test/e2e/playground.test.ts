@@ -51,9 +51,12 @@ const open = (conversation: string) =>
 const messages = () => page.locator('#messages > article.msg');
 /** The one top-level message whose text contains all of these, once it is on screen. */
 async function messageWith(...texts: string[]): Promise<Locator> {
+  return messageWithin(120_000, ...texts);
+}
+async function messageWithin(timeout: number, ...texts: string[]): Promise<Locator> {
   let found = messages();
   for (const text of texts) found = found.filter({ hasText: text });
-  await found.last().waitFor();
+  await found.last().waitFor({ timeout });
   return found.last();
 }
 async function command(text: string): Promise<void> {
@@ -73,7 +76,9 @@ describe('the playground in a browser', () => {
     expect(await posture.locator('.bk-header').first().textContent()).toMatch(/grade [A-F] \(\d+\/100\)/);
 
     // The analyst acknowledges an open finding: the same card changes in place and names her.
-    const card = await messageWith('Backup restore not tested', 'Acknowledge');
+    // The seeded demo posts about a hundred cards to this channel at Slack's pace of one a second per channel,
+    // and the edits that follow a click queue behind them.
+    const card = await messageWithin(180_000, 'Backup restore not tested', 'Acknowledge');
     await card.getByRole('button', { name: 'Acknowledge' }).click();
     const acknowledged = await messageWith('Backup restore not tested', '(edited)', 'Acknowledged');
     expect(await acknowledged.textContent()).toContain('Dana Reyes');
@@ -125,7 +130,7 @@ describe('the playground in a browser', () => {
     const result = await messageWith('Reassessment of Meridian Clinical Research submitted', 'Only visible to you');
     expect(await result.textContent()).toMatch(/Posture is now \d+\/100, grade [A-F]/);
     await page.screenshot({ path: join(ARTIFACTS, 'playground-workflow.png') });
-  }, 300_000);
+  }, 480_000);
 
   it('works from the keyboard alone and fits a narrow window', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
