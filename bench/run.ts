@@ -12,6 +12,7 @@ const SUITES: Record<string, { module: string; run: string }> = {
   slack: { module: './slack-http.ts', run: 'benchSlackHttp' },
   delivery: { module: './delivery.ts', run: 'benchDelivery' },
   startup: { module: './startup.ts', run: 'benchStartup' },
+  audit: { module: './audit.ts', run: 'benchAudit' },
 };
 
 async function runSuite(name: string): Promise<BenchSection[]> {

@@ -5,6 +5,7 @@ import * as m0003 from './0003_outbox_target_index.ts';
 import * as m0010 from './0010_exposure_checks.ts';
 import * as m0012 from './0012_leases.ts';
 import * as m0013 from './0013_security.ts';
+import * as m0014 from './0014_audit_row_mac.ts';
 
 /** Every migration, in order. A test checks this list against the files in this folder. */
 export const migrations: Record<string, Migration> = {
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   '0010_exposure_checks': m0010,
   '0012_leases': m0012,
   '0013_security': m0013,
+  '0014_audit_row_mac': m0014,
 };

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { parseAuditKey } from './core/audit/key.ts';
 import type { Routing } from './core/common/deps.ts';
 import { DEFAULT_POLICY, type Policy } from './core/policy/policy.ts';
 import { DEFAULT_DATABASE_URL } from './store/database.ts';
@@ -64,6 +65,11 @@ const envSchema = z.object({
     .optional()
     .transform((v) => v === 'true' || v === '1'),
   EXPOSURE_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
+  AUDIT_KEY: optional,
+  AUDIT_KEY_FILE: optional,
+  AUDIT_CHECKPOINT_FILE: optional,
+  SLACK_AUDIT_CHANNEL: optional,
+  TEAMS_AUDIT_CONVERSATION: optional,
 });
 
 function isTimeZone(tz: string): boolean {
@@ -114,6 +120,16 @@ export interface Config {
   /** How long a claimed outbox row stays with its relay: after a crash, another replica sends it then. */
   outboxLeaseMs: number;
   exposure: ExposureConfig;
+  audit: AuditConfig;
+}
+
+export interface AuditConfig {
+  /** Keys every audit row's MAC (AUDIT_KEY or the file AUDIT_KEY_FILE names); null: rows are unkeyed. */
+  key: Buffer | null;
+  /** AUDIT_CHECKPOINT_FILE: the append-only JSON-lines file that witnesses the chain's head. */
+  checkpointFile: string | undefined;
+  /** Where each checkpoint is also posted, as outbox targets. */
+  channels: string[];
 }
 
 export interface ExposureConfig {
@@ -196,6 +212,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     }
   }
 
+  if (e.AUDIT_KEY && e.AUDIT_KEY_FILE) problems.push('set AUDIT_KEY or AUDIT_KEY_FILE, not both');
+  let auditKey: Buffer | null = null;
+  const keyText = e.AUDIT_KEY ?? (e.AUDIT_KEY_FILE ? readSecretFile(e.AUDIT_KEY_FILE, problems) : undefined);
+  if (keyText !== undefined) {
+    const parsed = parseAuditKey(keyText);
+    if (typeof parsed === 'string') problems.push(`${e.AUDIT_KEY ? 'AUDIT_KEY' : 'AUDIT_KEY_FILE'} ${parsed}`);
+    else auditKey = parsed;
+  }
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     port: e.PORT,
@@ -212,7 +237,43 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redisUrl: e.REDIS_URL,
     outboxLeaseMs: e.OUTBOX_LEASE_SECONDS * 1000,
     exposure: { allowPrivate: e.EXPOSURE_ALLOW_PRIVATE, timeoutMs: e.EXPOSURE_TIMEOUT_MS },
+    audit: {
+      key: auditKey,
+      checkpointFile: e.AUDIT_CHECKPOINT_FILE,
+      channels: [
+        ...(e.SLACK_AUDIT_CHANNEL ? [`slack:${e.SLACK_AUDIT_CHANNEL}`] : []),
+        ...(e.TEAMS_AUDIT_CONVERSATION ? [`teams:conv:${e.TEAMS_AUDIT_CONVERSATION}`] : []),
+      ],
+    },
   };
+}
+
+/**
+ * What start-up says out loud about the record's strength. A missing audit key is a warning, not a
+ * refusal, so evaluation and non-GxP installs start as before; `audit verify` repeats it on every run.
+ */
+export function complianceWarnings(config: Config): string[] {
+  const warnings: string[] = [];
+  if (!config.audit.key) {
+    warnings.push(
+      'AUDIT_KEY (or AUDIT_KEY_FILE) is not set: audit rows are hash-chained but not keyed, so someone who can write the database could rewrite it with recomputed hashes unnoticed. Set AUDIT_KEY to 32 random bytes (openssl rand -hex 32), kept outside the database.',
+    );
+  }
+  if (!config.audit.checkpointFile && config.audit.channels.length === 0) {
+    warnings.push(
+      'AUDIT_CHECKPOINT_FILE and an audit channel are not set: deleting the newest audit rows could not be detected. Set AUDIT_CHECKPOINT_FILE (append-only storage) and/or SLACK_AUDIT_CHANNEL / TEAMS_AUDIT_CONVERSATION.',
+    );
+  }
+  return warnings;
+}
+
+function readSecretFile(file: string, problems: string[]): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    problems.push(`AUDIT_KEY_FILE ${file} could not be read: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
+    return undefined;
+  }
 }
 
 /** Overrides the defaults key by key; an unknown key or a wrongly typed value is an error, not ignored. */

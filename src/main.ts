@@ -2,8 +2,9 @@ import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import { hostname } from 'node:os';
 import { renderNotification } from './chat/notifications/index.ts';
-import { type Config, ConfigError, loadConfig, routingFrom } from './config.ts';
+import { type Config, ConfigError, complianceWarnings, loadConfig, routingFrom } from './config.ts';
 import { loadQuestionnaire } from './core/assessments/questionnaire.ts';
+import { useAuditKey } from './core/audit/key.ts';
 import { SYSTEM_ACTOR } from './core/common/actor.ts';
 import { type Clock, systemClock } from './core/common/clock.ts';
 import type { CoreDeps } from './core/common/deps.ts';
@@ -73,6 +74,8 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
   try {
     const applied = await migrateToLatest(store.db);
     if (applied.length) log.info({ applied }, 'database migrated');
+    useAuditKey(config.audit.key);
+    for (const warning of complianceWarnings(config)) log.warn(warning);
     const deps: CoreDeps = {
       db: store.db,
       clock: options.clock ?? systemClock,
@@ -158,6 +161,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
       onEnqueued: () => relay.nudge(),
       leads: leadsUnlessAnotherReplicaDoes(lease, { pacingShared: Boolean(shared), log }),
       exposure,
+      checkpoint: { file: config.audit.checkpointFile, channels: config.audit.channels },
     });
     relay.start();
     scheduler.start();

@@ -1,5 +1,6 @@
 import { userInfo } from 'node:os';
 import { type Config, loadConfig, routingFrom } from '../config.ts';
+import { useAuditKey } from '../core/audit/key.ts';
 import type { Actor } from '../core/common/actor.ts';
 import { type Clock, ManualClock, systemClock } from '../core/common/clock.ts';
 import type { CoreDeps } from '../core/common/deps.ts';
@@ -35,6 +36,7 @@ export async function withStore<T>(
   clock: Clock = systemClock,
 ): Promise<T> {
   const config = loadConfig(io.env);
+  useAuditKey(config.audit.key);
   const store = await openStore(config.databaseUrl);
   try {
     await migrateToLatest(store.db);

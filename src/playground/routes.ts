@@ -3,6 +3,7 @@ import express, { type NextFunction, type Request, type Response, type Router } 
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { DAY_MS } from './clock.ts';
+import { labelSimulatedClock } from './clock-label.ts';
 import { InteractionError } from './interactions.ts';
 import type { Live } from './live.ts';
 import type { Session } from './session.ts';
@@ -114,6 +115,7 @@ export function playgroundRouter(ctl: Controller, log: Logger): Router {
     '/clock',
     handle(bodies.clock, async (b, s) => {
       s.clock.advance(b.days * DAY_MS);
+      await labelSimulatedClock(s.deps.db, s.clock, b.days, s.clock.offsetMs);
       log.info({ days: b.days, now: s.clock.now().toISOString() }, 'playground clock moved forward');
       ctl.live.changed();
       return { ok: true, now: s.clock.now().toISOString() };

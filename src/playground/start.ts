@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { Registry } from '../chat/command.ts';
 import type { Config } from '../config.ts';
+import { useAuditKey } from '../core/audit/key.ts';
 import { systemClock } from '../core/common/clock.ts';
 import type { CoreDeps } from '../core/common/deps.ts';
 import { loadPortfolio } from '../demo/portfolio.ts';
@@ -11,6 +12,7 @@ import { createHttpApp, finishHttpApp, listen } from '../http/server.ts';
 import { createConsoleLogger, type Logger } from '../log.ts';
 import { type Db, openStore } from '../store/database.ts';
 import { migrateToLatest } from '../store/migrate.ts';
+import { playgroundAuditKey } from './audit-key.ts';
 import { resumeOffset } from './clock.ts';
 import { playgroundHostGuard } from './host-guard.ts';
 import { Live } from './live.ts';
@@ -49,6 +51,7 @@ export async function startPlayground(config: Config, options: PlaygroundOptions
   const databaseFile = options.databaseFile ?? PLAYGROUND_DATABASE;
   const store = await openStore(databaseFile);
   await migrateToLatest(store.db);
+  useAuditKey(config.audit.key ?? playgroundAuditKey(databaseFile));
   await ensureSeeded(store.db, config, log);
 
   const live = new Live();

@@ -1,4 +1,5 @@
 import { type Logger, pino } from 'pino';
+import { type CheckpointTarget, takeCheckpoint } from '../core/audit/checkpoint.ts';
 import type { CoreDeps } from '../core/common/deps.ts';
 import type { ExposureTrigger } from './exposure-trigger.ts';
 import { runSweep, type SweepReport } from './sweep.ts';
@@ -17,6 +18,8 @@ export interface SchedulerOptions {
   leads?: () => Promise<boolean>;
   /** Exposure checks, started after each tick's sweep and run outside it (they wait on the network). */
   exposure?: ExposureTrigger;
+  /** Where each sweep witnesses the audit chain's head, when it moved (AUDIT_CHECKPOINT_FILE, audit channels). */
+  checkpoint?: CheckpointTarget;
 }
 
 export interface Scheduler {
@@ -47,7 +50,15 @@ export function createScheduler(deps: CoreDeps, options: SchedulerOptions = {}):
           'scheduled sweep',
         );
       }
-      if (report.messages.length > 0) options.onEnqueued?.(report);
+      let enqueued = report.messages.length > 0;
+      if (options.checkpoint) {
+        const outcome = await takeCheckpoint(deps.db, deps.clock, options.checkpoint).catch((error: unknown) => {
+          log.error({ err: error }, 'audit checkpoint failed; retried next sweep');
+          return null;
+        });
+        if (outcome?.written && (options.checkpoint.channels?.length ?? 0) > 0) enqueued = true;
+      }
+      if (enqueued) options.onEnqueued?.(report);
       return report;
     });
     chain = run.catch(() => undefined);

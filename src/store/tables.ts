@@ -215,6 +215,8 @@ export interface AuditLogTable {
   reason: string | null;
   prev_hash: string;
   hash: string;
+  /** HMAC-SHA256 of `hash` under the audit key (migration 0014); null when written without a key. */
+  mac: string | null;
 }
 
 export interface OutboxTable {

@@ -4,10 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
+import { verifyAuditTrail } from '../../src/core/audit/verify.ts';
 import { createLogger } from '../../src/log.ts';
+import { playgroundAuditKey } from '../../src/playground/audit-key.ts';
+import { PLAYGROUND_CLOCK_MOVED } from '../../src/playground/clock-label.ts';
 import { PUBLIC_DIR } from '../../src/playground/routes.ts';
 import type { MessageView, Snapshot } from '../../src/playground/snapshot.ts';
 import { type RunningPlayground, startPlayground } from '../../src/playground/start.ts';
+import { openStore } from '../../src/store/database.ts';
 
 // The playground server over HTTP, as the page uses it: what it keeps between runs, what Reset does,
 // what it refuses (as Slack's own client would), and that the page needs nothing from elsewhere.
@@ -100,6 +104,17 @@ describe('the playground server', () => {
       expect((await post(first, 'triggers', {})).body.ok).toBe(true);
       expect((await state(first)).aheadMs).toBeGreaterThanOrEqual(7 * DAY);
       await stop(first);
+      // Its future dates are labelled as simulated in its own database, and its trail is keyed and verifies.
+      const kept = await openStore(join(dir, 'playground.db'));
+      const moved = await kept.db
+        .selectFrom('audit_log')
+        .selectAll()
+        .where('action', '=', PLAYGROUND_CLOCK_MOVED)
+        .execute();
+      expect(moved.map((r) => r.reason)).toEqual([expect.stringContaining('Playground: simulated time, 7 days ahead')]);
+      const verdict = await verifyAuditTrail(kept.db, { key: playgroundAuditKey(join(dir, 'playground.db')) });
+      await kept.close();
+      expect(verdict).toMatchObject({ ok: true, keyedRows: verdict.rows });
 
       const second = await start();
       const after = await state(second);

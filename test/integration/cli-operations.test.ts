@@ -12,7 +12,7 @@ describe('operator CLI: migrate, roles, audit verify, backup', () => {
   it('migrates once, then reports the schema is current', async () => {
     expect(await cli.run('migrate')).toMatchObject({
       code: 0,
-      out: 'applied: 0001_initial, 0002_outbox_subject_index, 0003_outbox_target_index, 0010_exposure_checks, 0012_leases\n',
+      out: 'applied: 0001_initial, 0002_outbox_subject_index, 0003_outbox_target_index, 0010_exposure_checks, 0012_leases, 0014_audit_row_mac\n',
     });
     expect(await cli.run('migrate')).toMatchObject({ code: 0, out: 'schema is up to date\n' });
   });
@@ -56,7 +56,9 @@ describe('operator CLI: migrate, roles, audit verify, backup', () => {
     const target = cli.file('backup.db');
     const first = await cli.run('backup', target);
     expect(first.code).toBe(0);
-    expect(first.out).toContain('integrity ok, audit chain ok (1 rows)');
+    expect(first.out).toContain(
+      'checked on the copy: integrity ok, audit chain ok (1 rows, 1 with a MAC, 0 e-signatures); vendors 0, findings 0, audit_log 1, signatures 0',
+    );
     const copy = new SqliteDatabase(target, { readonly: true });
     expect(copy.prepare('select count(*) as n from role_grants').get()).toEqual({ n: 1 });
     copy.close();

@@ -8,6 +8,7 @@ import type { CoreDeps } from '../../src/core/common/deps.ts';
 import { DEFAULT_POLICY } from '../../src/core/policy/policy.ts';
 import { openStore, type Store } from '../../src/store/database.ts';
 import { migrateToLatest } from '../../src/store/migrate.ts';
+import { useTestAuditKey } from './audit-key.ts';
 
 export interface TestStore extends Store {
   /** What a child process passes as DATABASE_URL to reach this store: a file path or a postgres:// URL. */
@@ -123,6 +124,7 @@ export async function createTestStore(
   const location = onPostgres || options.on === 'postgres' ? await postgresLocation() : await sqliteLocation();
   const store = await openStore(location.url);
   await migrateToLatest(store.db);
+  useTestAuditKey();
   if (location.schema) schemaTables ??= reusableTables(location.schema);
   const clock = new ManualClock(now);
   const deps: CoreDeps = {

@@ -4,6 +4,7 @@ import type { AuditLogRow } from '../../store/tables.ts';
 import type { Actor } from '../common/actor.ts';
 import { canonicalJson, sha256 } from '../common/canonical.ts';
 import type { Clock } from '../common/clock.ts';
+import { auditKey, mac } from './key.ts';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -17,41 +18,73 @@ export interface AuditEntry {
   reason?: string | null;
 }
 
-type Unhashed = Omit<AuditLogRow, 'hash'>;
+type Unhashed = Omit<AuditLogRow, 'hash' | 'mac'>;
 
-/** The hash covers every column but itself, including the previous row's hash: the chain. */
+/**
+ * The hash covers every column but itself (and its MAC), including the previous row's hash: the chain.
+ * The bytes are the row's canonical JSON (keys sorted); the literal below lists the keys already in that
+ * order, as every value is a string, a number or null, so `audit verify` need not sort 200,000 objects.
+ */
 export function hashAuditRow(row: Unhashed): string {
   return sha256(
-    canonicalJson({
-      seq: row.seq,
-      at: row.at,
+    JSON.stringify({
+      action: row.action,
       actor_id: row.actor_id,
       actor_name: row.actor_name,
-      action: row.action,
-      entity_type: row.entity_type,
-      entity_id: row.entity_id,
-      before: row.before,
       after: row.after,
-      reason: row.reason,
+      at: row.at,
+      before: row.before,
+      entity_id: row.entity_id,
+      entity_type: row.entity_type,
       prev_hash: row.prev_hash,
+      reason: row.reason,
+      seq: row.seq,
     }),
   );
 }
 
+/** The action of the row that starts keying a store whose earlier rows were written without a key. */
+export const KEY_ADOPTED = 'audit.key_adopted';
+
 /**
  * Appends one entry inside the caller's transaction, so the change and its record commit together.
  * The caller's transaction holds the write lock (BEGIN IMMEDIATE on SQLite), so `seq` cannot race.
+ * With an audit key installed, the row carries the HMAC of its hash (see key.ts).
  */
 export async function appendAudit(tx: Tx, clock: Clock, entry: AuditEntry): Promise<AuditLogRow> {
-  const last = await tx
+  let last = await tx
     .selectFrom('audit_log')
-    .select(['seq', 'hash'])
+    .select(['seq', 'hash', 'mac'])
     .orderBy('seq', 'desc')
     .limit(1)
     .executeTakeFirst();
+  const key = auditKey();
+  if (key && last && last.mac === null) {
+    // The first keyed row vouches for the unkeyed rows before it, so `audit verify` can tell a store
+    // that was keyed later from one whose MACs were stripped.
+    const adopted = await insertRow(tx, key, last, {
+      at: clock.now().toISOString(),
+      actor: { id: 'system', name: 'vendor-risk' },
+      action: KEY_ADOPTED,
+      entityType: 'audit_log',
+      entityId: last.seq,
+      after: { unkeyed_through: last.seq, head_hash: last.hash },
+      reason: 'audit key configured: rows from here on carry a MAC',
+    });
+    last = adopted;
+  }
+  return insertRow(tx, key, last, { ...entry, at: clock.now().toISOString() });
+}
+
+async function insertRow(
+  tx: Tx,
+  key: Buffer | null,
+  last: { seq: number; hash: string } | undefined,
+  entry: AuditEntry & { at: string },
+): Promise<AuditLogRow> {
   const row: Unhashed = {
     seq: (last?.seq ?? 0) + 1,
-    at: clock.now().toISOString(),
+    at: entry.at,
     actor_id: entry.actor.id,
     actor_name: entry.actor.name,
     action: entry.action,
@@ -62,7 +95,8 @@ export async function appendAudit(tx: Tx, clock: Clock, entry: AuditEntry): Prom
     reason: entry.reason ?? null,
     prev_hash: last?.hash ?? GENESIS_HASH,
   };
-  const full = { ...row, hash: hashAuditRow(row) };
+  const hash = hashAuditRow(row);
+  const full: AuditLogRow = { ...row, hash, mac: key ? mac(key, hash) : null };
   await tx.insertInto('audit_log').values(full).execute();
   return full;
 }
