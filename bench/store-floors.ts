@@ -2,11 +2,11 @@ import type SqliteDatabase from 'better-sqlite3';
 import { questionnaireOf } from '../src/core/assessments/questionnaire.ts';
 import { daysBetween } from '../src/core/common/dates.ts';
 import type { CoreDeps } from '../src/core/common/deps.ts';
-import type { Severity } from '../src/core/common/vocabulary.ts';
+import { requiredEvidenceOf, requiredEvidenceRules } from '../src/core/evidence/required.ts';
 import { evidenceStatus } from '../src/core/evidence/status.ts';
 import { ACTIVE_STATES } from '../src/core/findings/states.ts';
+import { findingFacts, ratingFrom } from '../src/core/posture/posture.ts';
 import { type FailedAnswer, scorePosture } from '../src/core/posture/score.ts';
-import { ratingOf } from '../src/core/signals/findings.ts';
 import { parseTier } from '../src/core/vendors/input.ts';
 import { planReview } from '../src/scheduler/review-trigger.ts';
 import type { EvidenceRow, VendorRow } from '../src/store/tables.ts';
@@ -19,11 +19,12 @@ const active = ACTIVE_STATES.map((s) => `'${s}'`).join(', ');
 
 export const FLOOR_SQL = {
   vendor: 'select * from vendors where id = ?',
-  open: `select severity, count(*) as n from findings where vendor_id = ? and state in (${active}) group by severity`,
+  open: `select id, severity, source, dedupe_key, title, opened_at from findings where vendor_id = ? and state in (${active})
+    order by id`,
   evidence: 'select * from evidence where vendor_id = ?',
   failed: `select control_id, answer from assessment_answers where assessment_id = (select id from assessments
     where vendor_id = ? and status = 'submitted' order by submitted_at desc, id desc limit 1) and answer in ('no', 'partial')`,
-  rating: `select details, source, observed_at from signals where vendor_id = ? and kind = 'rating_change'
+  rating: `select details, source, observed_at, finding_id from signals where vendor_id = ? and kind = 'rating_change'
     order by received_at desc, id desc limit 1`,
   overdue: `select * from vendors where next_review_on < ? and status in ('onboarding', 'active')
     order by next_review_on, name_key limit 20 offset 0`,
@@ -63,28 +64,30 @@ export function rawFloors(raw: SqliteDatabase.Database, deps: CoreDeps, today: s
   return {
     posture(vendorId: number) {
       const vendor = q.vendor.get(vendorId) as VendorRow;
-      const openFindings: Record<Severity, number> = { critical: 0, high: 0, medium: 0, low: 0 };
-      for (const r of q.open.all(vendorId) as { severity: Severity; n: number }[]) openFindings[r.severity] = r.n;
-      const evidence = evidenceStatus(q.evidence.all(vendorId) as EvidenceRow[], today, deps.policy);
+      const findings = findingFacts(q.open.all(vendorId) as Parameters<typeof findingFacts>[0]);
+      const evidenceRows = q.evidence.all(vendorId) as EvidenceRow[];
+      const evidence = evidenceStatus(evidenceRows, today, deps.policy);
+      const required = requiredEvidenceOf(requiredEvidenceRules(deps.policy, vendor), evidenceRows, today);
       const failedControls = (q.failed.all(vendorId) as { control_id: string; answer: 'no' | 'partial' }[]).map(
         (a): FailedAnswer => {
           const c = byId.get(a.control_id);
           return { id: a.control_id, title: c?.title ?? a.control_id, weight: c?.weight ?? 3, answer: a.answer };
         },
       );
-      const ratingRow = q.rating.get(vendorId) as { details: string; source: string; observed_at: string } | undefined;
-      const rating = ratingRow ? ratingOf(JSON.parse(ratingRow.details) as Record<string, unknown>) : null;
+      const ratingRow = q.rating.get(vendorId) as Parameters<typeof ratingFrom>[0];
       const nextReview = vendor.status === 'offboarded' ? null : vendor.next_review_on;
       const scored = scorePosture(
         {
           tier: parseTier(vendor.tier),
           today,
-          openFindings,
+          findings,
           evidence,
           nextReviewOn: nextReview,
+          lastReviewOn: vendor.last_review_on,
           failedControls,
-          externalRating:
-            ratingRow && rating ? { rating, source: ratingRow.source, observedAt: ratingRow.observed_at } : null,
+          externalRating: ratingFrom(ratingRow),
+          requiredMissing: required.filter((r) => !r.satisfiedBy).map((r) => r.rule),
+          assessed: vendor.last_review_on !== null,
         },
         deps.policy,
       );

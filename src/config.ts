@@ -3,6 +3,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { parseAuditKey } from './core/audit/key.ts';
 import type { Routing } from './core/common/deps.ts';
+import { parseRequiredEvidenceRules } from './core/evidence/required.ts';
 import { DEFAULT_POLICY, type Policy } from './core/policy/policy.ts';
 import { DEFAULT_DATABASE_URL } from './store/database.ts';
 import { LIVE_CREDENTIALS } from './teams/anonymous-dev.ts';
@@ -280,6 +281,7 @@ function readSecretFile(file: string, problems: string[]): string | undefined {
 export function mergePolicy(base: Policy, override: unknown): Policy {
   if (override === null || override === undefined) return base;
   const merge = (a: unknown, b: unknown, path: string): unknown => {
+    if (path === 'requiredEvidence') return parseRequiredEvidenceRules(b, path);
     if (Array.isArray(a)) {
       if (!Array.isArray(b) || b.some((n) => typeof n !== 'number'))
         throw new Error(`${path} must be a list of numbers`);

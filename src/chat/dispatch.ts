@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { isUserError, UserError } from '../core/common/errors.ts';
+import { typoDistance } from '../core/vendors/lookup.ts';
 import type { ChatContext, FormValues, Outcome, Registry } from './command.ts';
 import { type Block, ephemeral, type Reply } from './reply.ts';
 import { tokenize } from './tokenize.ts';
@@ -23,12 +24,30 @@ async function guarded(
   }
 }
 
+/** A mistyped subcommand: the one command within two typos, or the only one starting with what was typed. */
+function nearestCommand(registry: Registry, name: string) {
+  const scored = registry.commands
+    .map((c) => ({ c, d: c.name.startsWith(name) && name.length >= 3 ? 0 : typoDistance(name, c.name, 2) }))
+    .filter((x) => x.d <= (name.length <= 4 ? 1 : 2))
+    .sort((a, b) => a.d - b.d);
+  if (scored.length === 0 || (scored.length > 1 && scored[0]!.d === scored[1]!.d)) return null;
+  return scored[0]!.c;
+}
+
 export function dispatchCommand(registry: Registry, ctx: ChatContext, text: string): Promise<Outcome> {
   return guarded(ctx, { command: text.split(/\s/, 1)[0] }, async () => {
     const [first, ...words] = tokenize(text.trim());
     const name = (first ?? 'help').toLowerCase();
     const command = registry.commands.find((c) => c.name === name);
     if (!command) {
+      const near = nearestCommand(registry, name);
+      if (near) {
+        const rest = words.length > 0 ? ` ${words.join(' ')}` : '';
+        throw new UserError(
+          'bad_arguments',
+          `I don't know \`${name}\`. Did you mean \`${near.name}\`? Try \`/vendor ${near.name}${rest}\`\nUsage: \`${near.usage}\``,
+        );
+      }
       const help = registry.commands.find((c) => c.name === 'help');
       if (!help) throw new UserError('bad_arguments', `Unknown command \`${name}\`.`);
       const outcome = await help.run(ctx, help.parse([]));

@@ -9,7 +9,7 @@ import { isUserError } from '../core/common/errors.ts';
 import { SEVERITIES, SIGNAL_KINDS } from '../core/common/vocabulary.ts';
 import { claimReceipt } from '../core/messaging/inbound-receipts.ts';
 import { recordSignal, type SignalResult } from '../core/signals/record.ts';
-import { findVendorByName, getVendor } from '../core/vendors/lookup.ts';
+import { findVendorByExactName, getVendor } from '../core/vendors/lookup.ts';
 import { inTransaction, type Tx } from '../store/database.ts';
 import { BODY_LIMITS } from './body-limits.ts';
 
@@ -127,7 +127,7 @@ async function resolveVendors(tx: Tx, signals: readonly SignalBody[]): Promise<n
       ids.push(
         s.vendorId !== undefined
           ? (await getVendor(tx, s.vendorId)).id
-          : (await findVendorByName(tx, s.vendor ?? '')).id,
+          : (await findVendorByExactName(tx, s.vendor ?? '')).id,
       );
     } catch (error) {
       if (!isUserError(error)) throw error;

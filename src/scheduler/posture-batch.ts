@@ -1,13 +1,12 @@
 import { sql } from 'kysely';
 import { type Questionnaire, questionnaireOf } from '../core/assessments/questionnaire.ts';
-import type { Severity } from '../core/common/vocabulary.ts';
+import { requiredEvidenceOf, requiredEvidenceRules } from '../core/evidence/required.ts';
 import { evidenceStatus } from '../core/evidence/status.ts';
 import { ACTIVE_STATES } from '../core/findings/states.ts';
-import type { Policy } from '../core/policy/policy.ts';
+import type { Policy, RequiredEvidenceRule } from '../core/policy/policy.ts';
 import type { Snapshot } from '../core/posture/drift.ts';
-import { withWeights } from '../core/posture/posture.ts';
-import { type Grade, scorePosture } from '../core/posture/score.ts';
-import { ratingOf } from '../core/signals/findings.ts';
+import { findingFacts, ratingFrom, withWeights } from '../core/posture/posture.ts';
+import { type Driver, type Grade, scorePosture } from '../core/posture/score.ts';
 import { parseTier } from '../core/vendors/input.ts';
 import type { Tx } from '../store/database.ts';
 import type { EvidenceRow } from '../store/tables.ts';
@@ -19,6 +18,10 @@ import type { EvidenceRow } from '../store/tables.ts';
 
 export interface ScoredVendor {
   vendorId: number;
+  /** Each cause of today's score once, as the single lookup lists them. */
+  drivers: Driver[];
+  /** Required evidence (policy.requiredEvidence) the vendor does not hold today. */
+  requiredMissing: RequiredEvidenceRule[];
   current: Snapshot;
   /**
    * What detectDrift looks at in the window before today: its best score (dated at the window's start)
@@ -35,7 +38,7 @@ const LISTED = 500;
 function pendingVendors(tx: Tx, today: string) {
   return tx
     .selectFrom('vendors as v')
-    .select(['v.id', 'v.tier', 'v.next_review_on'])
+    .select(['v.id', 'v.tier', 'v.next_review_on', 'v.last_review_on', 'v.data_types', 'v.regulatory_scope'])
     .where('v.status', 'in', IN_SERVICE)
     .where(({ not, exists, selectFrom }) =>
       not(
@@ -68,15 +71,15 @@ async function loadInputs(tx: Tx, vendorIds: number[] | null, today: string, win
     vendorIds ? sql<boolean>`${sql.ref(column)} in (${sql.join(vendorIds)})` : sql<boolean>`1 = 1`;
   const open = await tx
     .selectFrom('findings')
-    .select(['vendor_id', 'severity', (eb) => eb.fn.countAll<number>().as('n')])
+    .select(['id', 'vendor_id', 'severity', 'source', 'dedupe_key', 'title', 'opened_at'])
     .where('state', 'in', ACTIVE_STATES)
     .where(inScope('vendor_id'))
-    .groupBy(['vendor_id', 'severity'])
+    .orderBy('id')
     .execute();
-  // The score reads a document's type and expiry only; three columns instead of all halve this read.
+  // The score reads a document's id, type and dates only; fewer columns than all halve this read.
   const evidence = await tx
     .selectFrom('evidence')
-    .select(['vendor_id', 'type', 'expires_on'])
+    .select(['id', 'vendor_id', 'type', 'issued_on', 'expires_on'])
     .where(inScope('vendor_id'))
     .execute();
   // The latest submitted assessment per vendor, as the single lookup picks it (submitted_at, then id).
@@ -99,7 +102,7 @@ async function loadInputs(tx: Tx, vendorIds: number[] | null, today: string, win
     .execute();
   const ratings = await tx
     .selectFrom('signals as s')
-    .select(['s.vendor_id', 's.details', 's.source', 's.observed_at'])
+    .select(['s.vendor_id', 's.details', 's.source', 's.observed_at', 's.finding_id'])
     .where('s.kind', '=', 'rating_change')
     .where('s.id', '=', (eb) =>
       eb
@@ -156,22 +159,22 @@ export async function scorePendingVendors(
   const ratings = new Map(inputs.ratings.map((r) => [r.vendor_id, r]));
   const drift = new Map(inputs.drift.map((r) => [r.vendor_id, r]));
   return vendors.map((v) => {
-    const openFindings: Record<Severity, number> = { critical: 0, high: 0, medium: 0, low: 0 };
-    for (const row of open.get(v.id) ?? []) {
-      if (row.severity in openFindings) openFindings[row.severity as Severity] = Number(row.n);
-    }
-    const ratingRow = ratings.get(v.id);
-    const rating = ratingRow ? ratingOf(JSON.parse(ratingRow.details) as Record<string, unknown>) : null;
+    const findingRows = open.get(v.id) ?? [];
+    const evidenceOfVendor = evidence.get(v.id) ?? [];
+    const required = requiredEvidenceOf(requiredEvidenceRules(deps.policy, v), evidenceOfVendor, today);
+    const requiredMissing = required.filter((r) => !r.satisfiedBy).map((r) => r.rule);
     const scored = scorePosture(
       {
         tier: parseTier(v.tier),
         today,
-        openFindings,
-        evidence: evidenceStatus(evidence.get(v.id) ?? [], today, deps.policy),
+        findings: findingFacts(findingRows),
+        evidence: evidenceStatus(evidenceOfVendor, today, deps.policy),
         nextReviewOn: v.next_review_on,
+        lastReviewOn: v.last_review_on,
         failedControls: withWeights(failed.get(v.id) ?? [], questionnaire),
-        externalRating:
-          ratingRow && rating ? { rating, source: ratingRow.source, observedAt: ratingRow.observed_at } : null,
+        externalRating: ratingFrom(ratings.get(v.id)),
+        requiredMissing,
+        assessed: v.last_review_on !== null,
       },
       deps.policy,
     );
@@ -179,6 +182,8 @@ export async function scorePendingVendors(
     const grade = w?.grade as Grade;
     return {
       vendorId: v.id,
+      drivers: scored.drivers,
+      requiredMissing,
       current: { takenOn: today, score: scored.score, grade: scored.grade },
       previous: w
         ? [

@@ -22,8 +22,8 @@ export interface PostureOutcome {
 
 /**
  * Of `vendorIds`, those with a drift finding still active. The core opens one drift finding per vendor
- * at a time, so for these its snapshot step would only store the snapshot: they skip it. A vendor that
- * keeps sliding would otherwise be scored twice every day for as long as its finding stays open.
+ * at a time, so these never open another; they go through the core's step to see whether the score
+ * recovered, which closes the finding.
  */
 export async function withOpenDriftFinding(db: DbOrTx, vendorIds: readonly number[]): Promise<Set<number>> {
   const open = new Set<number>();
@@ -61,13 +61,20 @@ export async function runPostureTrigger(ctx: SweepContext): Promise<PostureOutco
   const { tx, deps, today } = ctx;
   const windowStart = addDaysIso(today, -deps.policy.driftWindowDays);
   const scored = await scorePendingVendors(tx, deps, today, windowStart);
+  // The batch knows only the window's best score, not its day, so it cannot tell which causes came
+  // after it: it picks every fall, and the core's step measures it net of the causes already reported.
   const moved = scored.filter((s) => detectDrift(s.previous, s.current, deps.policy));
-  const alreadyOpen = await withOpenDriftFinding(
+  const driftOpen = await withOpenDriftFinding(
     tx,
-    moved.map((s) => s.vendorId),
+    scored.map((s) => s.vendorId),
   );
-  // Only these can open a drift finding, so only these go through the core's own snapshot step.
-  const throughCore = new Set(moved.filter((s) => !alreadyOpen.has(s.vendorId)));
+  // Through the core's own snapshot step go those that may open a drift finding, those whose open drift
+  // finding may close as the score recovered, and those missing a required document with no finding yet.
+  const throughCore = new Set([
+    ...moved.filter((s) => !driftOpen.has(s.vendorId)),
+    ...scored.filter((s) => driftOpen.has(s.vendorId)),
+    ...scored.filter((s) => s.drivers.some((d) => d.origin === 'required_evidence' && d.since === null)),
+  ]);
   await insertSnapshots(
     tx,
     today,

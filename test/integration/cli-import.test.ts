@@ -162,7 +162,7 @@ describe('operator CLI: import vendors and evidence', () => {
     expect(result.code).toBe(2);
     expect(result.err.trim().split('\n').slice(1)).toEqual([
       `${bad} line 2: no vendor named “Acme Labs Inc” (did you mean “Acme Labs, Inc.”?)`,
-      `${bad} line 3: Evidence type must be one of SOC 2 Type II, ISO 27001, Penetration test, HIPAA BAA, GDPR DPA, Cyber insurance; “SOC 3” is not`,
+      `${bad} line 3: Evidence type must be one of SOC 2 Type II, ISO 27001, Penetration test, HIPAA BAA, GDPR DPA, Cyber insurance, 21 CFR Part 11 / CSV attestation; “SOC 3” is not`,
       `${bad} line 4: expires_on 2026-04-01 is before issued_on 2026-05-01`,
     ]);
     expect(counts()).toEqual(after);

@@ -64,16 +64,19 @@ describe('operator CLI: seed --demo, posture, list', () => {
     expect(result.code).toBe(0);
     const lines = result.out.split('\n');
     expect(lines[0]).toBe('Northstar Trials Network');
-    // 100 - 25 (the exposed datastore) - 12 (the drift finding its arrival set off) - 8 (expired BAA).
-    expect(lines[1]).toBe('Grade F, score 55/100, residual risk critical');
-    expect(lines).toContainEqual(expect.stringMatching(/^\s+-25\s+1 open critical finding/));
-    expect(lines).toContainEqual(expect.stringMatching(/^\s+-12\s+1 open high finding/));
+    // Each cause once, with where it comes from: 100 - 25 (the exposed datastore's finding) - 12 - 12 (the
+    // findings asking for the missing DPA and pen test) - 15 (the required BAA, expired, no finding yet).
+    // The exposure was posted as a finding card, so the fall it caused opens no "posture fell" finding.
+    expect(lines[1]).toBe('Grade F, score 36/100, residual risk critical');
+    expect(lines).toContainEqual(expect.stringMatching(/^\s+-25\s+.*unauthenticated Elasticsearch.*\[finding #\d+\]/));
     expect(lines).toContainEqual(
-      expect.stringMatching(/#\d+\s+high\s+Open\s+.*posture fell from 92 \(A\) to 67 \(D\)/),
+      expect.stringMatching(/^\s+-12\s+Northstar Trials Network: required evidence missing: GDPR DPA \[finding #\d+\]/),
     );
     expect(lines).toContainEqual(
-      expect.stringMatching(/^\s+-8\s+HIPAA BAA expired: Expired on \d{4}-\d{2}-\d{2} \(10 days ago\)/),
+      expect.stringMatching(/^\s+-15\s+Required HIPAA BAA expired on \d{4}-\d{2}-\d{2} \[required-evidence policy\]/),
     );
+    expect(lines).toContainEqual(expect.stringMatching(/^\s+MISSING\s+HIPAA BAA \(holds PHI\)$/));
+    expect(result.out).not.toContain('posture fell');
     expect(lines).toContainEqual(expect.stringMatching(/^\s+HIPAA BAA\s+expired\s+expired \S+ \(10 days ago\)$/));
     expect(lines).toContainEqual(expect.stringMatching(/^\s+#\d+\s+critical\s+Open\s+.*unauthenticated Elasticsearch/));
     expect(result.out).toMatch(/Reviews: last \d{4}-\d{2}-\d{2}; next due \d{4}-\d{2}-\d{2} \(in \d+ days\)/);

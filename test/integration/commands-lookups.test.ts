@@ -31,6 +31,10 @@ describe('lookup subcommands', () => {
     expect(unknown).toContain("I don't know `frobnicate`");
     expect(unknown).toContain('/vendor list');
     expect(shown(await w.run(vic, 'help due'))).toContain('/vendor due 14d');
+    // A typo names the command meant, not the whole help.
+    const typo = shown(await w.run(vic, 'postur Acme'));
+    expect(typo).toContain("I don't know `postur`. Did you mean `posture`? Try `/vendor posture Acme`");
+    expect(typo).not.toContain('/vendor list');
   });
 
   it('posture shows grade, drivers with points, evidence expiry, findings by severity, reviews and the two buttons', async () => {
@@ -47,8 +51,10 @@ describe('lookup subcommands', () => {
     const text = shown(outcome);
     expect(text).toContain('Acme Health: grade');
     expect(text).toContain('Residual risk: critical');
-    expect(text).toMatch(/-25`? 1 open critical finding/);
-    expect(text).toMatch(/-8`? HIPAA BAA expired/);
+    // Each cause once, with where it comes from.
+    expect(text).toMatch(/-25`? Open S3 bucket _\(finding #\d+\)_/);
+    expect(text).toMatch(/-15`? Required HIPAA BAA expired on 2026-05-01 _\(required-evidence policy\)_/);
+    expect(text).toContain('❌ HIPAA BAA (holds PHI): **missing**');
     expect(text).toMatch(/-10`? Reassessment overdue/);
     expect(text).toContain('SOC 2 Type II: **expired** 2026-06-20');
     expect(text).toContain('HIPAA BAA: **expired** 2026-05-01');
@@ -151,7 +157,7 @@ describe('lookup subcommands', () => {
     const mine = shown(await w.run(olive, 'findings mine'));
     expect(mine).toContain(`🔴 #${crit.id} **critical** · Acme Health · Open S3 bucket · Assigned`);
     expect(mine).not.toContain('Weak TLS');
-    expect(shown(await w.run(vic, 'findings Acme Healt'))).toContain('Did you mean “Acme Health”?');
+    expect(shown(await w.run(vic, 'findings Acme Helth'))).toContain('Did you mean “Acme Health”?');
     expect(shown(await w.run(vic, 'findings severity:urgent'))).toContain('Usage: `findings');
   });
 });

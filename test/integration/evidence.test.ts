@@ -76,6 +76,7 @@ describe('evidence', () => {
       ['hipaa_baa', 'missing', null],
       ['gdpr_dpa', 'missing', null],
       ['insurance', 'valid', 31],
+      ['part11_attestation', 'missing', null],
     ]);
   });
 

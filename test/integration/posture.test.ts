@@ -65,14 +65,45 @@ describe('posture', () => {
 
   it('is a clean 100 for a vendor with nothing against it', async () => {
     const clean = await inTransaction(store.deps.db, (tx) =>
-      createVendor(tx, store.deps, dana, { name: 'Clean Co', criticality: 'low' }),
+      createVendor(tx, store.deps, dana, { name: 'Clean Co', criticality: 'low', lastReviewOn: '2026-03-01' }),
     );
     const posture = await getPosture(store.db, store.deps, clean.id, '2026-06-01');
     expect(posture).toMatchObject({ score: 100, grade: 'A', residual: 'low', drivers: [], overdue: false });
     expect(posture.evidence.every((e) => e.status === 'missing')).toBe(true);
   });
 
-  it('shows each deduction, and the drivers add up to the score', async () => {
+  it('never grades a new PHI vendor without a BAA and without an assessment A, and says what is missing', async () => {
+    const phi = await inTransaction(store.deps.db, (tx) =>
+      createVendor(tx, store.deps, dana, { name: 'New Lab', criticality: 'low', dataTypes: ['PHI'] }),
+    );
+    const posture = await getPosture(store.db, store.deps, phi.id, '2026-06-01');
+    expect(posture.assessed).toBe(false);
+    expect(posture.grade).not.toBe('A');
+    // PHI makes it a high tier vendor: a BAA, SOC 2 or ISO 27001 and a recent pen test are required.
+    expect(posture.drivers.map((d) => [d.label, d.points, d.from])).toEqual([
+      ['Required evidence missing: HIPAA BAA', -15, 'required-evidence policy'],
+      ['Required evidence missing: SOC 2 Type II or ISO 27001', -15, 'required-evidence policy'],
+      ['Required evidence missing: Penetration test', -15, 'required-evidence policy'],
+      ['Not yet assessed', 0, 'no completed review'],
+    ]);
+    expect(posture).toMatchObject({ score: 55, grade: 'F' });
+    // The documents recorded satisfy the rules; the score is still capped until a first review.
+    for (const [type, issuedOn] of [
+      ['HIPAA BAA', undefined],
+      ['SOC 2 Type II', undefined],
+      ['Penetration test', '2026-03-01'],
+    ] as const) {
+      await inTransaction(store.deps.db, (tx) =>
+        recordEvidence(tx, store.deps, dana, { vendorId: phi.id, type, issuedOn, expiresOn: '2027-06-01' }),
+      );
+    }
+    const documented = await getPosture(store.db, store.deps, phi.id, '2026-06-01');
+    expect(documented.requiredEvidence.map((r) => r.satisfiedBy?.type)).toEqual(['hipaa_baa', 'soc2_type2', 'pentest']);
+    expect(documented.drivers.map((d) => [d.label, d.points])).toEqual([['Not yet assessed', -21]]);
+    expect(documented).toMatchObject({ score: 79, grade: 'C', assessed: false });
+  });
+
+  it('shows each cause once with where it comes from, and the drivers add up to the score', async () => {
     await finding('a', 'high');
     await finding('b', 'high', 'acknowledged');
     await finding('c', 'low', 'escalated');
@@ -106,20 +137,21 @@ describe('posture', () => {
 
     const posture = await getPosture(store.db, store.deps, vendorId, '2026-06-01');
     expect(posture.openFindings).toEqual({ critical: 0, high: 2, medium: 0, low: 1 });
-    expect(posture.drivers.map((d) => [d.label, d.points])).toEqual([
-      ['2 open high findings', -24],
-      ['1 open low finding', -2],
-      ['ISO 27001 expired', -8],
-      ['Reassessment overdue', -10],
-      ['2 questionnaire controls not met', -10], // config drift: 3 x 2; tested backups: 4 x 2 / 2
-      ['External security rating C', -8],
+    expect(posture.drivers.map((d) => [d.label, d.points, d.from])).toEqual([
+      ['Finding a', -12, expect.stringMatching(/^finding #\d+$/)],
+      ['Finding b', -12, expect.stringMatching(/^finding #\d+$/)],
+      ['Finding c', -2, expect.stringMatching(/^finding #\d+$/)],
+      // High tier: a pen test within 12 months is required and none is on record.
+      ['Required evidence missing: Penetration test', -15, 'required-evidence policy'],
+      ['ISO 27001 expired', -8, 'evidence on record'],
+      ['Reassessment overdue', -10, 'review schedule'],
+      ['Control not met: Configuration drift monitoring', -6, 'latest questionnaire'], // weight 3 x 2
+      ['Control only partly met: Tested backups', -4, 'latest questionnaire'], // weight 4 x 2 / 2
+      ['External security rating C', -8, 'rating signal from ratings'],
     ]);
-    expect(posture.drivers[4]?.detail).toBe(
-      'Configuration drift monitoring (no, weight 3): -6; Tested backups (partial, weight 4): -4',
-    );
     expect(posture.score).toBe(100 + posture.drivers.reduce((sum, d) => sum + d.points, 0));
     expect(posture).toMatchObject({
-      score: 38,
+      score: 23,
       grade: 'F',
       residual: 'critical',
       overdue: true,

@@ -1,7 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { getPosture } from '../../src/core/posture/posture.ts';
+import { recordSignal } from '../../src/core/signals/record.ts';
 import { runSweep } from '../../src/scheduler/sweep.ts';
-import { createTeamStore, insertVendor, openTestFinding } from '../support/fixtures.ts';
+import { inTransaction } from '../../src/store/database.ts';
+import { createTeamStore, dana, insertVendor, openTestFinding } from '../support/fixtures.ts';
 import type { TestStore } from '../support/store.ts';
 
 // The daily snapshot scores every vendor in a handful of set-based statements. It must agree with
@@ -169,27 +171,61 @@ describe('daily posture snapshots', () => {
     expect(new Set(looked.map((s) => s.score)).size).toBeGreaterThan(4);
   });
 
-  it('posts one drift finding when the score falls by ten points within a week', async () => {
-    const vendorId = await insertVendor(store, { name: 'Slipping', tier: 'high', nextReviewOn: '2027-01-01' });
-    expect((await runSweep(store.deps)).snapshots).toBe(1);
-    await openTestFinding(store, vendorId, 'scan:1', 'high');
+  it('posts a drift finding only for a fall nobody was told about, and closes it when the score recovers', async () => {
+    const slipping = await insertVendor(store, { name: 'Slipping', tier: 'high', nextReviewOn: '2027-01-01' });
+    const known = await insertVendor(store, { name: 'Known', tier: 'high', nextReviewOn: '2027-01-01' });
+    expect((await runSweep(store.deps)).snapshots).toBe(2);
+    store.clock.set('2026-06-02T08:00:00.000Z');
+    // Known: a high finding, posted as a card when it opened: its 12 points are news to nobody.
+    await openTestFinding(store, known, 'scan:1', 'high');
+    // Slipping: a rating provider reports D at low severity, which opens no finding: 15 points nobody saw.
+    const rating = (externalId: string, value: string) =>
+      inTransaction(store.db, (tx) =>
+        recordSignal(tx, store.deps, dana, {
+          vendorId: slipping,
+          source: 'ratings',
+          externalId,
+          kind: 'rating_change',
+          severity: 'low',
+          summary: `Rating ${value}`,
+          details: { rating: value },
+          observedAt: store.clock.now().toISOString(),
+        }),
+      );
+    await rating('r1', 'D');
     store.clock.set('2026-06-02T10:00:00.000Z');
+    const knownCards = (await store.db.selectFrom('findings').select('id').where('vendor_id', '=', known).execute())
+      .length;
     const next = await runSweep(store.deps);
-    expect(next.drifted).toEqual([vendorId]);
-    const drift = next.messages.filter((m) => m.template === 'finding-card');
-    expect(drift).toHaveLength(1);
+    expect(next.drifted).toEqual([slipping]);
+    const cards = next.messages.filter((m) => m.template === 'finding-card');
+    expect(cards).toHaveLength(1);
+    // Nothing new was opened for Known: its fall was the finding everyone already saw.
+    expect(await store.db.selectFrom('findings').select('id').where('vendor_id', '=', known).execute()).toHaveLength(
+      knownCards,
+    );
+    const drift = await store.db
+      .selectFrom('findings')
+      .selectAll()
+      .where('source', '=', 'posture_drift')
+      .executeTakeFirstOrThrow();
+    expect(drift).toMatchObject({ vendor_id: slipping, state: 'open' });
+    expect(drift.detail).toContain('External security rating D (-15, rating signal from ratings)');
+    // The drift finding reports the fall; it does not deepen it.
+    const before = (await getPosture(store.db, store.deps, slipping, '2026-06-02')).score;
     store.clock.set('2026-06-03T10:00:00.000Z');
     expect((await runSweep(store.deps)).drifted).toEqual([]);
-    const snapshots = await store.db
-      .selectFrom('posture_snapshots')
-      .select(['taken_on', 'score'])
-      .orderBy('taken_on')
-      .execute();
-    // 88 = 100 - 12 (the high finding); the drift finding (medium) costs 5 more the day after.
-    expect(snapshots).toEqual([
-      { taken_on: '2026-06-01', score: 100 },
-      { taken_on: '2026-06-02', score: 88 },
-      { taken_on: '2026-06-03', score: 83 },
-    ]);
+    expect((await getPosture(store.db, store.deps, slipping, '2026-06-03')).score).toBe(before);
+    // The rating recovers: the drift finding closes itself, said by the system.
+    await rating('r2', 'A');
+    store.clock.set('2026-06-04T10:00:00.000Z');
+    await runSweep(store.deps);
+    const closed = await store.db
+      .selectFrom('findings')
+      .selectAll()
+      .where('id', '=', drift.id)
+      .executeTakeFirstOrThrow();
+    expect(closed).toMatchObject({ state: 'resolved', resolved_by: 'system' });
+    expect(closed.resolution).toMatch(/^Posture recovered/);
   });
 });

@@ -35,6 +35,8 @@ interface Portfolio {
 
 async function seed(store: TestStore): Promise<Portfolio> {
   store.clock.set(localInstant(START, 9, 0));
+  // This walk is about when reminders fire; documents required by policy have tests of their own.
+  store.deps.policy = { ...store.deps.policy, requiredEvidence: [] };
   await grantRoles(store);
   const acme = await insertVendor(store, { name: 'Acme Health Cloud', tier: 'critical', nextReviewOn: '2026-04-15' });
   const beta = await insertVendor(store, {
@@ -93,7 +95,12 @@ async function seed(store: TestStore): Promise<Portfolio> {
 /** What people do on some days, before that day's sweep. */
 async function actOn(day: string, deps: CoreDeps, p: Portfolio): Promise<void> {
   const findingBy = (dedupeKey: string) =>
-    deps.db.selectFrom('findings').select('id').where('dedupe_key', 'like', dedupeKey).executeTakeFirstOrThrow();
+    deps.db
+      .selectFrom('findings')
+      .select('id')
+      .where('dedupe_key', 'like', dedupeKey)
+      .where('state', '!=', 'resolved')
+      .executeTakeFirst();
   const completeReview = (vendorId: number, on: string, next: string) =>
     deps.db
       .updateTable('vendors')
@@ -104,8 +111,9 @@ async function actOn(day: string, deps: CoreDeps, p: Portfolio): Promise<void> {
     // The overdue review is done at last; the findings it raised are closed with it.
     await completeReview(p.acme, day, '2026-11-05');
     for (const key of [`review-overdue:${p.acme}:%`, `drift:${p.acme}:%`]) {
-      const { id } = await findingBy(key);
-      await inTransaction(deps.db, (tx) => resolve(tx, deps, dana, id, { note: 'Reassessment completed.' }));
+      const found = await findingBy(key);
+      if (found)
+        await inTransaction(deps.db, (tx) => resolve(tx, deps, dana, found.id, { note: 'Reassessment completed.' }));
     }
   }
   if (day === '2026-07-06') {
@@ -113,8 +121,13 @@ async function actOn(day: string, deps: CoreDeps, p: Portfolio): Promise<void> {
       recordEvidence(tx, deps, dana, { vendorId: p.beta, type: 'soc2_type2', expiresOn: '2027-06-30' }),
     );
     for (const key of ['evidence-expired:%', `drift:${p.beta}:%`]) {
-      const { id } = await findingBy(key);
-      await inTransaction(deps.db, (tx) => resolve(tx, deps, dana, id, { note: 'Renewed SOC 2 report received.' }));
+      // Recording the renewal closed the expiry finding itself; what is still open is resolved by hand.
+      const found = await findingBy(key);
+      if (found) {
+        await inTransaction(deps.db, (tx) =>
+          resolve(tx, deps, dana, found.id, { note: 'Renewed SOC 2 report received.' }),
+        );
+      }
     }
   }
   if (day === '2026-08-20') {
@@ -218,21 +231,19 @@ describe('a year of daily sweeps over a demo portfolio', () => {
       ['2026-04-08', 'review-reminder', 'review:1:2026-04-15:before-7@slack:UOLIVE'],
       ['2026-04-14', 'review-reminder', 'review:1:2026-04-15:before-1@slack:UOLIVE'],
       ['2026-04-15', 'review-reminder', 'review:1:2026-04-15:due@slack:UOLIVE'],
-      // The first day overdue costs Acme 10 points (100 -> 90): the daily snapshot posts a drift finding.
-      ['2026-04-16', 'finding-card', 'finding:3:v1:card:slack:CFINDINGS'],
+      // The first day overdue costs Acme 10 points, but Olive was reminded of it: no drift finding echoes it.
       ['2026-04-22', 'review-reminder', 'review:1:2026-04-15:overdue-7@slack:UOLIVE'],
       ['2026-04-29', 'review-reminder', 'review:1:2026-04-15:overdue-14@slack:UOLIVE'],
       // 14 days overdue: a finding for the overdue review, escalated to the approvers at once.
-      ['2026-04-29', 'finding-card', 'finding:4:v1:card:slack:CFINDINGS'],
+      ['2026-04-29', 'finding-card', 'finding:3:v1:card:slack:CFINDINGS'],
       ['2026-04-29', 'approval-card', 'approval:2:v1:card:slack:CAPPROVALS'],
-      ['2026-04-29', 'finding-card', 'finding:4:v2:card:slack:CFINDINGS'],
-      ['2026-04-29', 'finding-history', 'finding:4:v2:history:slack:CFINDINGS'],
+      ['2026-04-29', 'finding-card', 'finding:3:v2:card:slack:CFINDINGS'],
+      ['2026-04-29', 'finding-history', 'finding:3:v2:history:slack:CFINDINGS'],
       ['2026-05-31', 'evidence-reminder', 'evidence:1:before-30@slack:CBETA'],
       ['2026-06-23', 'evidence-reminder', 'evidence:1:before-7@slack:CBETA'],
       ['2026-06-29', 'evidence-reminder', 'evidence:1:before-1@slack:CBETA'],
-      // Expiry opens a finding; with it Beta falls 13 points in a day, so drift posts one too.
-      ['2026-06-30', 'finding-card', 'finding:5:v1:card:slack:CBETA'],
-      ['2026-06-30', 'finding-card', 'finding:6:v1:card:slack:CBETA'],
+      // Expiry opens a finding; the fall it causes is that finding, so no drift finding repeats it.
+      ['2026-06-30', 'finding-card', 'finding:4:v1:card:slack:CBETA'],
       ['2026-08-01', 'evidence-reminder', 'evidence:2:before-30@slack:UOLIVE'],
       // Gamma's risk acceptance ran out: the card is edited to say so and the finding is open again.
       ['2026-10-01', 'finding-card', 'finding:2:v2:card:slack:CFINDINGS'],

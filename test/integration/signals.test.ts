@@ -135,7 +135,10 @@ describe('monitoring signals', () => {
     );
     if (f.duplicate) throw new Error('unexpected duplicate');
     expect(f.finding?.title).toBe('TrialCloud: external security rating fell from C to F');
-    expect(await ratingDriver()).toMatchObject({ label: 'External security rating F' });
+    // The fall is counted once, through its finding, not again as a rating deduction.
+    expect(await ratingDriver()).toBeUndefined();
+    const drivers = (await getPosture(store.db, store.deps, vendorId, todayOf(store.deps))).drivers;
+    expect(drivers.filter((d) => d.from === `finding #${f.finding?.id}`)).toHaveLength(1);
   });
 
   it('refuses malformed signals, writing nothing', async () => {

@@ -1,4 +1,5 @@
 import { SEVERITIES } from '../../core/common/vocabulary.ts';
+import { describeRule } from '../../core/evidence/required.ts';
 import type { EvidenceStatus } from '../../core/evidence/status.ts';
 import type { Posture } from '../../core/posture/posture.ts';
 import { inert, inertTitle } from '../inert.ts';
@@ -34,7 +35,18 @@ function evidenceLine(e: EvidenceStatus, today: string): string {
 
 function driverLines(posture: Posture): string {
   if (posture.drivers.length === 0) return 'Nothing lowers the score.';
-  return posture.drivers.map((d) => `\`${String(d.points).padStart(4)}\` ${d.label}. ${inert(d.detail)}`).join('\n');
+  return posture.drivers
+    .map((d) => `\`${String(d.points).padStart(4)}\` ${d.label} _(${d.from})_. ${inert(d.detail)}`)
+    .join('\n');
+}
+
+/** The documents policy requires of this vendor, each held or missing. */
+function requiredBlock(posture: Posture): Block[] {
+  if (posture.requiredEvidence.length === 0) return [];
+  const lines = posture.requiredEvidence.map(
+    (r) => `${r.satisfiedBy ? '✅' : '❌'} ${describeRule(r.rule)}${r.satisfiedBy ? '' : ': **missing**'}`,
+  );
+  return [{ type: 'text', text: `**Required by policy**\n${lines.join('\n')}` }];
 }
 
 function findingsLine(posture: Posture): string {
@@ -57,7 +69,10 @@ export function postureCard(posture: Posture, ownerName: string | null, today: s
   const tier = v.tier_override_reason ? `${v.tier} (override: ${v.tier_override_reason})` : v.tier;
   const openTotal = SEVERITIES.reduce((n, s) => n + posture.openFindings[s], 0);
   const blocks: Block[] = [
-    { type: 'header', text: `${inertTitle(v.name)}: grade ${posture.grade} (${posture.score}/100)` },
+    {
+      type: 'header',
+      text: `${inertTitle(v.name)}: grade ${posture.grade} (${posture.score}/100)${posture.assessed ? '' : ', not yet assessed'}`,
+    },
     {
       type: 'fields',
       fields: [
@@ -69,6 +84,7 @@ export function postureCard(posture: Posture, ownerName: string | null, today: s
     },
     { type: 'text', text: `**What lowers the score**\n${driverLines(posture)}` },
     { type: 'text', text: `**Evidence**\n${posture.evidence.map((e) => evidenceLine(e, today)).join('\n')}` },
+    ...requiredBlock(posture),
     { type: 'text', text: `**Open findings** (${openTotal})\n${findingsLine(posture)}` },
     { type: 'context', text: reviewText(posture, today) },
     {
@@ -82,6 +98,6 @@ export function postureCard(posture: Posture, ownerName: string | null, today: s
   const drivers = posture.drivers.map((d) => `${d.points} ${d.label}`).join('; ');
   const text =
     `${inert(v.name)}: grade ${posture.grade}, score ${posture.score}/100, residual risk ${posture.residual}, tier ${v.tier}. ` +
-    `${drivers ? `Deductions: ${drivers}. ` : ''}${openTotal} open findings. ${reviewText(posture, today)}`;
+    `${posture.assessed ? '' : 'Not yet assessed. '}${drivers ? `Deductions: ${drivers}. ` : ''}${openTotal} open findings. ${reviewText(posture, today)}`;
   return ephemeral(text, blocks);
 }

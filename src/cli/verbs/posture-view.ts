@@ -1,5 +1,6 @@
 import { daysBetween } from '../../core/common/dates.ts';
 import type { FindingState } from '../../core/common/vocabulary.ts';
+import { describeRule } from '../../core/evidence/required.ts';
 import type { FindingSummary } from '../../core/findings/queries.ts';
 import { STATE_LABELS } from '../../core/findings/states.ts';
 import type { Posture } from '../../core/posture/posture.ts';
@@ -62,14 +63,16 @@ export function renderPosture(input: PostureViewInput): string {
   const scope = readList(v.regulatory_scope).join(', ') || 'none';
   const lines = [
     `${v.name}`,
-    `Grade ${p.grade}, score ${p.score}/100, residual risk ${p.residual}`,
+    `Grade ${p.grade}, score ${p.score}/100, residual risk ${p.residual}${p.assessed ? '' : '; not yet assessed'}`,
     `Tier ${v.tier}${v.tier_override_reason ? ` (override: ${v.tier_override_reason})` : ''}; criticality ${v.criticality}; status ${v.status}`,
     `Data: ${dataTypes}; regulatory scope: ${scope}`,
     `Owner: ${input.ownerName ? `${input.ownerName} (${v.owner_id})` : 'none'}; channel: ${v.channel ?? 'default routing'}`,
     reviewLine(p, today),
     '',
     p.drivers.length ? 'Drivers:' : 'Drivers: none; nothing is deducted from the score',
-    ...p.drivers.map((d) => `  ${String(d.points).padStart(4)}  ${d.label}: ${d.detail}`),
+    ...p.drivers.map((d) => `  ${String(d.points).padStart(4)}  ${d.label} [${d.from}]: ${d.detail}`),
+    ...(p.requiredEvidence.length ? ['', 'Required by policy:'] : []),
+    ...p.requiredEvidence.map((r) => `  ${r.satisfiedBy ? 'held   ' : 'MISSING'}  ${describeRule(r.rule)}`),
     '',
     'Evidence:',
     indent(evidenceTable(p, today)),

@@ -7,6 +7,7 @@ import { todayOf } from '../common/dates.ts';
 import { conflict, invalidInput } from '../common/errors.ts';
 import { TIERS, type Tier } from '../common/vocabulary.ts';
 import { openFinding } from '../findings/actions.ts';
+import { closeDerivedFindings } from '../findings/derived.ts';
 import { ACTIVE_STATES } from '../findings/states.ts';
 import { authorize } from '../findings/transition.ts';
 import { enqueue } from '../messaging/outbox.ts';
@@ -150,6 +151,14 @@ export async function submit(
     },
   });
   await closePrompts(tx, deps, assessmentId);
+  // The overdue review is over: its finding (and the escalation waiting on it) closes itself.
+  await closeDerivedFindings(
+    tx,
+    deps,
+    vendor.id,
+    (key) => key.startsWith(`review-overdue:${vendor.id}:`),
+    `Reassessment #${assessmentId} submitted on ${today}`,
+  );
   return { assessment: submitted, score, failedControls: failed, findings };
 }
 

@@ -17,7 +17,15 @@ export const REGULATIONS = ['HIPAA', 'GDPR', '21 CFR Part 11', 'NIS2', 'DORA', '
 export const VENDOR_STATUSES = ['onboarding', 'active', 'offboarded'] as const;
 export type VendorStatus = (typeof VENDOR_STATUSES)[number];
 
-export const EVIDENCE_TYPES = ['soc2_type2', 'iso27001', 'pentest', 'hipaa_baa', 'gdpr_dpa', 'insurance'] as const;
+export const EVIDENCE_TYPES = [
+  'soc2_type2',
+  'iso27001',
+  'pentest',
+  'hipaa_baa',
+  'gdpr_dpa',
+  'insurance',
+  'part11_attestation',
+] as const;
 export type EvidenceType = (typeof EVIDENCE_TYPES)[number];
 
 export const EVIDENCE_LABELS: Record<EvidenceType, string> = {
@@ -27,6 +35,7 @@ export const EVIDENCE_LABELS: Record<EvidenceType, string> = {
   hipaa_baa: 'HIPAA BAA',
   gdpr_dpa: 'GDPR DPA',
   insurance: 'Cyber insurance',
+  part11_attestation: '21 CFR Part 11 / CSV attestation',
 };
 
 export const SIGNAL_KINDS = [

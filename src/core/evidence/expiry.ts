@@ -22,6 +22,7 @@ const BASE_SEVERITY: Record<EvidenceType, Severity> = {
   iso27001: 'medium',
   pentest: 'medium',
   insurance: 'low',
+  part11_attestation: 'high',
 };
 
 const WHY: Record<EvidenceType, string> = {
@@ -43,6 +44,9 @@ const WHY: Record<EvidenceType, string> = {
   insurance:
     'The cyber insurance has lapsed: the costs of an incident at this vendor may fall on us. ' +
     'Ask for the renewed certificate of insurance.',
+  part11_attestation:
+    'The attestation that the system is validated for 21 CFR Part 11 (electronic records and signatures) has ' +
+    'lapsed: trial records kept in it may not stand up to an inspection. Ask for the renewed attestation.',
 };
 
 export function expiredEvidenceSeverity(type: EvidenceType, tier: string): Severity {

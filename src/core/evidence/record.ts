@@ -108,6 +108,7 @@ export async function recordEvidence(
     before: existing ? view(existing) : undefined,
     after: view(evidence),
   });
+  await closeFindingsTheDocumentAnswers(tx, deps, evidence);
   return { evidence, outcome: existing ? 'updated' : 'created' };
 }
 
@@ -120,5 +121,7 @@ export async function listEvidence(db: DbOrTx, vendorId: number): Promise<Eviden
     .orderBy('expires_on', 'desc')
     .execute();
 }
+
+import { closeFindingsTheDocumentAnswers } from './renewal.ts';
 
 export { type DueEvidence, type EvidenceStatus, evidenceStatus, listEvidenceDue } from './status.ts';

@@ -1,4 +1,4 @@
-import type { Severity, Tier } from '../common/vocabulary.ts';
+import type { DataType, EvidenceType, Severity, Tier } from '../common/vocabulary.ts';
 
 /**
  * Every number the domain decides with, in one place, with the defaults a regulated user expects.
@@ -30,6 +30,10 @@ export interface Policy {
     overdueReassessment: number;
     failedControlPerWeight: number;
     externalRating: Record<'A' | 'B' | 'C' | 'D' | 'F', number>;
+    /** Each required document (requiredEvidence) the vendor does not hold. */
+    missingRequiredEvidence: number;
+    /** A vendor never assessed scores at most this, whatever else is true (79: grade C at best). */
+    neverAssessedMaxScore: number;
   };
   /** Lowest score for each grade; below the last band the grade is F. */
   gradeBands: { A: number; B: number; C: number; D: number };
@@ -42,6 +46,18 @@ export interface Policy {
   exposureCheckDays: Record<Tier, number>;
   /** A certificate expiring within this many days is reported before it breaks anything. */
   certificateWarningDays: number;
+  /** Evidence a vendor must hold, by data type, regulatory scope and tier; any one type in anyOf satisfies a rule. */
+  requiredEvidence: RequiredEvidenceRule[];
+}
+
+export interface RequiredEvidenceRule {
+  /** The rule applies when every given condition holds. */
+  when: { dataType?: DataType; regulation?: string; tiers?: Tier[] };
+  anyOf: EvidenceType[];
+  /** Evidence issued longer ago than this does not count (pen tests); null: valid until it expires. */
+  maxAgeMonths: number | null;
+  /** Why, for people: 'holds PHI', 'in GDPR scope', 'critical or high tier', 'in 21 CFR Part 11 scope'. */
+  because: string;
 }
 
 export const DEFAULT_POLICY: Policy = {
@@ -60,6 +76,8 @@ export const DEFAULT_POLICY: Policy = {
     overdueReassessment: 10,
     failedControlPerWeight: 2,
     externalRating: { A: 0, B: 3, C: 8, D: 15, F: 25 },
+    missingRequiredEvidence: 15,
+    neverAssessedMaxScore: 79,
   },
   gradeBands: { A: 90, B: 80, C: 70, D: 60 },
   driftPoints: 10,
@@ -67,4 +85,21 @@ export const DEFAULT_POLICY: Policy = {
   digest: { isoWeekday: 1, hour: 9 },
   exposureCheckDays: { critical: 1, high: 7, medium: 30, low: 30 },
   certificateWarningDays: 30,
+  requiredEvidence: [
+    { when: { dataType: 'PHI' }, anyOf: ['hipaa_baa'], maxAgeMonths: null, because: 'holds PHI' },
+    { when: { regulation: 'GDPR' }, anyOf: ['gdpr_dpa'], maxAgeMonths: null, because: 'in GDPR scope' },
+    {
+      when: { tiers: ['critical', 'high'] },
+      anyOf: ['soc2_type2', 'iso27001'],
+      maxAgeMonths: null,
+      because: 'critical or high tier',
+    },
+    { when: { tiers: ['critical', 'high'] }, anyOf: ['pentest'], maxAgeMonths: 12, because: 'critical or high tier' },
+    {
+      when: { regulation: '21 CFR Part 11' },
+      anyOf: ['part11_attestation'],
+      maxAgeMonths: null,
+      because: 'in 21 CFR Part 11 scope',
+    },
+  ],
 };

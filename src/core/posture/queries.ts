@@ -42,6 +42,16 @@ export const openFindingsBySeverity = prepared((db, vendorId) =>
     .groupBy('severity'),
 );
 
+/** The active findings themselves: the score counts each once and reads from its key what it stands for. */
+export const activeFindingRows = prepared((db, vendorId) =>
+  db
+    .selectFrom('findings')
+    .select(['id', 'severity', 'source', 'dedupe_key', 'title', 'opened_at'])
+    .where('vendor_id', '=', vendorId)
+    .where('state', 'in', ACTIVE_STATES)
+    .orderBy('id'),
+);
+
 export const evidenceRows = prepared((db, vendorId) =>
   db.selectFrom('evidence').selectAll().where('vendor_id', '=', vendorId),
 );
@@ -67,7 +77,7 @@ export const failedAnswerRows = prepared((db, vendorId) =>
 export const latestRatingRow = prepared((db, vendorId) =>
   db
     .selectFrom('signals')
-    .select(['details', 'source', 'observed_at'])
+    .select(['details', 'source', 'observed_at', 'finding_id'])
     .where('vendor_id', '=', vendorId)
     .where('kind', '=', 'rating_change')
     .orderBy('received_at', 'desc')

@@ -4,7 +4,8 @@ import type { VendorRow } from '../../store/tables.ts';
 import { invalidInput, notFound } from '../common/errors.ts';
 import { nameKeyOf, parseStatus, parseTier } from './input.ts';
 
-// Finding vendors the way people name them in chat: exact name ignoring case, or a helpful "did you mean".
+// Finding vendors the way people name them in chat: exact name ignoring case, a unique prefix or part of
+// the name, or a ranked "did you mean".
 
 export async function getVendor(db: DbOrTx, vendorId: number): Promise<VendorRow> {
   const row = await db.selectFrom('vendors').selectAll().where('id', '=', vendorId).executeTakeFirst();
@@ -12,20 +13,65 @@ export async function getVendor(db: DbOrTx, vendorId: number): Promise<VendorRow
   return row;
 }
 
+/**
+ * For machine input (CSV rows, webhooks): the exact name ignoring case, or not found with a suggestion.
+ * A prefix is never taken as a name here: a file or a monitoring tool does not mean "the one that starts so".
+ */
+export async function findVendorByExactName(db: DbOrTx, name: string): Promise<VendorRow> {
+  const key = nameKeyOf(name);
+  if (!key) throw invalidInput('Which vendor? Please give its name.');
+  const row = await db.selectFrom('vendors').selectAll().where('name_key', '=', key).executeTakeFirst();
+  if (row) return row;
+  throw notFound(notFoundText(name.trim(), await suggestVendorNames(db, key)));
+}
+
+/**
+ * For people: the exact name ignoring case, else the one vendor whose name starts with what was typed
+ * ("meridian"), else the one whose name contains it ("northstar trials"). Several matches are listed to
+ * choose from; none gives the closest names, ranked.
+ */
 export async function findVendorByName(db: DbOrTx, name: string): Promise<VendorRow> {
   const key = nameKeyOf(name);
   if (!key) throw invalidInput('Which vendor? Please give its name.');
   const row = await db.selectFrom('vendors').selectAll().where('name_key', '=', key).executeTakeFirst();
   if (row) return row;
   const shown = name.trim();
-  const suggestion = await suggestVendorName(db, key);
-  throw notFound(
-    suggestion ? `No vendor named “${shown}”. Did you mean “${suggestion}”?` : `No vendor named “${shown}”.`,
-  );
+  const prefixed = await db
+    .selectFrom('vendors')
+    .selectAll()
+    .where('name_key', '>=', key)
+    .where('name_key', '<', `${key}\uffff`)
+    .orderBy('name_key')
+    .limit(6)
+    .execute();
+  if (prefixed.length === 1) return prefixed[0]!;
+  if (prefixed.length > 1) throw notFound(severalText(shown, prefixed));
+  // A miss is rare and the inventory is thousands of rows at most: scanning names here is cheap.
+  const all = await db.selectFrom('vendors').select(['id', 'name', 'name_key']).execute();
+  const containing = all.filter((v) => v.name_key.includes(key));
+  if (containing.length === 1) return getVendor(db, containing[0]!.id);
+  if (containing.length > 1) throw notFound(severalText(shown, containing));
+  throw notFound(notFoundText(shown, rankedNames(key, all)));
+}
+
+function severalText(shown: string, rows: readonly { name: string }[]): string {
+  const names = rows.slice(0, 5).map((r) => `“${r.name}”`);
+  const more = rows.length > 5 ? ' and more' : '';
+  return `“${shown}” matches several vendors: ${names.join(', ')}${more}. Which one? Give more of its name.`;
+}
+
+function notFoundText(shown: string, suggestions: readonly string[]): string {
+  if (suggestions.length === 0) return `No vendor named “${shown}”.`;
+  return `No vendor named “${shown}”. Did you mean ${suggestions.map((s) => `“${s}”`).join(' or ')}?`;
 }
 
 /** The closest existing name: a name that starts with what was typed, else the nearest by a few typos. */
 export async function suggestVendorName(db: DbOrTx, key: string): Promise<string | null> {
+  return (await suggestVendorNames(db, key))[0] ?? null;
+}
+
+/** Up to three close names, closest first. */
+export async function suggestVendorNames(db: DbOrTx, key: string): Promise<string[]> {
   // Uses the unique index on name_key as a range: every key that starts with what was typed.
   const prefixed = await db
     .selectFrom('vendors')
@@ -35,10 +81,29 @@ export async function suggestVendorName(db: DbOrTx, key: string): Promise<string
     .orderBy('name_key')
     .limit(20)
     .execute();
-  if (prefixed.length > 0) return prefixed.reduce((a, b) => (b.name_key.length < a.name_key.length ? b : a)).name;
-  // A miss is rare and the inventory is thousands of rows at most: scanning names here is cheap.
+  if (prefixed.length > 0) return [prefixed.reduce((a, b) => (b.name_key.length < a.name_key.length ? b : a)).name];
   const all = await db.selectFrom('vendors').select(['name', 'name_key']).execute();
-  return closestName(key, all);
+  return rankedNames(key, all);
+}
+
+/**
+ * Pure: up to three names within a typo budget of what was typed, closest first. A name is compared whole
+ * and by its beginning, so "harnes labs" finds "Harness Labs Ltd".
+ */
+export function rankedNames(key: string, candidates: readonly { name: string; name_key: string }[]): string[] {
+  const budget = key.length <= 4 ? 1 : key.length <= 8 ? 2 : 3;
+  const scored: { name: string; distance: number }[] = [];
+  for (const c of candidates) {
+    const whole = key.startsWith(`${c.name_key} `) ? 1 : typoDistance(key, c.name_key, budget);
+    const start =
+      c.name_key.length > key.length ? typoDistance(key, c.name_key.slice(0, key.length), budget) + 1 : whole;
+    const distance = Math.min(whole, start);
+    if (distance <= budget) scored.push({ name: c.name, distance });
+  }
+  return scored
+    .sort((a, b) => a.distance - b.distance || a.name.localeCompare(b.name))
+    .slice(0, 3)
+    .map((s) => s.name);
 }
 
 /** Pure: the candidate within a typo budget that grows with the length of what was typed. */
