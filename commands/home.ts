@@ -1,5 +1,6 @@
 import type { ChatContext } from '../src/chat/command.ts';
 import type { Block } from '../src/chat/reply.ts';
+import { incidentHomeBlocks } from '../src/chat/views/incident-home.ts';
 import { myWorkBlocks } from '../src/chat/views/my-work.ts';
 import { assessmentsOwedBy } from '../src/core/assessments/queries.ts';
 import { questionnaireOf } from '../src/core/assessments/questionnaire.ts';
@@ -18,7 +19,8 @@ export async function home(ctx: ChatContext): Promise<Block[]> {
   const total = questionnaireOf(ctx.deps).controls.length;
   const open = new Set(owed.map((a) => a.vendor_id));
   const { rows } = await listVendors(db, { ownerId: me, limit: 500 });
-  return myWorkBlocks({
+  const incidents = await incidentHomeBlocks(db, me, ctx.deps.clock.now());
+  const work = myWorkBlocks({
     name: ctx.actor.name,
     today: todayOf(ctx.deps),
     findings: await findingsAssignedTo(db, me),
@@ -34,6 +36,7 @@ export async function home(ctx: ChatContext): Promise<Block[]> {
         reviewOpen: open.has(v.id),
       })),
   });
+  return [...incidents, ...work];
 }
 
 export default home;

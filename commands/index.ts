@@ -9,6 +9,8 @@ import { findingClosure } from './finding-closure.ts';
 import { findingsModule } from './findings.ts';
 import { helpModule } from './help.ts';
 import { home } from './home.ts';
+import { incidentModule } from './incident.ts';
+import { incidentsModule } from './incidents.ts';
 import { listModule } from './list.ts';
 import { ownerModule } from './owner.ts';
 import { postureModule } from './posture.ts';
@@ -37,6 +39,8 @@ export const modules: CommandModule[] = [
   unsubscribeModule,
   roleModule,
   findingClosure,
+  incidentModule,
+  incidentsModule,
 ];
 
 export const registry: Registry = buildRegistry([...modules, helpModule(() => registry.commands)], home);

@@ -47,6 +47,7 @@ const envSchema = z.object({
   SLACK_API_URL: optional.refine((v) => !v || /^https?:\/\//.test(v), 'must be an http(s) URL'),
   SLACK_FINDINGS_CHANNEL: optional,
   SLACK_APPROVALS_CHANNEL: optional,
+  INCIDENT_CHANNEL: optional,
   MICROSOFT_APP_ID: optional,
   MICROSOFT_APP_PASSWORD: optional,
   MICROSOFT_APP_TENANT_ID: optional,
@@ -54,6 +55,7 @@ const envSchema = z.object({
   TEAMS_ALLOWED_TENANTS: list,
   TEAMS_FINDINGS_CONVERSATION: optional,
   TEAMS_APPROVALS_CONVERSATION: optional,
+  TEAMS_INCIDENT_CONVERSATION: optional,
   TEAMS_ALLOW_ANONYMOUS_DEV: z
     .enum(['true', 'false', '1', '0', ''])
     .optional()
@@ -89,6 +91,8 @@ export interface SlackConfig {
   apiUrl: string | undefined;
   findingsChannel: string | undefined;
   approvalsChannel: string | undefined;
+  /** INCIDENT_CHANNEL: where incident cards go; else where findings go. */
+  incidentChannel?: string | undefined;
 }
 
 export interface TeamsConfig {
@@ -100,6 +104,7 @@ export interface TeamsConfig {
   allowAnonymousDev: boolean;
   findingsConversation: string | undefined;
   approvalsConversation: string | undefined;
+  incidentConversation?: string | undefined;
 }
 
 export interface Config {
@@ -170,6 +175,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         apiUrl: e.SLACK_API_URL,
         findingsChannel: e.SLACK_FINDINGS_CHANNEL,
         approvalsChannel: e.SLACK_APPROVALS_CHANNEL,
+        incidentChannel: e.INCIDENT_CHANNEL,
       };
     }
   }
@@ -201,6 +207,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       allowAnonymousDev: e.TEAMS_ALLOW_ANONYMOUS_DEV,
       findingsConversation: e.TEAMS_FINDINGS_CONVERSATION,
       approvalsConversation: e.TEAMS_APPROVALS_CONVERSATION,
+      incidentConversation: e.TEAMS_INCIDENT_CONVERSATION,
     };
   }
 
@@ -287,6 +294,10 @@ export function mergePolicy(base: Policy, override: unknown): Policy {
         throw new Error(`${path} must be a list of numbers`);
       return b;
     }
+    if (typeof a === 'string') {
+      if (typeof b !== 'string' || !b.trim()) throw new Error(`${path} must be a word`);
+      return b;
+    }
     if (typeof a === 'number') {
       if (typeof b !== 'number' || b < 0) throw new Error(`${path} must be a non-negative number`);
       return b;
@@ -312,5 +323,9 @@ export function routingFrom(config: Config): Routing {
     config.slack?.approvalsChannel && `slack:${config.slack.approvalsChannel}`,
     config.teams?.approvalsConversation && `teams:conv:${config.teams.approvalsConversation}`,
   ].filter((t): t is string => Boolean(t));
-  return { findingsChannels: findings, approvalsChannels: approvals };
+  const incidents = [
+    config.slack?.incidentChannel && `slack:${config.slack.incidentChannel}`,
+    config.teams?.incidentConversation && `teams:conv:${config.teams.incidentConversation}`,
+  ].filter((t): t is string => Boolean(t));
+  return { findingsChannels: findings, approvalsChannels: approvals, incidentChannels: incidents };
 }

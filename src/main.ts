@@ -8,6 +8,7 @@ import { useAuditKey } from './core/audit/key.ts';
 import { SYSTEM_ACTOR } from './core/common/actor.ts';
 import { type Clock, systemClock } from './core/common/clock.ts';
 import type { CoreDeps } from './core/common/deps.ts';
+import { loadPlaybooks } from './core/incidents/playbooks.ts';
 import { pruneReceipts } from './core/messaging/inbound-receipts.ts';
 import { grantRole } from './core/roles/permissions.ts';
 import { connectSharedPacing, createSlackPacer, createTeamsPacer } from './delivery/pacing.ts';
@@ -84,6 +85,8 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
       timeZone: config.timeZone,
       questionnaire: loadQuestionnaire(),
     };
+    // A broken incident playbook stops the start with the exact problem, not halfway through an incident.
+    loadPlaybooks();
     await bootstrapAdmins(deps, config.admins, log);
 
     const metrics = await createMetrics(store.db, deps.clock);

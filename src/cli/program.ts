@@ -74,6 +74,11 @@ export const VERBS: Record<string, Verb> = {
     summary: "check a vendor's authorised assets for exposure now (exit 3 when something is exposed)",
     load: async () => (await import('./verbs/check.ts')).registerCheck,
   },
+  incident: {
+    term: 'incident',
+    summary: 'vendor incidents: declare one at once, list the open ones, write the regulator-ready report',
+    load: async () => (await import('./verbs/incident.ts')).registerIncident,
+  },
 };
 
 /** The verb an argument list asks for (`help posture` asks for posture), if it is one of ours. */

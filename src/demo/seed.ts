@@ -10,6 +10,7 @@ import { grantRole } from '../core/roles/permissions.ts';
 import { type DbOrTx, inTransaction, type Tx } from '../store/database.ts';
 import { loadPortfolio, type Portfolio } from './portfolio.ts';
 import { DEMO_ROUTING } from './routing.ts';
+import { seedDemoIncident } from './seed-incident.ts';
 import { runStep, type SeedContext } from './seed-steps.ts';
 import { stepInstants } from './sim-time.ts';
 import { planTimeline, setupDay, type TimedStep } from './timeline.ts';
@@ -120,6 +121,7 @@ export async function seedDemo(deps: CoreDeps, options: SeedOptions = {}): Promi
         await runStep(ctx, step);
       }
     }
+    await seedDemoIncident(ctx);
     return summarise(tx);
   });
 }

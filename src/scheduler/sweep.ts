@@ -7,6 +7,7 @@ import { runDigestTrigger } from './digest-trigger.ts';
 import { runEvidenceTrigger } from './evidence-trigger.ts';
 import { runAcceptanceExpiryTrigger, runSlaBreachTrigger, runSlaReminderTrigger } from './finding-triggers.ts';
 import { auditSweep, type SweepContext } from './firing.ts';
+import { runIncidentClockTrigger } from './incident-trigger.ts';
 import { runPostureTrigger } from './posture-trigger.ts';
 import { runReviewTrigger } from './review-trigger.ts';
 
@@ -78,6 +79,7 @@ export async function runSweep(deps: CoreDeps, options: SweepOptions = {}): Prom
       await runAcceptanceExpiryTrigger(ctx);
       await runSlaBreachTrigger(ctx);
       await runSlaReminderTrigger(ctx);
+      await runIncidentClockTrigger(ctx);
       await runEvidenceTrigger(ctx);
       await runReviewTrigger(ctx);
       const posture = await runPostureTrigger(ctx);

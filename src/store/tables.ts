@@ -267,6 +267,94 @@ export interface LeaseTable {
   until: string;
 }
 
+export interface IncidentTable {
+  id: Generated<number>;
+  vendor_id: number;
+  scenario: string;
+  severity: string;
+  summary: string;
+  /** 'controller' or 'processor': which notification duties are ours. */
+  our_role: string;
+  /** When we became aware: the start of most regulatory clocks. */
+  aware_at: string;
+  /** When the vendor became aware, if known: the start of its contractual notice to us. */
+  vendor_aware_at: string | null;
+  /** When the vendor told us. */
+  vendor_notified_at: string | null;
+  declared_by: string;
+  declared_at: string;
+  lead_id: string;
+  state: string;
+  /** JSON: the post-incident review as applied at closure. */
+  review: string | null;
+  closed_at: string | null;
+  updated_at: string;
+  version: Generated<number>;
+}
+
+export interface IncidentLinkTable {
+  incident_id: number;
+  /** 'finding' or 'signal'. */
+  kind: string;
+  ref_id: number;
+  linked_at: string;
+}
+
+export interface IncidentTaskTable {
+  id: Generated<number>;
+  incident_id: number;
+  /** 1, 2, 3 … within the incident, as the card shows it (T3). */
+  number: number;
+  phase: string;
+  title: string;
+  role: string;
+  assignee_id: string | null;
+  done_by: string | null;
+  done_at: string | null;
+  version: Generated<number>;
+}
+
+export interface IncidentClockTable {
+  id: Generated<number>;
+  incident_id: number;
+  rule: string;
+  regulation: string;
+  recipient: string;
+  starts_at: string;
+  deadline: string;
+  state: string;
+  note: string | null;
+  settled_by: string | null;
+  settled_at: string | null;
+  version: Generated<number>;
+}
+
+export interface IncidentDecisionTable {
+  id: Generated<number>;
+  incident_id: number;
+  /** 'clock_not_required' or 'closure'. */
+  kind: string;
+  clock_id: number | null;
+  reason: string;
+  /** JSON: the post-incident review a closure applies. */
+  review: string | null;
+  requested_by: string;
+  requested_at: string;
+  state: string;
+  signed_by: string | null;
+  signed_at: string | null;
+  version: Generated<number>;
+}
+
+export interface IncidentTimelineTable {
+  id: Generated<number>;
+  incident_id: number;
+  at: string;
+  actor_id: string;
+  actor_name: string;
+  text: string;
+}
+
 export interface Database {
   vendors: VendorTable;
   vendor_assets: VendorAssetTable;
@@ -289,6 +377,12 @@ export interface Database {
   inbound_receipts: InboundReceiptTable;
   conversation_refs: ConversationRefTable;
   leases: LeaseTable;
+  incidents: IncidentTable;
+  incident_links: IncidentLinkTable;
+  incident_tasks: IncidentTaskTable;
+  incident_clocks: IncidentClockTable;
+  incident_decisions: IncidentDecisionTable;
+  incident_timeline: IncidentTimelineTable;
   person_links: PersonLinkTable;
 }
 
@@ -314,3 +408,8 @@ export type ApprovalRequestRow = Selectable<ApprovalRequestTable>;
 export type SignatureRow = Selectable<SignatureTable>;
 export type AuditLogRow = Selectable<AuditLogTable>;
 export type OutboxRow = Selectable<OutboxTable>;
+export type IncidentRow = Selectable<IncidentTable>;
+export type IncidentTaskRow = Selectable<IncidentTaskTable>;
+export type IncidentClockRow = Selectable<IncidentClockTable>;
+export type IncidentDecisionRow = Selectable<IncidentDecisionTable>;
+export type IncidentTimelineRow = Selectable<IncidentTimelineTable>;

@@ -11,6 +11,12 @@ import {
   renderSlaReminder,
 } from './findings.ts';
 import {
+  renderIncidentCard,
+  renderIncidentMissed,
+  renderIncidentReminder,
+  renderIncidentTimeline,
+} from './incidents.ts';
+import {
   renderDeadLetter,
   renderEvidenceReminder,
   renderReassessmentPrompt,
@@ -35,6 +41,10 @@ const RENDERERS: NotificationRenderers = {
   'sla-reminder': renderSlaReminder,
   'dead-letter': renderDeadLetter,
   text: renderText,
+  'incident-card': renderIncidentCard,
+  'incident-timeline': renderIncidentTimeline,
+  'incident-reminder': renderIncidentReminder,
+  'incident-missed': renderIncidentMissed,
   // The weekly digest's view lives with the scheduler's work (src/chat/views/digest.ts) and is listed here:
   digest: (input) => import('../views/digest.ts').then((view) => view.renderDigest(input)),
 };

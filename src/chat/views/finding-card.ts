@@ -7,6 +7,7 @@ import { type CardAction, isFinal, STATE_LABELS } from '../../core/findings/stat
 import { inert, inertTitle } from '../inert.ts';
 import type { Block, Button, Reply } from '../reply.ts';
 import { inChannel } from '../reply.ts';
+import { withDeclareIncident } from './incident-button.ts';
 import { capitalize, dueWording, formatUtc, person, printedName } from './wording.ts';
 
 // The one card per finding. It is edited in place on every change (the outbox keeps its message),
@@ -155,7 +156,7 @@ export function findingCard(data: FindingCardData, today: string): Reply {
     ? `Last change: ${change.label} by ${change.by} at ${formatUtc(change.at)} · history in the thread`
     : `Opened ${formatUtc(f.opened_at)}`;
   blocks.push({ type: 'context', text: context });
-  const actions = findingActions(f.id, f.actions);
+  const actions = withDeclareIncident(findingActions(f.id, f.actions), f);
   if (actions) blocks.push(actions);
   // The fallback is a human-readable form of the record too, so it carries the signed decisions.
   const text = [

@@ -16,6 +16,8 @@ import { formatUtc } from '../findings/text.ts';
 const RECORD_LOADERS = {
   approval_request: (db: DbOrTx, id: number) =>
     db.selectFrom('approval_requests').selectAll().where('id', '=', id).executeTakeFirst(),
+  incident_decision: (db: DbOrTx, id: number) =>
+    db.selectFrom('incident_decisions').selectAll().where('id', '=', id).executeTakeFirst(),
 } as const;
 export type SignedRecordType = keyof typeof RECORD_LOADERS;
 

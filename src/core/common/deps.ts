@@ -7,6 +7,8 @@ import type { Clock } from './clock.ts';
 export interface Routing {
   findingsChannels: string[];
   approvalsChannels: string[];
+  /** Where incident cards go (INCIDENT_CHANNEL / TEAMS_INCIDENT_CONVERSATION); else where findings go. */
+  incidentChannels?: string[];
 }
 
 /** What every domain operation needs; built once in main.ts (or a test) and passed down. */

@@ -12,7 +12,17 @@ export type DataType = (typeof DATA_TYPES)[number];
 export const CRITICALITIES = ['high', 'medium', 'low'] as const;
 export type Criticality = (typeof CRITICALITIES)[number];
 
-export const REGULATIONS = ['HIPAA', 'GDPR', '21 CFR Part 11', 'NIS2', 'DORA', 'SOX', 'PCI DSS', 'ISO 13485'] as const;
+export const REGULATIONS = [
+  'HIPAA',
+  'GDPR',
+  '21 CFR Part 11',
+  'NIS2',
+  'DORA',
+  'SOX',
+  'PCI DSS',
+  'ISO 13485',
+  'EU CTR',
+] as const;
 
 export const VENDOR_STATUSES = ['onboarding', 'active', 'offboarded'] as const;
 export type VendorStatus = (typeof VENDOR_STATUSES)[number];
@@ -75,6 +85,19 @@ export const REQUESTED_ACTION_LABELS: Record<RequestedAction, string> = {
 
 export const SIGNATURE_MEANINGS = ['approval', 'rejection', 'review'] as const;
 export type SignatureMeaning = (typeof SIGNATURE_MEANINGS)[number];
+
+export const INCIDENT_STATES = ['open', 'contained', 'notifications_done', 'closed'] as const;
+export type IncidentState = (typeof INCIDENT_STATES)[number];
+
+export const INCIDENT_PHASES = ['contain', 'assess', 'notify', 'recover', 'review'] as const;
+export type IncidentPhase = (typeof INCIDENT_PHASES)[number];
+
+/** Whose notification duties apply: a controller (covered entity) or a processor (business associate). */
+export const OUR_ROLES = ['controller', 'processor'] as const;
+export type OurRole = (typeof OUR_ROLES)[number];
+
+export const CLOCK_STATES = ['running', 'met', 'not_required', 'missed'] as const;
+export type ClockState = (typeof CLOCK_STATES)[number];
 
 export function isOneOf<T extends string>(list: readonly T[], value: string): value is T {
   return (list as readonly string[]).includes(value);

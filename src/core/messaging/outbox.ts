@@ -18,7 +18,11 @@ export type NotificationContent =
   | { template: 'sla-reminder'; data: { findingId: number; dueOn: string } }
   | { template: 'digest'; data: { weekOf: string } }
   | { template: 'dead-letter'; data: { outboxId: number; target: string; error: string } }
-  | { template: 'text'; data: { text: string } };
+  | { template: 'text'; data: { text: string } }
+  | { template: 'incident-card'; data: { incidentId: number } }
+  | { template: 'incident-timeline'; data: { incidentId: number; text: string } }
+  | { template: 'incident-reminder'; data: { clockId: number; deadline: string; slot: string } }
+  | { template: 'incident-missed'; data: { clockId: number } };
 
 export type NotificationTemplate = NotificationContent['template'];
 

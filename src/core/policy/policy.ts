@@ -1,4 +1,4 @@
-import type { DataType, EvidenceType, Severity, Tier } from '../common/vocabulary.ts';
+import type { DataType, EvidenceType, OurRole, Severity, Tier } from '../common/vocabulary.ts';
 
 /**
  * Every number the domain decides with, in one place, with the defaults a regulated user expects.
@@ -46,6 +46,8 @@ export interface Policy {
   exposureCheckDays: Record<Tier, number>;
   /** A certificate expiring within this many days is reported before it breaks anything. */
   certificateWarningDays: number;
+  /** Vendor incidents: our role and every regulatory clock's window (src/core/incidents/clock-rules.ts). */
+  incidents: IncidentPolicy;
   /** Evidence a vendor must hold, by data type, regulatory scope and tier; any one type in anyOf satisfies a rule. */
   requiredEvidence: RequiredEvidenceRule[];
 }
@@ -58,6 +60,42 @@ export interface RequiredEvidenceRule {
   maxAgeMonths: number | null;
   /** Why, for people: 'holds PHI', 'in GDPR scope', 'critical or high tier', 'in 21 CFR Part 11 scope'. */
   because: string;
+}
+
+export interface IncidentPolicy {
+  /** Our role for the data a vendor handles, unless an incident says otherwise. A sponsor controls its trial data. */
+  ourRole: OurRole;
+  /** GDPR Art. 33(1): the supervisory authority, from our awareness. */
+  gdprAuthorityHours: number;
+  /** GDPR Art. 28(3)(f)/33(2): a processor tells its controller "without undue delay"; our reading of that. */
+  gdprProcessorToControllerHours: number;
+  /** GDPR Art. 34: data subjects "without undue delay" when the risk is high; our reading of that. */
+  gdprSubjectsHours: number;
+  /** NIS2 Art. 23(4)(a) early warning and (b) incident notification, from awareness. */
+  nis2EarlyWarningHours: number;
+  nis2NotificationHours: number;
+  /** NIS2 Art. 23(4)(d): the final report, months after the incident notification. */
+  nis2FinalReportMonths: number;
+  /** HIPAA §164.404 individuals and §164.408 HHS (500 or more), days after discovery. */
+  hipaaIndividualsDays: number;
+  hipaaHhsDays: number;
+  hipaaHhsThreshold: number;
+  /** §164.406: media when more than this many residents of one state are affected. */
+  hipaaMediaThreshold: number;
+  hipaaMediaDays: number;
+  /** §164.408(c): fewer than the threshold go to HHS in the annual log, days after the year ends. */
+  hipaaAnnualLogDaysAfterYear: number;
+  /** §164.410: our notice to the covered entity when we are its business associate (the BAA may say less). */
+  hipaaBusinessAssociateDays: number;
+  /** EU CTR Art. 52: a serious breach to the member states concerned, days from awareness. */
+  ctrSeriousBreachDays: number;
+  /** Protocol: sponsor and IRB/ethics committee notice, business days in BOT_TIMEZONE. */
+  sponsorEthicsBusinessDays: number;
+  /** The vendor's contractual notice to us (BAA/DPA terms), hours from the vendor's awareness. */
+  vendorNoticeHours: number;
+  /** Reminders at these fractions of each clock's window, and this many hours before its deadline. */
+  reminderFractions: number[];
+  reminderHoursBeforeDeadline: number;
 }
 
 export const DEFAULT_POLICY: Policy = {
@@ -102,4 +140,25 @@ export const DEFAULT_POLICY: Policy = {
       because: 'in 21 CFR Part 11 scope',
     },
   ],
+  incidents: {
+    ourRole: 'controller',
+    gdprAuthorityHours: 72,
+    gdprProcessorToControllerHours: 24,
+    gdprSubjectsHours: 72,
+    nis2EarlyWarningHours: 24,
+    nis2NotificationHours: 72,
+    nis2FinalReportMonths: 1,
+    hipaaIndividualsDays: 60,
+    hipaaHhsDays: 60,
+    hipaaHhsThreshold: 500,
+    hipaaMediaThreshold: 500,
+    hipaaMediaDays: 60,
+    hipaaAnnualLogDaysAfterYear: 60,
+    hipaaBusinessAssociateDays: 60,
+    ctrSeriousBreachDays: 7,
+    sponsorEthicsBusinessDays: 5,
+    vendorNoticeHours: 72,
+    reminderFractions: [0.5, 0.75, 0.9],
+    reminderHoursBeforeDeadline: 1,
+  },
 };

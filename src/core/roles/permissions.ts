@@ -22,7 +22,8 @@ export type Permission =
   | 'assessment.answer'
   | 'approval.decide'
   | 'roles.manage'
-  | 'subscriptions.manage';
+  | 'subscriptions.manage'
+  | 'incident.work';
 
 const GRANTS: Record<Permission, { roles: Role[]; owner: boolean }> = {
   read: { roles: ['viewer'], owner: true },
@@ -36,6 +37,7 @@ const GRANTS: Record<Permission, { roles: Role[]; owner: boolean }> = {
   'approval.decide': { roles: ['approver'], owner: false },
   'roles.manage': { roles: ['admin'], owner: false },
   'subscriptions.manage': { roles: ['analyst', 'admin'], owner: false },
+  'incident.work': { roles: ['analyst', 'admin', 'approver'], owner: true },
 };
 
 const DESCRIPTIONS: Record<Permission, string> = {
@@ -50,6 +52,7 @@ const DESCRIPTIONS: Record<Permission, string> = {
   'approval.decide': 'approve or reject requests (approvers)',
   'roles.manage': 'manage roles (admins)',
   'subscriptions.manage': 'route findings to channels (analysts and admins)',
+  'incident.work': 'work on this incident (its lead, the vendor owner, analysts, approvers and admins)',
 };
 
 /** Pure: may someone with these roles (and this ownership) do this? */
