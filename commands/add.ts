@@ -23,6 +23,10 @@ import { tierWord } from './support/vocab.ts';
 // derived from data types and criticality; naming a different tier is an override, which needs
 // `reason:"..."` (it goes into the audit trail) or nothing is added. Analysts and admins (core).
 
+// An analyst's vendor starts where a requested one does, so the analyst reviews it like any other: it
+// goes through due diligence (`/vendor review`) and a signed activation before it may receive data.
+const ADDED_STATUS = 'requested';
+
 const KEYS = ['tier', 'data', 'criticality', 'owner', 'channel', 'regs', 'services', 'reason'] as const;
 
 interface AddArgs {
@@ -76,7 +80,7 @@ async function addedReply(ctx: ChatContext, vendor: Awaited<ReturnType<typeof cr
     : `derived from ${data.length > 0 ? data.join(', ') : 'no sensitive data'} and ${vendor.criticality} criticality`;
   const lines = [
     `Added **${vendor.name}**: tier **${vendor.tier}** (${why}).`,
-    `First review due ${vendor.next_review_on ?? 'when scheduled'}.`,
+    `Not approved for use yet: start due diligence with \`review "${vendor.name}"\`.`,
     vendor.owner_id
       ? `Owner: ${mention(vendor.owner_id, (await displayName(ctx.deps.db, vendor.owner_id)) ?? vendor.owner_id)}.`
       : 'No owner yet: set one with `/vendor owner`.',
@@ -103,7 +107,7 @@ async function addFromWords(ctx: ChatContext, args: Required<Pick<AddArgs, 'inpu
       ctx,
       await inTransaction(ctx.deps.db, async (tx) => {
         await requirePermission(tx, ctx.actor, 'vendor.write');
-        return createVendor(tx, ctx.deps, ctx.actor, { ...input, tierOverride });
+        return createVendor(tx, ctx.deps, ctx.actor, { ...input, tierOverride, status: ADDED_STATUS });
       }),
     ),
   );
@@ -118,7 +122,7 @@ async function submitForm(ctx: ChatContext, values: FormValues) {
         ctx,
         await inTransaction(ctx.deps.db, async (tx) => {
           await requirePermission(tx, ctx.actor, 'vendor.write');
-          return createVendor(tx, ctx.deps, ctx.actor, read.input);
+          return createVendor(tx, ctx.deps, ctx.actor, { ...read.input, status: ADDED_STATUS });
         }),
       ),
     );

@@ -3,6 +3,7 @@ import { inert } from '../src/chat/inert.ts';
 import { type Block, ephemeral, type Form } from '../src/chat/reply.ts';
 import { decisionLine, pendingApprovalBlocks, requestSummary } from '../src/chat/views/approval-card.ts';
 import { textValue } from '../src/chat/views/finding-forms.ts';
+import { pendingActivations } from '../src/chat/views/lifecycle-cards.ts';
 import { person } from '../src/chat/views/wording.ts';
 import { decide } from '../src/core/approvals/decide.ts';
 import { type ApprovalDetail, getApprovalRequest, pendingApprovalsFor } from '../src/core/approvals/queries.ts';
@@ -64,15 +65,24 @@ const approvalsCommand: Command<null> = {
       return reply(ephemeral(`Only approvers can approve or reject requests. ${who}`));
     }
     const pending = await pendingApprovalsFor(ctx.deps.db, ctx.actor.id);
-    if (pending.length === 0)
+    // Vendor activations wait for approvers too (src/core/lifecycle/activation.ts).
+    const activations = await pendingActivations(ctx.deps.db, ctx.actor.id);
+    if (pending.length === 0 && activations.lines.length === 0)
       return reply(
         ephemeral('Nothing is waiting for your decision. Requests you made yourself go to other approvers.'),
       );
-    const blocks: Block[] = [{ type: 'header', text: `Waiting for your decision (${pending.length})` }];
+    const total = pending.length + activations.lines.length;
+    const blocks: Block[] = [{ type: 'header', text: `Waiting for your decision (${total})` }];
     for (const request of pending.slice(0, SHOWN)) blocks.push(...pendingApprovalBlocks(request));
     if (pending.length > SHOWN)
       blocks.push({ type: 'context', text: `…and ${pending.length - SHOWN} more, oldest first.` });
-    const lines = pending.map((r) => `${requestSummary(r)} (${inert(r.vendor_name)}, finding #${r.finding_id})`);
+    // Each activation is a text and an actions block; keep within a message's 50 blocks.
+    const room = Math.max(0, Math.floor((48 - blocks.length) / 2) * 2);
+    blocks.push(...activations.blocks.slice(0, room));
+    const lines = [
+      ...pending.map((r) => `${requestSummary(r)} (${inert(r.vendor_name)}, finding #${r.finding_id})`),
+      ...activations.lines,
+    ];
     return reply(ephemeral(`Waiting for your decision:\n${lines.join('\n')}`, blocks));
   },
 };

@@ -1,4 +1,5 @@
 import { buildRegistry, type CommandModule, type Registry } from '../src/chat/command.ts';
+import { activateModule } from './activate.ts';
 import { addModule } from './add.ts';
 import { approvals } from './approvals.ts';
 import { assetModule } from './asset.ts';
@@ -12,9 +13,12 @@ import { home } from './home.ts';
 import { incidentModule } from './incident.ts';
 import { incidentsModule } from './incidents.ts';
 import { listModule } from './list.ts';
+import { offboardModule } from './offboard.ts';
 import { ownerModule } from './owner.ts';
 import { postureModule } from './posture.ts';
 import { reassess } from './reassess.ts';
+import { requestModule } from './request.ts';
+import { reviewModule } from './review.ts';
 import { roleModule } from './role.ts';
 import { signalModule } from './signal.ts';
 import { subscribeModule, unsubscribeModule } from './subscribe.ts';
@@ -41,6 +45,10 @@ export const modules: CommandModule[] = [
   findingClosure,
   incidentModule,
   incidentsModule,
+  requestModule,
+  reviewModule,
+  activateModule,
+  offboardModule,
 ];
 
 export const registry: Registry = buildRegistry([...modules, helpModule(() => registry.commands)], home);

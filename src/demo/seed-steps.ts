@@ -7,8 +7,9 @@ import { type Actor, SYSTEM_ACTOR } from '../core/common/actor.ts';
 import { addDaysIso, todayOf } from '../core/common/dates.ts';
 import type { CoreDeps } from '../core/common/deps.ts';
 import { recordEvidence } from '../core/evidence/record.ts';
-import { acknowledge, assign, openFinding } from '../core/findings/actions.ts';
+import { acknowledge, assign, openFinding, resolve } from '../core/findings/actions.ts';
 import { proposeFix, verifyFix } from '../core/findings/verified-closure.ts';
+import { IN_CADENCE } from '../core/lifecycle/states.ts';
 import { recordPostureSnapshot } from '../core/posture/drift.ts';
 import { recordSignal } from '../core/signals/record.ts';
 import { markReviewed } from '../core/vendors/admin.ts';
@@ -178,7 +179,7 @@ export async function runStep(ctx: SeedContext, step: Step): Promise<void> {
       const inService = await ctx.tx
         .selectFrom('vendors')
         .select('id')
-        .where('status', 'in', ['onboarding', 'active'])
+        .where('status', 'in', IN_CADENCE)
         .orderBy('id')
         .execute();
       for (const { id } of inService) {

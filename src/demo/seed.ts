@@ -8,6 +8,7 @@ import { FINDING_STATES, type FindingState } from '../core/common/vocabulary.ts'
 import { rememberPerson } from '../core/roles/people.ts';
 import { grantRole } from '../core/roles/permissions.ts';
 import { type DbOrTx, inTransaction, type Tx } from '../store/database.ts';
+import { recordLegacyVendors, seedIntake } from './intake-seed.ts';
 import { loadPortfolio, type Portfolio } from './portfolio.ts';
 import { DEMO_ROUTING } from './routing.ts';
 import { seedDemoIncident } from './seed-incident.ts';
@@ -26,6 +27,8 @@ export interface SeedOptions {
   /** Who seeds: grants the personas their roles and is named on the seed's first audit entry. */
   actor?: Actor;
   portfolio?: Portfolio;
+  /** Also seed the lifecycle's front door (a requested vendor, one in due diligence): the playground does. */
+  intake?: boolean;
 }
 
 export interface SeedSummary {
@@ -122,6 +125,8 @@ export async function seedDemo(deps: CoreDeps, options: SeedOptions = {}): Promi
       }
     }
     await seedDemoIncident(ctx);
+    await recordLegacyVendors(ctx, actor);
+    if (options.intake) await seedIntake(ctx);
     return summarise(tx);
   });
 }

@@ -145,6 +145,6 @@ async function ensureSeeded(db: Db, config: Config, log: Logger): Promise<void> 
     routing: DEMO_ROUTING,
     timeZone: config.timeZone,
   };
-  const summary = await seedDemo(deps);
+  const summary = await seedDemo(deps, { intake: true });
   log.info({ vendors: summary.vendors, findings: summary.findings }, 'demo portfolio seeded into the playground');
 }

@@ -3,6 +3,7 @@ import { type Questionnaire, questionnaireOf } from '../core/assessments/questio
 import { requiredEvidenceOf, requiredEvidenceRules } from '../core/evidence/required.ts';
 import { evidenceStatus } from '../core/evidence/status.ts';
 import { ACTIVE_STATES } from '../core/findings/states.ts';
+import { IN_CADENCE } from '../core/lifecycle/states.ts';
 import type { Policy, RequiredEvidenceRule } from '../core/policy/policy.ts';
 import type { Snapshot } from '../core/posture/drift.ts';
 import { findingFacts, ratingFrom, withWeights } from '../core/posture/posture.ts';
@@ -30,7 +31,7 @@ export interface ScoredVendor {
   previous: Snapshot[];
 }
 
-const IN_SERVICE = ['onboarding', 'active'];
+const IN_SERVICE = IN_CADENCE;
 /** Up to this many vendors are named in an IN list; beyond it, reading every vendor's rows is cheaper. */
 const LISTED = 500;
 

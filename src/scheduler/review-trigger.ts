@@ -1,5 +1,6 @@
 import { escalateOverdueReview } from '../core/approvals/auto-escalate.ts';
 import { addDaysIso } from '../core/common/dates.ts';
+import { IN_CADENCE } from '../core/lifecycle/states.ts';
 import { latestReviewSlot, reviewEscalationDue } from '../core/policy/cadence.ts';
 import { enqueueAll, type Firing, fire, ownerOrRouting, type SweepContext, unfiredKeys } from './firing.ts';
 
@@ -32,7 +33,7 @@ export function dueVendors(ctx: Pick<SweepContext, 'tx' | 'today' | 'deps'>): Pr
   return ctx.tx
     .selectFrom('vendors')
     .select(['id', 'name', 'tier', 'owner_id', 'channel', 'next_review_on'])
-    .where('status', 'in', ['onboarding', 'active'])
+    .where('status', 'in', IN_CADENCE)
     .where('next_review_on', 'is not', null)
     .where('next_review_on', '<=', horizon)
     .orderBy('next_review_on')

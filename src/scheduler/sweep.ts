@@ -8,6 +8,7 @@ import { runEvidenceTrigger } from './evidence-trigger.ts';
 import { runAcceptanceExpiryTrigger, runSlaBreachTrigger, runSlaReminderTrigger } from './finding-triggers.ts';
 import { auditSweep, type SweepContext } from './firing.ts';
 import { runIncidentClockTrigger } from './incident-trigger.ts';
+import { runLifecycleTrigger } from './lifecycle-trigger.ts';
 import { runPostureTrigger } from './posture-trigger.ts';
 import { runReviewTrigger } from './review-trigger.ts';
 
@@ -82,6 +83,7 @@ export async function runSweep(deps: CoreDeps, options: SweepOptions = {}): Prom
       await runIncidentClockTrigger(ctx);
       await runEvidenceTrigger(ctx);
       await runReviewTrigger(ctx);
+      await runLifecycleTrigger(ctx);
       const posture = await runPostureTrigger(ctx);
       await runDigestTrigger(ctx);
       await auditSweep(ctx);

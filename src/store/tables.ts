@@ -355,6 +355,75 @@ export interface IncidentTimelineTable {
   text: string;
 }
 
+/** What the person who asked for a vendor (`/vendor request`) told us, and who on the risk team took it. */
+export interface VendorIntakeTable {
+  vendor_id: number;
+  requested_by: string;
+  requested_at: string;
+  website: string | null;
+  /** JSON list of what the requester said the vendor will touch: PHI, PII, trial data, none. */
+  data_touched: string;
+  record_count: number | null;
+  /** Free text: the systems the vendor will connect to. */
+  systems: string;
+  /** The business owner as a principal (`slack:U…`) or as written. */
+  business_owner: string | null;
+  acknowledged_by: string | null;
+  acknowledged_at: string | null;
+  assignee_id: string | null;
+  review_started_by: string | null;
+  review_started_at: string | null;
+  updated_at: string;
+  version: Generated<number>;
+}
+
+/** Activation is an approval, signed (record type 'activation_request') under the four-eyes rule. */
+export interface ActivationRequestTable {
+  id: Generated<number>;
+  vendor_id: number;
+  /** Always 'activation'; named so lists can show it next to escalations. */
+  kind: string;
+  reason: string;
+  requested_by: string;
+  requested_at: string;
+  /** pending -> approved | rejected, or withdrawn. */
+  state: string;
+  /** 'approved_for_use' | 'approved_with_conditions' | 'rejected' once decided. */
+  decision: string | null;
+  /** JSON list of finding ids accepted as risk by an approval with conditions. */
+  accepted_findings: string;
+  decided_by: string | null;
+  decided_at: string | null;
+  decision_reason: string | null;
+  version: Generated<number>;
+}
+
+export interface OffboardingTable {
+  id: Generated<number>;
+  vendor_id: number;
+  reason: string;
+  started_by: string;
+  started_at: string;
+  /** open -> signed_off. */
+  state: string;
+  signed_off_by: string | null;
+  signed_off_at: string | null;
+  version: Generated<number>;
+}
+
+/** One checklist item of an offboarding, owned and dated; done when done_by is set. */
+export interface OffboardingItemTable {
+  offboarding_id: number;
+  item: string;
+  owner_id: string;
+  due_on: string;
+  done_by: string | null;
+  done_at: string | null;
+  note: string | null;
+  /** The certificate of return or destruction, recorded as evidence. */
+  evidence_id: number | null;
+}
+
 export interface Database {
   vendors: VendorTable;
   vendor_assets: VendorAssetTable;
@@ -377,6 +446,10 @@ export interface Database {
   inbound_receipts: InboundReceiptTable;
   conversation_refs: ConversationRefTable;
   leases: LeaseTable;
+  vendor_intakes: VendorIntakeTable;
+  activation_requests: ActivationRequestTable;
+  offboardings: OffboardingTable;
+  offboarding_items: OffboardingItemTable;
   incidents: IncidentTable;
   incident_links: IncidentLinkTable;
   incident_tasks: IncidentTaskTable;
@@ -413,3 +486,7 @@ export type IncidentTaskRow = Selectable<IncidentTaskTable>;
 export type IncidentClockRow = Selectable<IncidentClockTable>;
 export type IncidentDecisionRow = Selectable<IncidentDecisionTable>;
 export type IncidentTimelineRow = Selectable<IncidentTimelineTable>;
+export type VendorIntakeRow = Selectable<VendorIntakeTable>;
+export type ActivationRequestRow = Selectable<ActivationRequestTable>;
+export type OffboardingRow = Selectable<OffboardingTable>;
+export type OffboardingItemRow = Selectable<OffboardingItemTable>;

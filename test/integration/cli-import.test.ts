@@ -41,7 +41,8 @@ describe('operator CLI: import vendors and evidence', () => {
 
   it('imports quoted commas, UTF-8 names, a BOM and CRLF; re-importing changes nothing', async () => {
     const file = write('vendors.csv', GOOD_VENDORS, true);
-    const first = await cli.run('import', 'vendors', file);
+    // The sheet lists vendors in use before the bot: --legacy says so (audited once per import).
+    const first = await cli.run('import', 'vendors', file, '--legacy');
     expect(first).toMatchObject({ code: 0, err: '' });
     expect(first.out).toContain('3 created, 0 updated, 0 unchanged');
     const rows = query<Record<string, string | null>>(
@@ -61,7 +62,7 @@ describe('operator CLI: import vendors and evidence', () => {
         services: 'Sample storage\r\nand shipping',
         tier: 'high',
         channel: 'slack:CBIOBANK',
-        status: 'onboarding',
+        status: 'in_review',
       }),
       expect.objectContaining({
         name: '京都ゲノミクス',
@@ -71,13 +72,13 @@ describe('operator CLI: import vendors and evidence', () => {
     ]);
     const after = counts();
 
-    const again = await cli.run('import', 'vendors', file);
+    const again = await cli.run('import', 'vendors', file, '--legacy');
     expect(again.out).toContain('0 created, 0 updated, 3 unchanged');
     expect(counts()).toEqual(after);
 
     // One changed cell updates that vendor only, and the change is audited as the operator.
     writeFileSync(file, GOOD_VENDORS.replace('Sequencing', 'Sequencing and analysis'));
-    expect((await cli.run('import', 'vendors', file)).out).toContain('0 created, 1 updated, 2 unchanged');
+    expect((await cli.run('import', 'vendors', file, '--legacy')).out).toContain('0 created, 1 updated, 2 unchanged');
     const [audit] = query<{ action: string; actor_id: string; after: string }>(
       'select action, actor_id, after from audit_log order by seq desc limit 1',
     );
@@ -86,6 +87,36 @@ describe('operator CLI: import vendors and evidence', () => {
       actor_id: expect.stringMatching(/^cli:/),
       after: '{"services":"Sequencing and analysis"}',
     });
+  });
+
+  it('refuses to make a vendor active without a signed activation unless --legacy, which is audited once', async () => {
+    const file = write(
+      'live.csv',
+      'name,criticality,status\nOld Lab,low,active\nOld CRO,high,active\nNew App,low,requested\n',
+    );
+    const refused = await cli.run('import', 'vendors', file);
+    expect(refused.code).toBe(2);
+    expect(refused.err).toContain(
+      'line 2: status active needs a signed activation (/vendor activate); for vendors in use before this bot, import with --legacy',
+    );
+    expect(counts().vendors).toBe(0);
+    expect((await cli.run('import', 'vendors', file, '--legacy')).out).toContain('3 created');
+    const legacy = query<{ action: string; after: string }>(
+      "select action, after from audit_log where action = 'vendor.import.legacy'",
+    );
+    expect(legacy).toEqual([{ action: 'vendor.import.legacy', after: '{"vendors":["Old Lab","Old CRO"]}' }]);
+    expect(query<{ name: string; status: string }>('select name, status from vendors order by id')).toEqual([
+      { name: 'Old Lab', status: 'active' },
+      { name: 'Old CRO', status: 'active' },
+      { name: 'New App', status: 'requested' },
+    ]);
+    // The status column round-trips through export, and list filters by it, showing the gate.
+    const exported = await cli.run('export', 'vendors');
+    expect(exported.out).toMatch(/New App,.*,requested,/);
+    const requested = await cli.run('list', '--status', 'requested');
+    expect(requested.out).toContain('requested (not approved for use)');
+    expect(requested.out).not.toContain('Old Lab');
+    expect((await cli.run('posture', 'New App')).out.split('\n')[1]).toBe('NOT APPROVED FOR USE (REQUESTED)');
   });
 
   it('reports every bad row with its line number and writes nothing', async () => {
@@ -133,7 +164,7 @@ describe('operator CLI: import vendors and evidence', () => {
   });
 
   it('imports evidence by vendor name, idempotently; unknown vendors and types are reported by line', async () => {
-    await cli.run('import', 'vendors', write('vendors.csv', GOOD_VENDORS));
+    await cli.run('import', 'vendors', write('vendors.csv', GOOD_VENDORS), '--legacy');
     const good = write(
       'evidence.csv',
       [

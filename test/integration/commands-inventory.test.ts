@@ -31,7 +31,7 @@ describe('inventory subcommands', () => {
       ),
     );
     expect(answer).toContain('Added **Acme Health**: tier **critical** (derived from PHI, PII and high criticality)');
-    expect(answer).toContain('First review due 2026-07-01');
+    expect(answer).toContain('Not approved for use yet: start due diligence with `review "Acme Health"`.');
     expect(answer).toContain('Olive Owner');
     const acme = await findVendorByName(w.store.db, 'acme health');
     expect(acme).toMatchObject({ owner_id: olive.id, channel: 'slack:CACME', regulatory_scope: '["HIPAA","GDPR"]' });

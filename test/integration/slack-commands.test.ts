@@ -85,6 +85,10 @@ describe('/vendor over signed HTTP', () => {
       ['UVIC', 'approvals', 'Only approvers can approve or reject requests.'],
       ['UVIC', 'reassess', 'Usage: `reassess &lt;vendor&gt;`'],
       ['UVIC', 'asset list "Acme Health"', 'has no declared assets'],
+      ['UVIC', 'request Globex', '`request` opens a form'],
+      ['UDANA', 'review Globex', 'Due diligence started for *Globex*'],
+      ['UDANA', 'activate Globex', 'cannot be put forward for activation while required evidence is missing'],
+      ['UVIC', 'offboard Acme Health', "You don't have permission"],
     ];
     expect(new Set(cases.map(([, text]) => text.split(' ')[0]))).toEqual(new Set(registry.commands.map((c) => c.name)));
     for (const [user, text, expected] of cases) {

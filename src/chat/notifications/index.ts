@@ -10,6 +10,7 @@ import {
   renderFindingHistory,
   renderSlaReminder,
 } from './findings.ts';
+import { renderLifecycle } from './lifecycle.ts';
 import {
   renderIncidentCard,
   renderIncidentMissed,
@@ -47,6 +48,9 @@ const RENDERERS: NotificationRenderers = {
   'incident-missed': renderIncidentMissed,
   // The weekly digest's view lives with the scheduler's work (src/chat/views/digest.ts) and is listed here:
   digest: (input) => import('../views/digest.ts').then((view) => view.renderDigest(input)),
+  'intake-card': ({ deps, data }) => renderLifecycle.intake(deps, data.vendorId),
+  'activation-card': ({ deps, data }) => renderLifecycle.activation(deps, data.requestId),
+  'offboarding-card': ({ deps, data }) => renderLifecycle.offboarding(deps, data.offboardingId),
 };
 
 /**

@@ -3,6 +3,9 @@ import { addDaysIso } from '../../core/common/dates.ts';
 import { EVIDENCE_LABELS, type EvidenceType, SEVERITIES, TIERS, type Tier } from '../../core/common/vocabulary.ts';
 import { listEvidenceDue } from '../../core/evidence/status.ts';
 import { ACTIVE_STATES } from '../../core/findings/states.ts';
+import { isStalled, pendingVendors } from '../../core/lifecycle/stalls.ts';
+import { IN_CADENCE } from '../../core/lifecycle/states.ts';
+import { DEFAULT_POLICY, type Policy } from '../../core/policy/policy.ts';
 import { GRADES } from '../../core/posture/score.ts';
 import type { DbOrTx } from '../../store/database.ts';
 import { inert } from '../inert.ts';
@@ -36,6 +39,8 @@ export interface DigestData {
   riskiest: (DigestVendor & { openFindings: number })[];
   opened: Record<string, number>;
   resolved: number;
+  /** Vendors waiting in intake or due diligence, and how many of them have stalled (policy days idle). */
+  dueDiligence: { requested: number; inReview: number; stalled: number };
 }
 
 /** Each vendor in service with its latest snapshot on or before a day, by a primary-key seek. */
@@ -44,7 +49,7 @@ function snapshotAsOf(alias: 'now' | 'prev', day: string) {
     where s.vendor_id = v.id and s.taken_on <= ${day})`;
 }
 
-export async function loadDigest(db: DbOrTx, weekOf: string): Promise<DigestData> {
+export async function loadDigest(db: DbOrTx, weekOf: string, policy: Policy = DEFAULT_POLICY): Promise<DigestData> {
   const lastWeek = addDaysIso(weekOf, -7);
   const vendors = await db
     .selectFrom('vendors as v')
@@ -61,14 +66,14 @@ export async function loadDigest(db: DbOrTx, weekOf: string): Promise<DigestData
       'prev.score as lastScore',
       'prev.grade as lastGrade',
     ])
-    .where('v.status', 'in', ['onboarding', 'active'])
+    .where('v.status', 'in', IN_CADENCE)
     .orderBy('v.name_key')
     .execute();
   const overdueRows = await db
     .selectFrom('vendors as v')
     .leftJoin('people as p', 'p.principal', 'v.owner_id')
     .select(['v.name', 'v.next_review_on', 'v.owner_id', 'p.display_name'])
-    .where('v.status', 'in', ['onboarding', 'active'])
+    .where('v.status', 'in', IN_CADENCE)
     .where('v.next_review_on', '<', weekOf)
     .orderBy('v.next_review_on')
     .execute();
@@ -104,8 +109,14 @@ export async function loadDigest(db: DbOrTx, weekOf: string): Promise<DigestData
     .where('resolved_at', '>=', lastWeek)
     .where('resolved_at', '<', weekOf)
     .executeTakeFirst();
+  const pending = await pendingVendors(db, weekOf);
   return {
     weekOf,
+    dueDiligence: {
+      requested: pending.filter((v) => v.status === 'requested').length,
+      inReview: pending.filter((v) => v.status === 'in_review').length,
+      stalled: pending.filter((v) => isStalled(v, policy)).length,
+    },
     vendors,
     overdue: {
       total: overdueRows.length,
@@ -161,6 +172,13 @@ function changes(d: DigestData): string[] {
   return lines;
 }
 
+/** The weekly line on the lifecycle's front door: what waits for due diligence, and what has stalled. */
+export function dueDiligenceLine(d: Pick<DigestData, 'dueDiligence'>): string {
+  const { requested, inReview, stalled } = d.dueDiligence;
+  if (requested + inReview === 0) return '**Due diligence**: no vendor is waiting.';
+  return `**Due diligence**: ${plural(requested, 'vendor')} requested, ${inReview} in review${stalled ? `, ⚠️ ${stalled} stalled` : ''}`;
+}
+
 /** Pure: the digest as a neutral Reply. */
 export function digestReply(d: DigestData, late: boolean): Reply {
   const scored = d.vendors.filter((v) => v.grade !== null);
@@ -189,6 +207,7 @@ export function digestReply(d: DigestData, late: boolean): Reply {
       type: 'text',
       text: `**Overdue reviews** (${d.overdue.total})\n${overdueText || 'None: every review is on schedule.'}${more(d.overdue.total, d.overdue.items.length)}`,
     },
+    { type: 'text', text: dueDiligenceLine(d) },
     {
       type: 'text',
       text:
@@ -206,4 +225,4 @@ export function digestReply(d: DigestData, late: boolean): Reply {
 }
 
 export const renderDigest: NotificationRenderer<'digest'> = async ({ deps, data, late }) =>
-  digestReply(await loadDigest(deps.db, data.weekOf), late);
+  digestReply(await loadDigest(deps.db, data.weekOf, deps.policy), late);

@@ -1,6 +1,7 @@
 import { SEVERITIES } from '../../core/common/vocabulary.ts';
 import { describeRule } from '../../core/evidence/required.ts';
 import type { EvidenceStatus } from '../../core/evidence/status.ts';
+import { gateText } from '../../core/lifecycle/states.ts';
 import type { Posture } from '../../core/posture/posture.ts';
 import { inert, inertTitle } from '../inert.ts';
 import { type Block, ephemeral, type Reply } from '../reply.ts';
@@ -57,6 +58,8 @@ function findingsLine(posture: Posture): string {
 function reviewText(posture: Posture, today: string): string {
   const last = posture.lastReviewOn ? `Last review ${posture.lastReviewOn}` : 'Never reviewed here';
   if (posture.vendor.status === 'offboarded') return `${last} · offboarded, no further reviews`;
+  const gate = gateText(posture.vendor.status);
+  if (gate) return `${last} · ${gate}`;
   if (!posture.nextReviewOn) return `${last} · no review scheduled`;
   const next = posture.overdue
     ? `⚠️ **next review overdue** since ${posture.nextReviewOn} (${posture.overdueDays} ${posture.overdueDays === 1 ? 'day' : 'days'})`
@@ -73,6 +76,7 @@ export function postureCard(posture: Posture, ownerName: string | null, today: s
       type: 'header',
       text: `${inertTitle(v.name)}: grade ${posture.grade} (${posture.score}/100)${posture.assessed ? '' : ', not yet assessed'}`,
     },
+    ...(gateText(v.status) ? [{ type: 'text' as const, text: `**${gateText(v.status)}**` }] : []),
     {
       type: 'fields',
       fields: [
@@ -97,7 +101,7 @@ export function postureCard(posture: Posture, ownerName: string | null, today: s
   ];
   const drivers = posture.drivers.map((d) => `${d.points} ${d.label}`).join('; ');
   const text =
-    `${inert(v.name)}: grade ${posture.grade}, score ${posture.score}/100, residual risk ${posture.residual}, tier ${v.tier}. ` +
+    `${gateText(v.status) ? `${inert(v.name)}: ${gateText(v.status)}. ` : ''}${inert(v.name)}: grade ${posture.grade}, score ${posture.score}/100, residual risk ${posture.residual}, tier ${v.tier}. ` +
     `${posture.assessed ? '' : 'Not yet assessed. '}${drivers ? `Deductions: ${drivers}. ` : ''}${openTotal} open findings. ${reviewText(posture, today)}`;
   return ephemeral(text, blocks);
 }

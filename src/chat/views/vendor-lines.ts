@@ -2,6 +2,7 @@ import { daysBetween } from '../../core/common/dates.ts';
 import type { FindingState } from '../../core/common/vocabulary.ts';
 import type { FindingSummary } from '../../core/findings/queries.ts';
 import { STATE_LABELS } from '../../core/findings/states.ts';
+import { gateText } from '../../core/lifecycle/states.ts';
 import type { VendorRow } from '../../store/tables.ts';
 import { inert, inertTitle } from '../inert.ts';
 import { mention } from '../reply.ts';
@@ -33,7 +34,10 @@ export function personText(principal: string | null, name: string | null): strin
 export function vendorLine(vendor: VendorRow, ownerName: string | null, today: string): string {
   const parts = [`**${inert(vendor.name)}**`, `${vendor.tier}${vendor.tier_override_reason ? ' (override)' : ''}`];
   parts.push(`owner ${personText(vendor.owner_id, ownerName)}`);
-  if (vendor.status === 'offboarded') parts.push('offboarded');
+  const gate = gateText(vendor.status);
+  if (gate) parts.push(gate);
+  else if (vendor.status === 'offboarded') parts.push('offboarded');
+  else if (vendor.status === 'offboarding') parts.push('offboarding');
   else if (vendor.next_review_on) {
     const overdue = vendor.next_review_on < today;
     parts.push(

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { todayOf } from '../../core/common/dates.ts';
 import { isUserError } from '../../core/common/errors.ts';
 import { recordEvidence } from '../../core/evidence/record.ts';
+import { importGate } from '../../core/lifecycle/import-status.ts';
 import { type UpsertOutcome, upsertVendor } from '../../core/vendors/upsert.ts';
 import { type Db, inTransaction, type Tx } from '../../store/database.ts';
 import { withStore } from '../context.ts';
@@ -21,6 +22,7 @@ async function applyAll<R extends { line: number }>(
   file: string,
   records: R[],
   apply: (tx: Tx, record: R) => Promise<UpsertOutcome>,
+  finish?: (tx: Tx) => Promise<void>,
 ): Promise<Counts> {
   return inTransaction(db, async (tx) => {
     const counts: Counts = { created: 0, updated: 0, unchanged: 0 };
@@ -35,6 +37,7 @@ async function applyAll<R extends { line: number }>(
     }
     // Throwing inside the transaction rolls back every row already applied.
     if (problems.length > 0) throw new UsageError(problemsReport(file, problems));
+    await finish?.(tx);
     return counts;
   });
 }
@@ -54,7 +57,9 @@ Columns (header names ignore case; spaces may stand for underscores):
   tier, tier_reason        a tier other than the derived one is an override and needs a reason
   owner, channel           slack:U0123 / teams:<id>; slack:C0123 / teams:conv:<id>
   regulatory_scope         e.g. HIPAA; GDPR; 21 CFR Part 11
-  status                   onboarding, active or offboarded
+  status                   requested, in_review, approved, rejected, active, offboarding or offboarded;
+                           a new vendor without one is requested. active and approved need a signed
+                           activation, unless --legacy states these vendors were in use before this bot
   contract_start, contract_end, last_review_on   dates like 2026-03-31
   next_review_on           ignored (computed from the tier cadence); written by \`export vendors\`
 A column left out leaves that field alone; an empty cell clears it. Re-importing a file changes nothing.`;
@@ -71,13 +76,21 @@ export function registerImport(program: Command, io: CliIO): void {
     .command('vendors')
     .argument('<file>', 'a CSV file (UTF-8, with a header row)')
     .description('create or update vendors from a CSV file; reports every bad row and writes nothing if any')
+    .option('--legacy', 'these are pre-existing vendors: they may be imported as active without an activation record')
     .addHelpText('after', VENDOR_HELP)
-    .action((file: string) =>
+    .action((file: string, options: { legacy?: boolean }) =>
       withStore(io, async ({ deps, actor }) => {
         const csv = readCsv(file, REQUIRED_VENDOR_COLUMNS, VENDOR_COLUMNS);
         const { records, problems } = parseVendorRows(csv.rows, csv.columns.length, todayOf(deps));
         if (problems.length > 0) throw new UsageError(problemsReport(file, problems));
-        const counts = await applyAll(deps.db, file, records, (tx, r) => upsertVendor(tx, deps, actor, r.input));
+        const gate = importGate(options.legacy === true);
+        const counts = await applyAll(
+          deps.db,
+          file,
+          records,
+          async (tx, r) => upsertVendor(tx, deps, actor, await gate.check(tx, r.input)),
+          (tx) => gate.finish(tx, deps.clock, actor, file),
+        );
         report(io, file, 'vendors', counts);
       }),
     );

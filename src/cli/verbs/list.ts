@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { todayOf } from '../../core/common/dates.ts';
+import { GATED } from '../../core/lifecycle/states.ts';
 import { getPosture } from '../../core/posture/posture.ts';
-import { parseTier } from '../../core/vendors/input.ts';
+import { parseStatus, parseTier } from '../../core/vendors/input.ts';
 import { listVendors, type VendorListFilter } from '../../core/vendors/lookup.ts';
 import type { VendorRow } from '../../store/tables.ts';
 import { withStore } from '../context.ts';
@@ -19,11 +20,13 @@ export function registerList(program: Command, io: CliIO): void {
     .description('list vendors with tier, grade, open findings, owner and review dates')
     .option('--tier <tier>', 'only this tier: critical, high, medium or low')
     .option('--overdue', 'only vendors whose reassessment is overdue, most overdue first')
-    .action((options: { tier?: string; overdue?: boolean }) => {
+    .option('--status <status>', 'only this lifecycle status: requested, in_review, approved, rejected, active, …')
+    .action((options: { tier?: string; overdue?: boolean; status?: string }) => {
       const tier = options.tier === undefined ? undefined : parseTier(options.tier);
+      const status = options.status === undefined ? undefined : parseStatus(options.status);
       return withStore(io, async ({ store, deps }) => {
         const today = todayOf(deps);
-        const filter: VendorListFilter = { tier, overdueOn: options.overdue ? today : undefined, limit: PAGE };
+        const filter: VendorListFilter = { tier, status, overdueOn: options.overdue ? today : undefined, limit: PAGE };
         const vendors: VendorRow[] = [];
         for (let offset = 0; ; offset += PAGE) {
           const { rows, total } = await listVendors(store.db, { ...filter, offset });
@@ -51,7 +54,7 @@ export function registerList(program: Command, io: CliIO): void {
           rows.push([
             v.name,
             v.tier,
-            v.status,
+            (GATED as string[]).includes(v.status) ? `${v.status} (not approved for use)` : v.status,
             `${p.grade} ${String(p.score).padStart(3)}`,
             String(open),
             v.owner_id ? (names.get(v.owner_id) ?? v.owner_id) : '',

@@ -3,6 +3,7 @@ import type { FindingState } from '../../core/common/vocabulary.ts';
 import { describeRule } from '../../core/evidence/required.ts';
 import type { FindingSummary } from '../../core/findings/queries.ts';
 import { STATE_LABELS } from '../../core/findings/states.ts';
+import { gateText } from '../../core/lifecycle/states.ts';
 import type { Posture } from '../../core/posture/posture.ts';
 import { readList } from '../../core/vendors/input.ts';
 import { formatTable } from './table.ts';
@@ -61,8 +62,10 @@ export function renderPosture(input: PostureViewInput): string {
   const v = p.vendor;
   const dataTypes = readList(v.data_types).join(', ') || 'none';
   const scope = readList(v.regulatory_scope).join(', ') || 'none';
+  const gate = gateText(v.status);
   const lines = [
     `${v.name}`,
+    ...(gate ? [gate.replace(/^\S+ /, '').toUpperCase()] : []),
     `Grade ${p.grade}, score ${p.score}/100, residual risk ${p.residual}${p.assessed ? '' : '; not yet assessed'}`,
     `Tier ${v.tier}${v.tier_override_reason ? ` (override: ${v.tier_override_reason})` : ''}; criticality ${v.criticality}; status ${v.status}`,
     `Data: ${dataTypes}; regulatory scope: ${scope}`,

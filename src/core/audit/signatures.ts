@@ -18,6 +18,10 @@ const RECORD_LOADERS = {
     db.selectFrom('approval_requests').selectAll().where('id', '=', id).executeTakeFirst(),
   incident_decision: (db: DbOrTx, id: number) =>
     db.selectFrom('incident_decisions').selectAll().where('id', '=', id).executeTakeFirst(),
+  activation_request: (db: DbOrTx, id: number) =>
+    db.selectFrom('activation_requests').selectAll().where('id', '=', id).executeTakeFirst(),
+  offboarding: (db: DbOrTx, id: number) =>
+    db.selectFrom('offboardings').selectAll().where('id', '=', id).executeTakeFirst(),
 } as const;
 export type SignedRecordType = keyof typeof RECORD_LOADERS;
 

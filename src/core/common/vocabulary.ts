@@ -24,7 +24,19 @@ export const REGULATIONS = [
   'EU CTR',
 ] as const;
 
-export const VENDOR_STATUSES = ['onboarding', 'active', 'offboarded'] as const;
+// 'onboarding' is the status before the lifecycle existed; migration 0017 moves such vendors to in_review and
+// parsers read the word as in_review. The lifecycle is requested -> in_review -> approved | rejected -> active
+// -> offboarding -> offboarded (src/core/lifecycle/states.ts).
+export const VENDOR_STATUSES = [
+  'onboarding',
+  'active',
+  'offboarded',
+  'requested',
+  'in_review',
+  'approved',
+  'rejected',
+  'offboarding',
+] as const;
 export type VendorStatus = (typeof VENDOR_STATUSES)[number];
 
 export const EVIDENCE_TYPES = [

@@ -2,6 +2,7 @@ import type { DbOrTx } from '../../store/database.ts';
 import type { EvidenceRow } from '../../store/tables.ts';
 import { daysBetween } from '../common/dates.ts';
 import { EVIDENCE_LABELS, EVIDENCE_TYPES, type EvidenceType } from '../common/vocabulary.ts';
+import { IN_CADENCE } from '../lifecycle/states.ts';
 import type { Policy } from '../policy/policy.ts';
 
 export type EvidenceState = 'valid' | 'expiring' | 'expired' | 'missing';
@@ -63,7 +64,7 @@ export function currentEvidenceDueBy(db: DbOrTx, through: string) {
     .selectFrom('evidence as e')
     .innerJoin('vendors as v', 'v.id', 'e.vendor_id')
     .where('e.expires_on', '<=', through)
-    .where('v.status', 'in', ['onboarding', 'active'])
+    .where('v.status', 'in', IN_CADENCE)
     .where(({ not, exists, selectFrom }) =>
       not(
         exists(

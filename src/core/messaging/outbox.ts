@@ -22,7 +22,10 @@ export type NotificationContent =
   | { template: 'incident-card'; data: { incidentId: number } }
   | { template: 'incident-timeline'; data: { incidentId: number; text: string } }
   | { template: 'incident-reminder'; data: { clockId: number; deadline: string; slot: string } }
-  | { template: 'incident-missed'; data: { clockId: number } };
+  | { template: 'incident-missed'; data: { clockId: number } }
+  | { template: 'intake-card'; data: { vendorId: number } }
+  | { template: 'activation-card'; data: { requestId: number } }
+  | { template: 'offboarding-card'; data: { offboardingId: number } };
 
 export type NotificationTemplate = NotificationContent['template'];
 

@@ -50,6 +50,10 @@ export interface Policy {
   incidents: IncidentPolicy;
   /** Evidence a vendor must hold, by data type, regulatory scope and tier; any one type in anyOf satisfies a rule. */
   requiredEvidence: RequiredEvidenceRule[];
+  /** Due diligence (in_review) with no change for this many days reminds the assignee, then every as many again. */
+  dueDiligenceStallDays: number;
+  /** Days before contract_end on which the analysts are prompted to offboard the vendor. */
+  offboardingPromptDays: number;
 }
 
 export interface RequiredEvidenceRule {
@@ -161,4 +165,6 @@ export const DEFAULT_POLICY: Policy = {
     reminderFractions: [0.5, 0.75, 0.9],
     reminderHoursBeforeDeadline: 1,
   },
+  dueDiligenceStallDays: 7,
+  offboardingPromptDays: 30,
 };

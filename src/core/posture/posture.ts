@@ -7,6 +7,7 @@ import { notFound } from '../common/errors.ts';
 import { isOneOf, SEVERITIES, type Severity } from '../common/vocabulary.ts';
 import { type RequiredEvidence, requiredEvidenceOf, requiredEvidenceRules } from '../evidence/required.ts';
 import { type EvidenceStatus, evidenceStatus } from '../evidence/status.ts';
+import { IN_CADENCE } from '../lifecycle/states.ts';
 import type { Policy } from '../policy/policy.ts';
 import { ratingOf } from '../signals/findings.ts';
 import { parseTier } from '../vendors/input.ts';
@@ -108,8 +109,8 @@ export async function getPosture(db: DbOrTx, deps: PostureDeps, vendorId: number
   const failedControls = withWeights(await failedAnswerRows(db, vendorId), questionnaireOf(deps));
   const externalRating = ratingFrom((await latestRatingRow(db, vendorId))[0]);
   const evidence = evidenceStatus(evidenceRowsOfVendor, today, deps.policy);
-  // An offboarded vendor is no longer reviewed, so it cannot be overdue.
-  const nextReviewOn = vendor.status === 'offboarded' ? null : vendor.next_review_on;
+  // Only vendors in the cadence are reviewed: an offboarded vendor, or one not yet approved, cannot be overdue.
+  const nextReviewOn = (IN_CADENCE as string[]).includes(vendor.status) ? vendor.next_review_on : null;
   const required = requiredEvidenceOf(requiredEvidenceRules(deps.policy, vendor), evidenceRowsOfVendor, today);
   const scored = scorePosture(
     {

@@ -60,7 +60,11 @@ export function parseRegulatoryScope(values: string | readonly string[]): string
 
 export const parseCriticality = (value: string): Criticality => pickOne(CRITICALITIES, value, 'Criticality');
 export const parseTier = (value: string): Tier => pickOne(TIERS, value, 'Tier');
-export const parseStatus = (value: string): VendorStatus => pickOne(VENDOR_STATUSES, value, 'Status');
+/** 'onboarding', the status before the lifecycle, now means in due diligence. */
+export const parseStatus = (value: string): VendorStatus => {
+  const status = pickOne(VENDOR_STATUSES, value, 'Status');
+  return status === 'onboarding' ? 'in_review' : status;
+};
 
 /** A chat target such as `slack:C0123` or `teams:conv:19:abc`; empty means "none". */
 export function parseChannel(value: string | null): string | null {

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { DbOrTx } from '../../store/database.ts';
 import type { VendorRow } from '../../store/tables.ts';
 import { invalidInput, notFound } from '../common/errors.ts';
+import { IN_CADENCE } from '../lifecycle/states.ts';
 import { nameKeyOf, parseStatus, parseTier } from './input.ts';
 
 // Finding vendors the way people name them in chat: exact name ignoring case, a unique prefix or part of
@@ -163,7 +164,7 @@ export async function listVendors(
   if (filter.overdueOn) {
     query = query.where('next_review_on', '<', filter.overdueOn);
     // An offboarded vendor is not reviewed any more, so it is never overdue unless asked for by status.
-    if (!filter.status) query = query.where('status', 'in', ['onboarding', 'active']);
+    if (!filter.status) query = query.where('status', 'in', IN_CADENCE);
   }
   const ordered = filter.overdueOn ? query.orderBy('next_review_on').orderBy('name_key') : query.orderBy('name_key');
   const [rows, count] = await Promise.all([

@@ -17,3 +17,14 @@ export function deriveTier(dataTypes: readonly DataType[], criticality: Critical
   if (dataTypes.includes('confidential')) return high ? 'high' : 'medium';
   return high ? 'medium' : 'low';
 }
+
+/**
+ * How much the business will depend on a vendor nobody has rated yet, from how many records it will
+ * hold (intake): 100,000 or more is high, 1,000 or more medium, fewer (or unknown) low. A leak of a large
+ * data set is what makes a vendor critical to us.
+ */
+export function criticalityFromRecords(recordCount: number | null): Criticality {
+  if (recordCount !== null && recordCount >= 100_000) return 'high';
+  if (recordCount !== null && recordCount >= 1_000) return 'medium';
+  return 'low';
+}

@@ -1,0 +1,147 @@
+import { type ChatContext, type CommandModule, openForm, reply } from '../src/chat/command.ts';
+import { ephemeral, type Form } from '../src/chat/reply.ts';
+import { textValue } from '../src/chat/views/finding-forms.ts';
+import { LIFECYCLE_ACTIONS } from '../src/chat/views/lifecycle-cards.ts';
+import { manifestation } from '../src/core/audit/signatures.ts';
+import { conflict, forbidden, isUserError, UserError } from '../src/core/common/errors.ts';
+import {
+  type ActivationDecisionInput,
+  decideActivation,
+  loadActivationRequest,
+  markReceivingData,
+  requestActivation,
+} from '../src/core/lifecycle/activation.ts';
+import { sameDecider } from '../src/core/lifecycle/sign.ts';
+import { requirePermission } from '../src/core/roles/permissions.ts';
+import { findVendorByName } from '../src/core/vendors/lookup.ts';
+import { inTransaction } from '../src/store/database.ts';
+import { readOptions } from './support/args.ts';
+
+// `/vendor activate "<vendor>" [reason:"…"]` (analysts). In due diligence it asks the approvers: the
+// activation card offers Approve for use (behind the signing dialog), Approve with conditions (naming
+// the findings accepted as risk) and Reject (with a reason). Once approved, the same command marks the
+// vendor as receiving data (active). Refused while required evidence is missing.
+
+const requestIdFrom = (value: string): number => {
+  const id = Number(value);
+  if (!Number.isInteger(id) || id <= 0) throw new UserError('bad_arguments', 'That button is out of date.');
+  return id;
+};
+
+async function decidable(ctx: ChatContext, requestId: number) {
+  await requirePermission(ctx.deps.db, ctx.actor, 'approval.decide');
+  const request = await loadActivationRequest(ctx.deps.db, requestId);
+  if (request.state !== 'pending') throw conflict('This activation was already decided.');
+  if (sameDecider(request.requested_by, ctx.actor)) {
+    throw forbidden('You asked for this activation, so another approver must decide it. Nothing was changed.');
+  }
+  return request;
+}
+
+function decisionForm(id: string, title: string, requestId: number, conditions: boolean): Form {
+  const meaning = conditions ? 'approval' : 'rejection';
+  return {
+    id,
+    title,
+    submitLabel: conditions ? 'Sign and approve' : 'Sign and reject',
+    state: String(requestId),
+    intro: `You are signing electronically. Your name, the UTC time and the meaning '${meaning}' are recorded and shown.`,
+    fields: conditions
+      ? [
+          { id: 'findings', label: 'Findings accepted as risk', kind: 'text', placeholder: '#12, #14' },
+          { id: 'reason', label: 'Conditions', kind: 'textarea', optional: true },
+        ]
+      : [{ id: 'reason', label: 'Why reject it?', kind: 'textarea', placeholder: 'The requester reads this' }],
+  };
+}
+
+async function signDecision(ctx: ChatContext, requestId: number, input: ActivationDecisionInput) {
+  const { signature, vendor } = await inTransaction(ctx.deps.db, (tx) =>
+    decideActivation(tx, ctx.deps, ctx.actor, requestId, input),
+  );
+  const what = input.decision === 'rejected' ? 'Rejected' : 'Approved';
+  return reply(ephemeral(`${what}: ${vendor.name}. ${manifestation(signature)}.`));
+}
+
+export const activateModule: CommandModule = {
+  command: {
+    name: 'activate',
+    summary: 'Ask the approvers to approve a vendor for use; once approved, mark it as receiving data',
+    usage: 'activate <vendor> [reason:"…"]',
+    examples: ['activate "Acme Health" reason:"due diligence complete"'],
+    parse(words: string[]) {
+      const { words: rest, options } = readOptions(words, ['reason']);
+      const vendor = rest.join(' ').trim();
+      if (!vendor) throw new UserError('bad_arguments', 'Which vendor? Please give its name.');
+      return { vendor, reason: options.get('reason') ?? '' };
+    },
+    async run(ctx, args: { vendor: string; reason: string }) {
+      const vendor = await findVendorByName(ctx.deps.db, args.vendor);
+      if (vendor.status === 'approved') {
+        await inTransaction(ctx.deps.db, (tx) => markReceivingData(tx, ctx.deps, ctx.actor, vendor.id));
+        return reply(
+          ephemeral(
+            `**${vendor.name}** is active: approved for use and receiving data. Its review cadence has started.`,
+          ),
+        );
+      }
+      const { request, created } = await inTransaction(ctx.deps.db, (tx) =>
+        requestActivation(tx, ctx.deps, ctx.actor, vendor.id, args.reason),
+      );
+      return reply(
+        ephemeral(
+          created
+            ? `Asked the approvers to approve **${vendor.name}** for use (activation #${request.id}). Another person must sign it.`
+            : `Activation #${request.id} for **${vendor.name}** is already waiting for an approver.`,
+        ),
+      );
+    },
+  },
+  actions: [
+    {
+      action: LIFECYCLE_ACTIONS.approve,
+      run: (ctx, value) => signDecision(ctx, requestIdFrom(value), { decision: 'approved_for_use' }),
+    },
+    {
+      action: LIFECYCLE_ACTIONS.conditions,
+      async run(ctx, value) {
+        const request = await decidable(ctx, requestIdFrom(value));
+        return openForm(decisionForm('activation.conditions', 'Approve with conditions', request.id, true));
+      },
+    },
+    {
+      action: LIFECYCLE_ACTIONS.reject,
+      async run(ctx, value) {
+        const request = await decidable(ctx, requestIdFrom(value));
+        return openForm(decisionForm('activation.reject', 'Reject activation', request.id, false));
+      },
+    },
+  ],
+  forms: [
+    {
+      form: 'activation.conditions',
+      async submit(ctx, values, state) {
+        const ids = [...textValue(values, 'findings').matchAll(/\d+/g)].map((m) => Number(m[0]));
+        if (ids.length === 0) return { fieldErrors: { findings: 'Name the findings accepted as risk, such as #12.' } };
+        try {
+          return await signDecision(ctx, requestIdFrom(state), {
+            decision: 'approved_with_conditions',
+            acceptedFindings: ids,
+            reason: textValue(values, 'reason') || null,
+          });
+        } catch (error) {
+          if (isUserError(error) && error.code === 'invalid_input') return { fieldErrors: { findings: error.message } };
+          throw error;
+        }
+      },
+    },
+    {
+      form: 'activation.reject',
+      async submit(ctx, values, state) {
+        const reason = textValue(values, 'reason');
+        if (!reason) return { fieldErrors: { reason: 'Say why: the requester reads this.' } };
+        return signDecision(ctx, requestIdFrom(state), { decision: 'rejected', reason });
+      },
+    },
+  ],
+};

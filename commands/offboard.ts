@@ -1,0 +1,122 @@
+import { type ChatContext, type CommandModule, openForm, reply } from '../src/chat/command.ts';
+import { ephemeral } from '../src/chat/reply.ts';
+import { textValue } from '../src/chat/views/finding-forms.ts';
+import { LIFECYCLE_ACTIONS, offboardingCard } from '../src/chat/views/lifecycle-cards.ts';
+import { manifestation } from '../src/core/audit/signatures.ts';
+import { isUserError, UserError } from '../src/core/common/errors.ts';
+import {
+  completeItem,
+  ITEM_LABELS,
+  loadOffboarding,
+  type OffboardingItem,
+  parseItem,
+  signOffOffboarding,
+  startOffboarding,
+} from '../src/core/lifecycle/offboarding.ts';
+import { findVendorByName } from '../src/core/vendors/lookup.ts';
+import { inTransaction } from '../src/store/database.ts';
+import { readOptions } from './support/args.ts';
+
+// `/vendor offboard "<vendor>" [reason:"…"]` (analysts): the checklist card (access revoked, integrations
+// disconnected, data returned or destroyed with its certificate, BAA/DPA termination duties), each item
+// owned and dated; Sign off takes the vendor out of the cadence once every item is done and no finding is open.
+
+const CERTIFICATE_FORM = 'offboarding.certificate';
+
+function itemFrom(value: string): { id: number; item: OffboardingItem } {
+  const [idText, itemText] = value.split(':');
+  const id = Number(idText);
+  if (!Number.isInteger(id) || id <= 0 || !itemText)
+    throw new UserError('bad_arguments', 'That button is out of date.');
+  return { id, item: parseItem(itemText) };
+}
+
+async function tick(ctx: ChatContext, id: number, item: OffboardingItem, input = {}) {
+  const { view, changed } = await inTransaction(ctx.deps.db, (tx) =>
+    completeItem(tx, ctx.deps, ctx.actor, id, item, input),
+  );
+  const left = view.items.filter((i) => !i.done_at).length;
+  const label = ITEM_LABELS[item];
+  return reply(
+    ephemeral(
+      `${changed ? 'Done' : 'Already done'}: ${label}. ${left === 0 ? 'Every item is done: it can be signed off.' : `${left} left.`}`,
+    ),
+  );
+}
+
+export const offboardModule: CommandModule = {
+  command: {
+    name: 'offboard',
+    summary: 'Start offboarding a vendor: the checklist it must clear before it leaves the cadence',
+    usage: 'offboard <vendor> [reason:"…"]',
+    examples: ['offboard "Acme Health" reason:"contract ends 2026-09-30"'],
+    parse(words: string[]) {
+      const { words: rest, options } = readOptions(words, ['reason']);
+      const vendor = rest.join(' ').trim();
+      if (!vendor) throw new UserError('bad_arguments', 'Which vendor? Please give its name.');
+      return { vendor, reason: options.get('reason') ?? '' };
+    },
+    async run(ctx, args: { vendor: string; reason: string }) {
+      const vendor = await findVendorByName(ctx.deps.db, args.vendor);
+      const { view, created } = await inTransaction(ctx.deps.db, (tx) =>
+        startOffboarding(tx, ctx.deps, ctx.actor, vendor.id, args.reason),
+      );
+      const card = await offboardingCard(ctx.deps.db, view);
+      const lead = created
+        ? `Offboarding **${vendor.name}** started. The checklist is posted where its findings go.`
+        : `**${vendor.name}** is already being offboarded.`;
+      return reply(ephemeral(`${lead}\n${card.text}`, [{ type: 'text', text: lead }, ...(card.blocks ?? [])]));
+    },
+  },
+  actions: [
+    {
+      action: LIFECYCLE_ACTIONS.item,
+      async run(ctx, value) {
+        const { id, item } = itemFrom(value);
+        if (item !== 'data_returned_or_destroyed') return tick(ctx, id, item);
+        const view = await loadOffboarding(ctx.deps.db, id);
+        return openForm({
+          id: CERTIFICATE_FORM,
+          title: 'Return or destruction',
+          submitLabel: 'Record certificate',
+          state: String(id),
+          intro: `The certificate that ${view.vendor.name} returned or destroyed our data is kept as evidence.`,
+          fields: [
+            { id: 'url', label: 'Link to the certificate', kind: 'text', placeholder: 'https://…' },
+            { id: 'date', label: 'Issued on', kind: 'date' },
+            { id: 'note', label: 'Note', kind: 'textarea', optional: true },
+          ],
+        });
+      },
+    },
+    {
+      action: LIFECYCLE_ACTIONS.signOff,
+      async run(ctx, value) {
+        const id = Number(value);
+        const { view, signature } = await inTransaction(ctx.deps.db, (tx) =>
+          signOffOffboarding(tx, ctx.deps, ctx.actor, id),
+        );
+        return reply(ephemeral(`${view.vendor.name} is offboarded. ${manifestation(signature)}.`));
+      },
+    },
+  ],
+  forms: [
+    {
+      form: CERTIFICATE_FORM,
+      async submit(ctx, values, state) {
+        try {
+          return await tick(ctx, Number(state), 'data_returned_or_destroyed', {
+            certificateUrl: textValue(values, 'url'),
+            certificateDate: textValue(values, 'date'),
+            note: textValue(values, 'note'),
+          });
+        } catch (error) {
+          if (isUserError(error) && error.code === 'invalid_input') {
+            return { fieldErrors: { [/date/i.test(error.message) ? 'date' : 'url']: error.message } };
+          }
+          throw error;
+        }
+      },
+    },
+  ],
+};
