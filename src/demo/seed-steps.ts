@@ -7,7 +7,7 @@ import { type Actor, SYSTEM_ACTOR } from '../core/common/actor.ts';
 import { addDaysIso, todayOf } from '../core/common/dates.ts';
 import type { CoreDeps } from '../core/common/deps.ts';
 import { recordEvidence } from '../core/evidence/record.ts';
-import { acknowledge, assign, openFinding, resolve } from '../core/findings/actions.ts';
+import { acknowledge, assign, openFinding } from '../core/findings/actions.ts';
 import { proposeFix, verifyFix } from '../core/findings/verified-closure.ts';
 import { IN_CADENCE } from '../core/lifecycle/states.ts';
 import { recordPostureSnapshot } from '../core/posture/drift.ts';
