@@ -63,6 +63,10 @@ const envSchema = z.object({
   SIGNALS_WEBHOOK_SECRET: optional,
   OUTBOX_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   REDIS_URL: optional.refine((v) => !v || /^rediss?:\/\//.test(v), 'must be a redis:// or rediss:// URL'),
+  REDIS_KEY_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'must be 1-64 letters, digits, _ . : or -')
+    .default('vendor-risk'),
   EXPOSURE_ALLOW_PRIVATE: z
     .enum(['true', 'false', '1', '0', ''])
     .optional()
@@ -123,6 +127,8 @@ export interface Config {
   signalsWebhookSecret: string | undefined;
   /** Replicas share their platform rate limits through this Redis; unset, a process paces alone. */
   redisUrl: string | undefined;
+  /** Starts every key this installation keeps in Redis: installations sharing one Redis need their own. */
+  redisKeyPrefix: string;
   /** How long a claimed outbox row stays with its relay: after a crash, another replica sends it then. */
   outboxLeaseMs: number;
   exposure: ExposureConfig;
@@ -243,6 +249,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     teams,
     signalsWebhookSecret: e.SIGNALS_WEBHOOK_SECRET,
     redisUrl: e.REDIS_URL,
+    redisKeyPrefix: e.REDIS_KEY_PREFIX,
     outboxLeaseMs: e.OUTBOX_LEASE_SECONDS * 1000,
     exposure: { allowPrivate: e.EXPOSURE_ALLOW_PRIVATE, timeoutMs: e.EXPOSURE_TIMEOUT_MS },
     audit: {

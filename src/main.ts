@@ -92,7 +92,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
     const metrics = await createMetrics(store.db, deps.clock);
     const checks: ReadinessCheck[] = [databaseCheck(store.db)];
     const http = createHttpApp(store.db, log, { metrics, checks });
-    const shared = config.redisUrl ? connectSharedPacing(config.redisUrl) : undefined;
+    const shared = config.redisUrl ? connectSharedPacing(config.redisUrl, config.redisKeyPrefix) : undefined;
     if (shared) cleanup.unshift(() => shared.connection.disconnect());
     const senders: Partial<Record<string, Sender>> = {};
     const { registry } = await import('../commands/index.ts');
@@ -140,6 +140,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
       render: renderNotification(deps),
       logger: log,
       observer: metrics.delivery,
+      leaseMs: config.outboxLeaseMs,
     });
     http.use(signalsWebhook(deps, { secret: config.signalsWebhookSecret, log, onCommitted: () => relay.nudge() }));
     finishHttpApp(http, log);

@@ -121,6 +121,25 @@ async function leaseHead(tx: Tx, target: string, nowIso: string, leaseUntil: str
   return { ...head, lease_until: leaseUntil, resumed: head.lease_until !== null };
 }
 
+/**
+ * Extends the leases of rows this relay is still working on (waiting for its pacing slot, or mid-call),
+ * so that a wait longer than the lease does not let another relay send the same row as well. Fenced
+ * like every outcome: a row another relay has taken over keeps that relay's lease. Each renewed row's
+ * `lease_until` is updated in place, so its outcome is recorded against the new lease. Returns the rows
+ * that were no longer ours.
+ */
+export async function renewLeases(db: Db, clock: Clock, rows: ClaimedRow[], leaseMs: number): Promise<ClaimedRow[]> {
+  if (rows.length === 0) return [];
+  const leaseUntil = new Date(clock.now().getTime() + leaseMs).toISOString();
+  const renewed = await inTransaction(db, async (tx) => {
+    const ours: ClaimedRow[] = [];
+    for (const row of rows) if (await fenced(tx, row, { lease_until: leaseUntil })) ours.push(row);
+    return ours;
+  });
+  for (const row of renewed) row.lease_until = leaseUntil;
+  return rows.filter((row) => !renewed.includes(row));
+}
+
 type OutboxChange = UpdateObject<Database, 'outbox'>;
 
 /**

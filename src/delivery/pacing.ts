@@ -1,4 +1,5 @@
 import Bottleneck from 'bottleneck';
+import { TransientSendError } from './errors.ts';
 import {
   type PacedLimit,
   type Pacing,
@@ -28,11 +29,42 @@ export interface Pacer {
 export interface SharedPacing {
   connection: Bottleneck.IORedisConnection;
   prefix: string;
+  /**
+   * How long a running call holds its limiter's slot in Redis at most. A replica that dies mid-call
+   * cannot release the slot itself; Redis frees it after this time (bottleneck's job `expiration`).
+   * Without it a per-channel limiter (one call at a time) stays full forever and that channel never
+   * posts again from any replica. Keep it above the longest platform call (Slack's client gives up at 30 s).
+   */
+  jobExpirationMs: number;
 }
 
+/** The default slot expiration: twice the Slack client's per-call timeout. */
+export const DEFAULT_JOB_EXPIRATION_MS = 60_000;
+
 /** One Redis connection for all of a process's limiters. */
-export function connectSharedPacing(redisUrl: string, prefix = 'vendor-risk'): SharedPacing {
-  return { connection: new Bottleneck.IORedisConnection({ clientOptions: redisUrl }), prefix };
+export function connectSharedPacing(
+  redisUrl: string,
+  prefix = 'vendor-risk',
+  jobExpirationMs = DEFAULT_JOB_EXPIRATION_MS,
+): SharedPacing {
+  return { connection: new Bottleneck.IORedisConnection({ clientOptions: redisUrl }), prefix, jobExpirationMs };
+}
+
+/**
+ * Runs `call` on `limiter`. Shared limiters give every job an expiration (see `SharedPacing`); a call
+ * still running when it expires may have reached the platform, so it fails as an unknown outcome.
+ */
+async function paced<T>(limiter: Bottleneck, shared: SharedPacing | undefined, call: () => Promise<T>): Promise<T> {
+  if (!shared) return limiter.schedule(call);
+  try {
+    return await limiter.schedule({ expiration: shared.jobExpirationMs }, call);
+  } catch (error) {
+    if (!(error instanceof Bottleneck.BottleneckError && /timed out/.test(error.message))) throw error;
+    throw new TransientSendError(`the call outlived its pacing slot: ${error.message}`, {
+      cause: error,
+      outcomeUnknown: true,
+    });
+  }
 }
 
 /** Clustering options for a limiter named `id`, when limiters are shared. */
@@ -108,7 +140,7 @@ export function createSlackPacer(options: SlackPacingOptions = {}): Pacer {
         method === 'chat.postMessage'
           ? perChannel.key(key)
           : tierLimiter(SLACK_METHOD_TIERS[method] ?? SLACK_DEFAULT_TIER);
-      return limiter.schedule(call);
+      return paced(limiter, shared, call);
     },
     async stop() {
       await stopAll([...byTier.values(), ...perChannel.limiters().map((l) => l.limiter)], shared);
@@ -133,7 +165,7 @@ export function createTeamsPacer(options: { shared?: SharedPacing } = {}): Pacer
   spacing.on('created', (limiter: Bottleneck, key: string) => limiter.chain(halfMinute.key(key)));
   return {
     schedule(_method, key, call) {
-      return spacing.key(key).schedule(call);
+      return paced(spacing.key(key), shared, call);
     },
     async stop() {
       // Head of the chain first: a stopping limiter sends a last marker job down its chain.

@@ -5,7 +5,7 @@ import type { Db } from '../store/database.ts';
 import { type BackoffPolicy, DEFAULT_BACKOFF, DEFAULT_MAX_ATTEMPTS } from './backoff.ts';
 import { type DeliveryContext, deliverRow, type Outcome, type RenderOutbox, sendablePlatforms } from './deliver.ts';
 import { GroupCommit } from './group-commit.ts';
-import { type ClaimedRow, claimDue, recordSent, type SentRecord } from './outbox-rows.ts';
+import { type ClaimedRow, claimDue, recordSent, renewLeases, type SentRecord } from './outbox-rows.ts';
 import type { Sender } from './sender.ts';
 
 export interface RelayOptions {
@@ -15,7 +15,7 @@ export interface RelayOptions {
   senders: Partial<Record<string, Sender>>;
   render: RenderOutbox;
   logger?: Logger;
-  /** How long a claim is ours. A crashed relay's rows are retried after it; keep it above the longest pacing wait. */
+  /** How long a claim is ours unless renewed: a live relay renews its rows in flight (every third of it), a crashed one stops, and its rows are retried once it runs out. */
   leaseMs?: number;
   /** How often an idle relay looks for due rows; `nudge()` skips the wait. */
   pollMs?: number;
@@ -59,6 +59,10 @@ export class Relay {
   readonly #concurrency: number;
   readonly #observer: DeliveryObserver | null;
   readonly #inFlight = new Map<number, Promise<void>>();
+  /** The rows in flight, whose leases the renewal timer extends while they wait or send. */
+  readonly #leased = new Map<number, ClaimedRow>();
+  #renewal: NodeJS.Timeout | null = null;
+  #renewing: Promise<void> | null = null;
   readonly #commits: GroupCommit<SentRecord, ClaimedRow | null>;
   #running = false;
   #stopping = false;
@@ -94,6 +98,9 @@ export class Relay {
     this.#running = true;
     this.#stopping = false;
     this.#loop = this.#pump('forever', emptySummary());
+    // A third of the lease: two renewals can fail (a busy database) before the lease runs out.
+    this.#renewal = setInterval(() => void this.#renewLeases(), Math.max(1, Math.floor(this.#leaseMs / 3)));
+    this.#renewal.unref();
   }
 
   /** Call after committing outbox rows: the relay looks at once instead of at its next poll. */
@@ -110,6 +117,33 @@ export class Relay {
     await this.#loop;
     this.#loop = null;
     while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight.values()]);
+    if (this.#renewal) clearInterval(this.#renewal);
+    this.#renewal = null;
+    await this.#renewing;
+  }
+
+  /**
+   * Keeps the leases of rows in flight from running out while they wait for a pacing slot or a slow
+   * platform: a crashed relay stops renewing, and only then do other relays take its rows over.
+   */
+  #renewLeases(): Promise<void> {
+    if (this.#renewing || this.#leased.size === 0) return this.#renewing ?? Promise.resolve();
+    const rows = [...this.#leased.values()];
+    this.#renewing = renewLeases(this.#ctx.db, this.#ctx.clock, rows, this.#leaseMs)
+      .then((lost) => {
+        if (lost.length > 0)
+          this.#ctx.logger.warn(
+            { outboxIds: lost.map((r) => r.id) },
+            'another relay took over rows still in flight here',
+          );
+      })
+      .catch((error: unknown) =>
+        this.#ctx.logger.error({ err: error }, 'renewing outbox leases failed; will try again'),
+      )
+      .finally(() => {
+        this.#renewing = null;
+      });
+    return this.#renewing;
   }
 
   /** Sends every row due now, each at most once per call, and returns what happened. */
@@ -157,12 +191,14 @@ export class Relay {
         this.#observer?.attempted(platformOf(row.target), outcome);
         if (outcome !== 'sent' && outcome !== 'skipped' && outcome !== 'dead') settledLater?.add(row.id);
         this.#inFlight.delete(row.id);
+        this.#leased.delete(row.id);
         // The target's next row was leased with this one's record: it takes over the slot at once.
         // Only a freed slot needs the loop to look for more work.
         if (next) this.#spawn(next, summary, settledLater);
         else this.nudge();
       });
     this.#inFlight.set(row.id, work);
+    this.#leased.set(row.id, row);
   }
 
   #sleep(ms: number): Promise<void> {

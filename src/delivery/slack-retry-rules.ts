@@ -23,6 +23,8 @@ interface SlackErrorShape {
  * someone deleted the message and the relay should post it again.
  */
 export function classifySlackError(error: unknown, editing = false): Error {
+  // Already sorted before it reached Slack (the pacer's expired slot).
+  if (error instanceof TransientSendError) return error;
   const e = (typeof error === 'object' && error !== null ? error : {}) as SlackErrorShape;
   switch (e.code) {
     case 'slack_webapi_rate_limited_error':

@@ -65,20 +65,20 @@ export function createScheduler(deps: CoreDeps, options: SchedulerOptions = {}):
     return run;
   }
 
-  let pending = false;
+  // The tick in progress, from asking for the lease to the end of its sweep: stop() waits for it.
+  let ticking: Promise<unknown> | null = null;
   function tick(): void {
     // A tick that finds the previous one still running is skipped rather than queued behind it.
-    if (pending) return;
-    pending = true;
+    if (ticking) return;
     let leading = false;
-    (options.leads ? options.leads() : Promise.resolve(true))
+    ticking = (options.leads ? options.leads() : Promise.resolve(true))
       .then((leads) => {
         leading = leads;
         return leads ? sweepOnce() : undefined;
       })
       .catch((error: unknown) => log.error({ err: error }, 'scheduled sweep failed; retried next tick'))
       .finally(() => {
-        pending = false;
+        ticking = null;
         // Only the replica that sweeps runs the checks, so a vendor's host is never probed twice.
         if (leading) options.exposure?.run();
       });
@@ -95,6 +95,8 @@ export function createScheduler(deps: CoreDeps, options: SchedulerOptions = {}):
     async stop() {
       if (timer) clearInterval(timer);
       timer = null;
+      // A tick may still be asking for the lease: its sweep has not joined the chain yet.
+      await ticking;
       await chain;
       await options.exposure?.idle();
     },

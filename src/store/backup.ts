@@ -9,9 +9,14 @@ import type { Store } from './database.ts';
  * and the copy is checked with integrity_check before we call it a backup.
  */
 export async function backupSqlite(store: Store, target: string): Promise<{ file: string; bytes: number }> {
-  if (store.dialect !== 'sqlite' || !store.file) {
-    throw new Error('backup copies a SQLite store; back up PostgreSQL with pg_dump');
+  if (store.dialect === 'postgres') {
+    throw new Error(
+      'backup copies a SQLite store; this one is PostgreSQL: use its own tools, e.g. ' +
+        `pg_dump --format=custom --file=${target} "$DATABASE_URL" (or base backups with WAL archiving), ` +
+        'then check a restored copy with `vendor-risk audit verify`',
+    );
   }
+  if (!store.file) throw new Error('backup copies a SQLite file; an in-memory store has none');
   const file = resolve(target);
   if (existsSync(file)) throw new Error(`${target} already exists; choose a new file name`);
   await sql`vacuum into ${file}`.execute(store.db);

@@ -53,7 +53,11 @@ async function openPostgres(url: string): Promise<Store> {
   return { db, dialect: 'postgres', file: null, close: () => db.destroy() };
 }
 
-/** Any fixed number: the cluster-wide lock every write transaction takes on PostgreSQL. */
+/**
+ * Any fixed number: with the schema's name, the lock every write transaction takes on PostgreSQL. Every
+ * replica of one installation uses the same schema, so they take turns; installations (or test runs)
+ * in other schemas of the same database do not wait for each other.
+ */
 const WRITE_LOCK_KEY = 0x76_72_69_73; // "vris"
 
 /**
@@ -67,7 +71,7 @@ const WRITE_LOCK_KEY = 0x76_72_69_73; // "vris"
 export function inTransaction<T>(db: Db, work: (tx: Tx) => Promise<T>): Promise<T> {
   if (!(db.getExecutor().adapter instanceof PostgresAdapter)) return db.transaction().execute(work);
   return db.transaction().execute(async (tx) => {
-    await sql`select pg_advisory_xact_lock(${WRITE_LOCK_KEY})`.execute(tx);
+    await sql`select pg_advisory_xact_lock(${WRITE_LOCK_KEY}, hashtext(current_schema()))`.execute(tx);
     return work(tx);
   });
 }

@@ -1,4 +1,3 @@
-import SqliteDatabase from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { escalateOverdueReview, escalateSlaBreach } from '../../src/core/approvals/auto-escalate.ts';
 import { decide } from '../../src/core/approvals/decide.ts';
@@ -21,6 +20,7 @@ import {
   quinn,
 } from '../support/fixtures.ts';
 import type { TestStore } from '../support/store.ts';
+import { tamper } from '../support/tamper.ts';
 
 const DAY = 86_400_000;
 
@@ -121,9 +121,7 @@ describe('approvals and signatures', () => {
         'Signed by Pat Approver, 2026-06-01 09:05 UTC, meaning: approval, reason: Confirmed with the vendor',
     });
 
-    const raw = new SqliteDatabase(store.path);
-    raw.prepare("update approval_requests set decision_reason = 'Rubber-stamped' where id = ?").run(request.id);
-    raw.close();
+    await tamper(store, `update approval_requests set decision_reason = 'Rubber-stamped' where id = ${request.id}`);
     expect(await verifySignature(store.db, signature.id)).toMatchObject({
       ok: false,
       problem: 'the record was altered after it was signed',

@@ -1,8 +1,8 @@
-import SqliteDatabase from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { appendAudit, verifyAuditChain } from '../../src/core/audit/log.ts';
 import { inTransaction } from '../../src/store/database.ts';
 import { createTestStore, type TestStore } from '../support/store.ts';
+import { tamper } from '../support/tamper.ts';
 
 describe('audit log', () => {
   let store: TestStore;
@@ -36,18 +36,15 @@ describe('audit log', () => {
   });
 
   it('names the first altered row when someone drops the triggers and edits by raw SQL', async () => {
-    const raw = new SqliteDatabase(store.path);
-    raw.exec('drop trigger audit_log_no_update');
-    raw.prepare("update audit_log set reason = 'nothing to see' where seq = 3").run();
-    raw.close();
+    await tamper(store, "update audit_log set reason = 'nothing to see' where seq = 3", {
+      table: 'audit_log',
+      op: 'update',
+    });
     expect(await verifyAuditChain(store.db)).toMatchObject({ ok: false, firstBadSeq: 3 });
   });
 
   it('names a deleted row', async () => {
-    const raw = new SqliteDatabase(store.path);
-    raw.exec('drop trigger audit_log_no_delete');
-    raw.prepare('delete from audit_log where seq = 4').run();
-    raw.close();
+    await tamper(store, 'delete from audit_log where seq = 4', { table: 'audit_log', op: 'delete' });
     expect(await verifyAuditChain(store.db)).toMatchObject({ ok: false, firstBadSeq: 4 });
   });
 });

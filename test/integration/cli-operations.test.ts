@@ -2,6 +2,7 @@ import SqliteDatabase from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { migrations } from '../../migrations/index.ts';
 import { cliSandbox } from '../support/cli.ts';
+import { createTestStore } from '../support/store.ts';
 
 describe('operator CLI: migrate, roles, audit verify, backup', () => {
   let cli: ReturnType<typeof cliSandbox>;
@@ -65,5 +66,19 @@ describe('operator CLI: migrate, roles, audit verify, backup', () => {
     expect(copy.prepare('select count(*) as n from role_grants').get()).toEqual({ n: 1 });
     copy.close();
     expect((await cli.run('backup', target)).code).toBe(2);
+  });
+
+  it('on PostgreSQL, says how to back it up instead (pg_dump) and exits 2', async () => {
+    const store = await createTestStore(undefined, { on: 'postgres' });
+    try {
+      const pg = cliSandbox({ DATABASE_URL: store.path });
+      const result = await pg.run('backup', pg.file('backup.dump'));
+      pg.cleanup();
+      expect(result.code).toBe(2);
+      expect(result.err).toContain('pg_dump --format=custom');
+      expect(result.err.trim().split('\n')).toHaveLength(1);
+    } finally {
+      await store.cleanup();
+    }
   });
 });

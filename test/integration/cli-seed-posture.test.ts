@@ -57,7 +57,7 @@ describe('operator CLI: seed --demo, posture, list', () => {
     expect([...times].sort()).toEqual(times);
     expect(times.at(-1)! <= new Date().toISOString()).toBe(true);
     expect((await cli.run('audit', 'verify')).code).toBe(0);
-  });
+  }, 120_000);
 
   it('shows a vendor posture with grade, score, drivers, evidence and open findings', async () => {
     await cli.run('seed', '--demo');

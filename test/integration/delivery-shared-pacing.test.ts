@@ -21,8 +21,8 @@ afterEach(async () => {
   open.shared = [];
 });
 
-function replica(prefix?: string): Pacer {
-  const shared = prefix ? connectSharedPacing(REDIS_URL, prefix) : undefined;
+function replica(prefix?: string, jobExpirationMs?: number): Pacer {
+  const shared = prefix ? connectSharedPacing(REDIS_URL, prefix, jobExpirationMs) : undefined;
   if (shared) open.shared.push(shared);
   const pacer = createSlackPacer({ postsPerSecondPerChannel: PER_SECOND, shared });
   open.pacers.push(pacer);
@@ -42,5 +42,27 @@ describe('pacing shared by replicas through Redis', () => {
     const prefix = `test-${randomBytes(4).toString('hex')}`;
     const span = await spanOfPosts(replica(prefix), replica(prefix));
     expect(span).toBeGreaterThanOrEqual((2 * POSTS_EACH - 1) * INTERVAL_MS * 0.95);
+  });
+
+  it('frees the channel of a replica that died mid-call, so the others go on posting there', async () => {
+    const prefix = `test-${randomBytes(4).toString('hex')}`;
+    const dead = connectSharedPacing(REDIS_URL, prefix, 300);
+    const dying = createSlackPacer({ postsPerSecondPerChannel: PER_SECOND, shared: dead });
+    let started: () => void = () => undefined;
+    const running = new Promise<void>((resolve) => {
+      started = resolve;
+    });
+    // Its call never returns and its process is gone: nothing will ever tell Redis the call ended.
+    void dying
+      .schedule('chat.postMessage', 'C1', () => {
+        started();
+        return new Promise(() => undefined);
+      })
+      .catch(() => undefined);
+    await running;
+    await dead.connection.disconnect();
+
+    const posted = await replica(prefix, 300).schedule('chat.postMessage', 'C1', async () => 'posted');
+    expect(posted).toBe('posted');
   });
 });

@@ -248,4 +248,47 @@ describe('leases', () => {
     expect((await relay.drainOnce()).sent).toBe(1);
     expect(texts('C1')).toEqual(['claimed by a relay that died']);
   });
+
+  it('renews the lease of a row it is still sending, so another relay does not send it too', async () => {
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let calls = 0;
+    // A send that waits as long as the test likes: a long pacing wait, or a slow platform.
+    const slow: Sender = {
+      ...sender,
+      post: async (request) => {
+        calls += 1;
+        await gate;
+        return sender.post(request);
+      },
+    };
+    const busy = new Relay({ db: store.db, clock: store.clock, senders: { slack: slow }, render, leaseMs: 300 });
+    await send('slow', 'slack:C1', 'sent once however long it takes');
+    busy.start();
+    try {
+      const leaseOf = async () =>
+        (await store.db.selectFrom('outbox').select('lease_until').executeTakeFirstOrThrow()).lease_until;
+      for (let waited = 0; calls === 0; waited += 20) {
+        if (waited > 10_000) throw new Error('the relay never sent');
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      const first = await leaseOf();
+      store.clock.advance(200);
+      for (let waited = 0; (await leaseOf()) === first; waited += 20) {
+        if (waited > 10_000) throw new Error('the lease was never renewed');
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      // Past the first lease, within the renewed one: another relay leaves the row alone.
+      store.clock.advance(250);
+      expect((await relay.drainOnce()).sent).toBe(0);
+      release();
+    } finally {
+      release();
+      await busy.stop();
+    }
+    expect(texts('C1')).toEqual(['sent once however long it takes']);
+    expect((await outbox()).map((r) => r.status)).toEqual(['sent']);
+  });
 });

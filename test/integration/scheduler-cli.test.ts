@@ -1,5 +1,5 @@
-import SqliteDatabase from 'better-sqlite3';
 import { Command } from 'commander';
+import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/cli/io.ts';
 import { registerSweep } from '../../src/cli/verbs/sweep.ts';
@@ -26,18 +26,15 @@ async function sweepCli(env: Record<string, string>, ...argv: string[]) {
   }
 }
 
-function rowCounts(file: string): Record<string, number> {
-  const db = new SqliteDatabase(file, { readonly: true });
-  try {
-    const tables = db.prepare("select name from sqlite_master where type = 'table' order by name").all() as {
-      name: string;
-    }[];
-    return Object.fromEntries(
-      tables.map((t) => [t.name, (db.prepare(`select count(*) as n from "${t.name}"`).get() as { n: number }).n]),
-    );
-  } finally {
-    db.close();
+/** Every table's row count, read the same way on SQLite and PostgreSQL. */
+async function rowCounts(store: TestStore): Promise<Record<string, number>> {
+  const tables = (await store.db.introspection.getTables()).map((t) => t.name).sort();
+  const counts: Record<string, number> = {};
+  for (const name of tables) {
+    const { rows } = await sql<{ n: string | number }>`select count(*) as n from ${sql.table(name)}`.execute(store.db);
+    counts[name] = Number(rows[0]?.n);
   }
+  return counts;
 }
 
 describe('vendor-risk sweep', () => {
@@ -67,10 +64,10 @@ describe('vendor-risk sweep', () => {
   afterEach(() => store.cleanup());
 
   it('--dry-run prints target, template and lateness of each message, and writes nothing', async () => {
-    const before = rowCounts(store.path);
+    const before = await rowCounts(store);
     const dry = await sweepCli(env, '--now', NOW, '--dry-run');
     expect(dry.error).toBeNull();
-    expect(rowCounts(store.path)).toEqual(before);
+    expect(await rowCounts(store)).toEqual(before);
     const lines = dry.out.trim().split('\n');
     expect(lines[0]).toBe(
       'dry run at 2026-06-01T09:30:00.000Z (2026-06-01 in UTC): 5 triggers fired, 8 messages would be queued (1 late), 2 posture snapshots',
@@ -94,17 +91,17 @@ describe('vendor-risk sweep', () => {
     expect(real.error).toBeNull();
     // The real sweep queues exactly what the dry run listed.
     expect(real.out.trim().split('\n').slice(1)).toEqual(lines.slice(1, -1));
-    const after = rowCounts(store.path);
+    const after = await rowCounts(store);
     expect(after.outbox).toBe((before.outbox ?? 0) + 8);
     expect(after.fired_triggers).toBe((before.fired_triggers ?? 0) + 5);
     expect((await sweepCli(env, '--now', NOW)).out).toContain('0 triggers fired, 0 messages queued');
   });
 
   it('refuses a --now that is not a time, changing nothing', async () => {
-    const before = rowCounts(store.path);
+    const before = await rowCounts(store);
     const bad = await sweepCli(env, '--now', 'next tuesday');
     expect(bad.error).toBeInstanceOf(UsageError);
     expect((bad.error as Error).message).toContain('is not an ISO date-time');
-    expect(rowCounts(store.path)).toEqual(before);
+    expect(await rowCounts(store)).toEqual(before);
   });
 });

@@ -169,7 +169,7 @@ describe('daily posture snapshots', () => {
     }
     expect(snapshots).toEqual(looked);
     expect(new Set(looked.map((s) => s.score)).size).toBeGreaterThan(4);
-  });
+  }, 120_000);
 
   it('posts a drift finding only for a fall nobody was told about, and closes it when the score recovers', async () => {
     const slipping = await insertVendor(store, { name: 'Slipping', tier: 'high', nextReviewOn: '2027-01-01' });

@@ -283,7 +283,7 @@ describe('a year of daily sweeps over a demo portfolio', () => {
     } finally {
       await other.cleanup();
     }
-  }, 120_000);
+  }, 300_000);
 
   it('after a three-day outage each item sends one late reminder, for its latest missed slot only', async () => {
     const outage = (from: string) => [0, 1, 2].map((d) => addDaysIso(from, d));

@@ -49,11 +49,15 @@ describe('/vendor over signed HTTP', () => {
   }
 
   const answerAt = (name: string) =>
-    vi.waitFor(() => {
-      const post = slack.responses.posts.find((p) => p.path.endsWith(name));
-      if (!post) throw new Error('no reply yet');
-      return post.body as Posted;
-    });
+    vi.waitFor(
+      () => {
+        const post = slack.responses.posts.find((p) => p.path.endsWith(name));
+        if (!post) throw new Error('no reply yet');
+        return post.body as Posted;
+        // A generous bound: on a loaded machine (or a remote database) the reply takes more than waitFor's 1 s default.
+      },
+      { timeout: 15_000 },
+    );
 
   const command = async (userId: string, text: string) => answerAt(await send(userId, text));
 

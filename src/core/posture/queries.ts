@@ -71,7 +71,9 @@ export const failedAnswerRows = prepared((db, vendorId) =>
         .orderBy('id', 'desc')
         .limit(ONE),
     )
-    .where('answer', 'in', ['no', 'partial']),
+    .where('answer', 'in', ['no', 'partial'])
+    // The same order on every store (PostgreSQL keeps no implicit order): the drivers list them in it.
+    .orderBy('control_id'),
 );
 
 export const latestRatingRow = prepared((db, vendorId) =>
