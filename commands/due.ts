@@ -2,7 +2,7 @@ import { type ChatContext, type CommandModule, reply } from '../src/chat/command
 import type { Reply } from '../src/chat/reply.ts';
 import { type DueItem, dueLine } from '../src/chat/views/vendor-lines.ts';
 import { addDaysIso, todayOf } from '../src/core/common/dates.ts';
-import { EVIDENCE_LABELS, type EvidenceType } from '../src/core/common/vocabulary.ts';
+import { EVIDENCE_LABELS } from '../src/core/common/vocabulary.ts';
 import { listEvidenceDue } from '../src/core/evidence/record.ts';
 import { listVendors } from '../src/core/vendors/lookup.ts';
 import { badArguments } from './support/args.ts';
@@ -56,7 +56,7 @@ async function duePage(ctx: ChatContext, days: number, page: number): Promise<Re
       kind: 'evidence' as const,
       on: e.expires_on,
       vendorName: e.vendor_name,
-      label: EVIDENCE_LABELS[e.type as EvidenceType] ?? e.type,
+      label: EVIDENCE_LABELS[e.type] ?? e.type,
       ownerId: e.owner_id,
       ownerName: null,
     })),

@@ -13,7 +13,6 @@ import {
 import { requestEscalation, requestRiskAcceptance } from '../src/core/approvals/request.ts';
 import { todayOf } from '../src/core/common/dates.ts';
 import { UserError } from '../src/core/common/errors.ts';
-import type { FindingState } from '../src/core/common/vocabulary.ts';
 import { acknowledge, assign, resolve } from '../src/core/findings/actions.ts';
 import { type FindingDetail, getFinding } from '../src/core/findings/queries.ts';
 import { canTransition, type FindingAction } from '../src/core/findings/states.ts';
@@ -43,7 +42,7 @@ async function findingFor(ctx: ChatContext, value: string, step: FindingAction):
   const finding = await getFinding(ctx.deps.db, findingIdFrom(value));
   const owner = await vendorOwnerOf(ctx.deps.db, finding.vendor_id);
   await requirePermission(ctx.deps.db, ctx.actor, step === 'resolve' ? 'finding.resolve' : 'finding.triage', owner);
-  if (!canTransition(finding.state as FindingState, step)) throw await refusal(ctx.deps.db, finding, step);
+  if (!canTransition(finding.state, step)) throw await refusal(ctx.deps.db, finding, step);
   return finding;
 }
 

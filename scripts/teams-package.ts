@@ -4,14 +4,14 @@
 //       [--bot-id <MICROSOFT_APP_ID>] [--app-id <teams app guid>] [--version 1.2.0]
 //       [--developer "Example Corp"] [--website https://…] [--privacy https://…] [--terms https://…]
 //
-// The bot id comes from MICROSOFT_APP_ID (through the app's configuration) unless --bot-id is given;
+// The bot id comes from MICROSOFT_APP_ID unless --bot-id is given (no secret is needed to package);
 // the command menu comes from the command registry (commands/index.ts, export `registry`).
 
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Registry } from '../src/chat/command.ts';
-import { ConfigError, loadConfig } from '../src/config.ts';
+import { teamsBotIdFrom } from '../src/config.ts';
 import { buildTeamsPackage, ManifestError } from '../src/teams/package.ts';
 
 const root = new URL('../', import.meta.url);
@@ -30,16 +30,8 @@ async function main(): Promise<number> {
       terms: { type: 'string' },
     },
   });
-  let botId = values['bot-id'];
-  if (!botId) {
-    try {
-      botId = loadConfig().teams?.appId;
-    } catch (error) {
-      if (!(error instanceof ConfigError)) throw error;
-      console.error(error.message);
-      return 2;
-    }
-  }
+  // Only the bot's app id goes into the package: no secret is needed, so none is asked for.
+  const botId = values['bot-id'] ?? teamsBotIdFrom();
   if (!botId) {
     console.error("No bot id: set MICROSOFT_APP_ID (the bot registration's app id) or pass --bot-id.");
     return 2;

@@ -160,6 +160,11 @@ export class ConfigError extends Error {
   }
 }
 
+/** The bot registration's app id alone, for packaging the Teams app: that needs no secret. */
+export function teamsBotIdFrom(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  return optional.parse(env.MICROSOFT_APP_ID);
+}
+
 /** Reads and validates the environment once; every problem is named, one line each. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = envSchema.safeParse(env);

@@ -78,8 +78,7 @@ async function send(ctx: DeliveryContext, row: ClaimedRow): Promise<PlatformMess
       }
     }
   }
-  const threadOf = threadOfRow(row);
-  const threadParent = threadOf ? await findMessageRef(ctx.db, threadOf, row.target) : null;
+  const threadParent = row.thread_of ? await findMessageRef(ctx.db, row.thread_of, row.target) : null;
   const request = { key: row.idempotency_key, target: row.target, reply, threadParent };
   if (row.resumed && sender.findPosted) {
     const found = await findEarlierPost(ctx, sender, row, request);
@@ -106,15 +105,6 @@ async function findEarlierPost(
   } catch (error) {
     if (!(error instanceof PermanentSendError)) throw error;
     ctx.logger.warn({ outboxId: row.id, error: describeSendError(error) }, 'cannot check for an earlier post');
-    return null;
-  }
-}
-
-function threadOfRow(row: OutboxRow): string | null {
-  try {
-    const data = JSON.parse(row.data) as { threadOf?: unknown };
-    return typeof data.threadOf === 'string' ? data.threadOf : null;
-  } catch {
     return null;
   }
 }

@@ -32,17 +32,6 @@ export async function findMessageRef(db: DbOrTx, subject: string, target: string
   return row ? decodeMessageRef(row.message_id) : null;
 }
 
-/** The subject a platform message is about, e.g. to route a click on a card back to its finding. */
-export async function subjectOfMessage(db: DbOrTx, target: string, message: PlatformMessage): Promise<string | null> {
-  const row = await db
-    .selectFrom('message_refs')
-    .select('subject')
-    .where('target', '=', target)
-    .where('message_id', '=', encodeMessageRef(message))
-    .executeTakeFirst();
-  return row?.subject ?? null;
-}
-
 export async function saveMessageRef(
   tx: Tx,
   clock: Clock,

@@ -219,7 +219,3 @@ export class Relay {
     });
   }
 }
-
-export function createRelay(options: RelayOptions): Relay {
-  return new Relay(options);
-}

@@ -138,7 +138,7 @@ async function summarise(db: DbOrTx): Promise<SeedSummary> {
     .groupBy('state')
     .execute();
   const findings = Object.fromEntries(FINDING_STATES.map((s) => [s, 0])) as Record<FindingState, number>;
-  for (const row of states) findings[row.state as FindingState] = Number(row.n);
+  for (const row of states) findings[row.state] = Number(row.n);
   return {
     vendors: await count(db, 'vendors'),
     evidence: await count(db, 'evidence'),

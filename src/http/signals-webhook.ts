@@ -1,7 +1,7 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import express, { type Router } from 'express';
 import type { Logger } from 'pino';
+import { Webhook, WebhookVerificationError } from 'standardwebhooks';
 import { z } from 'zod';
 import type { Actor } from '../core/common/actor.ts';
 import type { CoreDeps } from '../core/common/deps.ts';
@@ -14,7 +14,8 @@ import { inTransaction, type Tx } from '../store/database.ts';
 import { BODY_LIMITS } from './body-limits.ts';
 
 // POST /signals: monitoring tools report findings about vendors, signed the Standard Webhooks way
-// (webhook-id, webhook-timestamp, webhook-signature: "v1,<base64 HMAC-SHA256 of id.timestamp.body>").
+// (webhook-id, webhook-timestamp, webhook-signature: "v1,<base64 HMAC-SHA256 of id.timestamp.body>"),
+// checked by the specification's own package: any matching v1 signature, timestamps within 5 minutes.
 // The body is one signal or a batch { "signals": [...] } of up to 100, applied all or nothing. A
 // repeated webhook-id, or a (source, externalId) seen before, changes nothing and answers duplicate.
 
@@ -24,11 +25,6 @@ export interface SignalsWebhookOptions {
   log: Logger;
   /** After a commit that recorded something: nudge the relay so a finding card goes out now. */
   onCommitted?: () => void;
-  /**
-   * Real time in ms, for the freshness of signatures. Not the domain clock: that one may be moved
-   * (the playground, `sweep --now`), while senders sign with the time of day.
-   */
-  wallClock?: () => number;
 }
 
 export const MAX_BODY_BYTES = BODY_LIMITS.signals;
@@ -65,25 +61,22 @@ function parseBody(json: unknown) {
   return one.success ? { success: true as const, data: { signals: [one.data] } } : one;
 }
 
-/** `whsec_` secrets are base64 key bytes (the Standard Webhooks form); anything else is used as text. */
-export function secretKey(secret: string): Buffer {
-  return secret.startsWith('whsec_') ? Buffer.from(secret.slice('whsec_'.length), 'base64') : Buffer.from(secret);
+/**
+ * `whsec_` secrets are base64 key bytes (the Standard Webhooks form); anything else is used as UTF-8
+ * text. Freshness is judged against real time, not the domain clock: that one may be moved (the
+ * playground, `sweep --now`), while senders sign with the time of day.
+ */
+function verifierFor(secret: string | undefined, log: Logger): Webhook | null {
+  if (!secret) return null;
+  try {
+    return secret.startsWith('whsec_') ? new Webhook(secret) : new Webhook(Buffer.from(secret), { format: 'raw' });
+  } catch {
+    log.error('SIGNALS_WEBHOOK_SECRET starts with whsec_ but the rest is not base64 key bytes');
+    return null;
+  }
 }
 
-export function signPayload(key: Buffer, id: string, timestamp: string, body: string | Buffer): string {
-  return createHmac('sha256', key).update(`${id}.${timestamp}.`).update(body).digest('base64');
-}
-
-/** Any `v1,<sig>` entry matching, compared in constant time; other versions are ignored. */
-function signatureMatches(header: string, expected: string): boolean {
-  const want = Buffer.from(expected, 'base64');
-  return header.split(' ').some((entry) => {
-    const [version, sig] = entry.split(',', 2);
-    if (version !== 'v1' || !sig) return false;
-    const got = Buffer.from(sig, 'base64');
-    return got.length === want.length && timingSafeEqual(got, want);
-  });
-}
+const STALE = new Set(['Invalid Signature Headers', 'Message timestamp too old', 'Message timestamp too new']);
 
 /** The raw bytes, or null once they pass `limit` (the rest is drained, not kept). */
 function readBody(req: IncomingMessage, limit: number): Promise<Buffer | null> {
@@ -140,8 +133,8 @@ async function resolveVendors(tx: Tx, signals: readonly SignalBody[]): Promise<n
 
 export function signalsWebhook(deps: CoreDeps, options: SignalsWebhookOptions): Router {
   const { log } = options;
-  const key = options.secret ? secretKey(options.secret) : null;
-  if (!key) log.warn('SIGNALS_WEBHOOK_SECRET is not set: POST /signals refuses every request (503)');
+  const verifier = verifierFor(options.secret, log);
+  if (!verifier) log.warn('SIGNALS_WEBHOOK_SECRET is not set: POST /signals refuses every request (503)');
   const router = express.Router();
 
   router.post('/signals', async (req, res) => {
@@ -149,16 +142,12 @@ export function signalsWebhook(deps: CoreDeps, options: SignalsWebhookOptions): 
       log.warn({ status, error, webhookId: req.get('webhook-id') }, 'signals webhook refused a request');
       res.status(status).json({ error, ...extra });
     };
-    if (!key) return refuse(503, 'the signals webhook is not configured: set SIGNALS_WEBHOOK_SECRET');
+    if (!verifier) return refuse(503, 'the signals webhook is not configured: set SIGNALS_WEBHOOK_SECRET');
     const id = req.get('webhook-id');
     const timestamp = req.get('webhook-timestamp');
     const signature = req.get('webhook-signature');
     if (!id || !timestamp || !signature) {
       return refuse(401, 'missing webhook-id, webhook-timestamp or webhook-signature header');
-    }
-    const nowSeconds = Math.floor((options.wallClock ?? Date.now)() / 1000);
-    if (!/^\d+$/.test(timestamp) || Math.abs(nowSeconds - Number(timestamp)) > TOLERANCE_SECONDS) {
-      return refuse(401, 'webhook-timestamp is more than 5 minutes away from now');
     }
     const declared = Number(req.get('content-length') ?? 0);
     const raw = declared > MAX_BODY_BYTES ? null : await readBody(req, MAX_BODY_BYTES);
@@ -166,7 +155,15 @@ export function signalsWebhook(deps: CoreDeps, options: SignalsWebhookOptions): 
       res.set('Connection', 'close');
       return refuse(413, `the body is larger than ${MAX_BODY_BYTES} bytes`);
     }
-    if (!signatureMatches(signature, signPayload(key, id, timestamp, raw))) {
+    try {
+      verifier.verify(
+        raw,
+        { 'webhook-id': id, 'webhook-timestamp': timestamp, 'webhook-signature': signature },
+        { jsonParse: false },
+      );
+    } catch (error) {
+      if (!(error instanceof WebhookVerificationError)) throw error;
+      if (STALE.has(error.message)) return refuse(401, 'webhook-timestamp is more than 5 minutes away from now');
       return refuse(401, 'webhook-signature does not match');
     }
     let json: unknown;

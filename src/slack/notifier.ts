@@ -2,9 +2,9 @@ import { webApi } from '@slack/bolt';
 import { type Logger, pino } from 'pino';
 import { createSlackPacer, type Pacer } from '../delivery/pacing.ts';
 import type { PlatformMessage, PostRequest, Sender, UpdateRequest } from '../delivery/sender.ts';
-import { classifySlackError } from '../delivery/slack-retry-rules.ts';
 import { boltLogger } from './bolt-logger.ts';
 import { renderMessage } from './render.ts';
+import { classifySlackError } from './send-errors.ts';
 
 // The relay's way into Slack. One attempt per call: the WebClient's own retries are off and a 429 is
 // handed back (not waited out inside the client, which would pause every channel), so the outbox is

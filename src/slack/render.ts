@@ -1,4 +1,5 @@
 import type { types } from '@slack/bolt';
+import { fallbackText } from '../chat/fallback-text.ts';
 import type { Block, Button, Confirm, Field, Reply } from '../chat/reply.ts';
 import { ActionIds, encodeOverflowValue, OVERFLOW_ACTION } from './action-ids.ts';
 import { LIMITS, splitText, truncate } from './limits.ts';
@@ -10,7 +11,10 @@ type ActionsElement = types.ActionsBlockElement;
 /** One Reply as a Block Kit message with its plain-text fallback (notifications, screen readers). */
 export function renderMessage(reply: Reply): { text: string; blocks: KnownBlock[] } {
   const source: Block[] = reply.blocks?.length ? reply.blocks : [{ type: 'text', text: reply.text }];
-  return { text: fallbackText(reply), blocks: renderBlocks(source, LIMITS.messageBlocks) };
+  return {
+    text: truncate(toMrkdwn(fallbackText(reply)), LIMITS.messageText),
+    blocks: renderBlocks(source, LIMITS.messageBlocks),
+  };
 }
 
 /** The App Home tab: the same blocks, with the view's larger budget. */
@@ -25,12 +29,6 @@ export function renderBlocks(blocks: Block[], max: number): KnownBlock[] {
     blocks.flatMap((block) => renderBlock(block, ids)),
     max,
   );
-}
-
-function fallbackText(reply: Reply): string {
-  const first = reply.blocks?.find((b) => b.type === 'header' || b.type === 'text');
-  const text = reply.text.trim() || (first && 'text' in first ? first.text : '') || 'Vendor risk update';
-  return truncate(toMrkdwn(text), LIMITS.messageText);
 }
 
 function renderBlock(block: Block, ids: ActionIds): KnownBlock[] {

@@ -18,9 +18,3 @@ export function describeSlackError(error: unknown): Record<string, unknown> {
     ...(typeof e.retryAfter === 'number' ? { retryAfter: e.retryAfter } : {}),
   };
 }
-
-/** The Slack error code of a platform error (`user_not_in_channel`), or null. */
-export function slackErrorCode(error: unknown): string | null {
-  const data = (error as { data?: { error?: unknown } } | null)?.data;
-  return typeof data?.error === 'string' ? data.error : null;
-}

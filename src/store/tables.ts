@@ -1,4 +1,19 @@
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { ApprovalState } from '../core/approvals/records.ts';
+import type { AssessmentStatus } from '../core/assessments/answers.ts';
+import type {
+  Criticality,
+  EvidenceType,
+  FindingState,
+  RequestedAction,
+  Role,
+  Severity,
+  SignalKind,
+  SignatureMeaning,
+  Tier,
+  VendorStatus,
+} from '../core/common/vocabulary.ts';
+import type { CheckKind } from '../core/exposure/checks.ts';
 
 /**
  * Row types, one interface per table. Timestamps are ISO-8601 UTC text written from the injected clock;
@@ -11,13 +26,13 @@ export interface VendorTable {
   name_key: string;
   services: string;
   data_types: string;
-  criticality: string;
-  tier: string;
+  criticality: Criticality;
+  tier: Tier;
   tier_override_reason: string | null;
   regulatory_scope: string;
   owner_id: string | null;
   channel: string | null;
-  status: string;
+  status: VendorStatus;
   contract_start: string | null;
   contract_end: string | null;
   last_review_on: string | null;
@@ -37,7 +52,7 @@ export interface VendorAssetTable {
   created_at: string;
   host: string | null;
   /** The exposure check this asset gets (src/core/exposure/checks.ts); null: routing only. */
-  check_kind: string | null;
+  check_kind: CheckKind | null;
   port: number | null;
   note: string | null;
   /** Who confirmed the vendor authorised checking it, and when; never checked without both. */
@@ -67,7 +82,7 @@ export interface ExposureCheckTable {
 export interface EvidenceTable {
   id: Generated<number>;
   vendor_id: number;
-  type: string;
+  type: EvidenceType;
   issued_on: string | null;
   expires_on: string;
   url: string | null;
@@ -81,8 +96,8 @@ export interface SignalTable {
   vendor_id: number;
   source: string;
   external_id: string;
-  kind: string;
-  severity: string;
+  kind: SignalKind;
+  severity: Severity;
   summary: string;
   details: string;
   observed_at: string;
@@ -93,7 +108,7 @@ export interface SignalTable {
 export interface AssessmentTable {
   id: Generated<number>;
   vendor_id: number;
-  status: string;
+  status: AssessmentStatus;
   questionnaire_version: string;
   requested_by: string;
   requested_at: string;
@@ -121,8 +136,8 @@ export interface FindingTable {
   source: string;
   title: string;
   detail: string;
-  severity: string;
-  state: string;
+  severity: Severity;
+  state: FindingState;
   assignee_id: string | null;
   opened_at: string;
   sla_due_on: string;
@@ -146,12 +161,12 @@ export interface ApprovalRequestTable {
   id: Generated<number>;
   finding_id: number;
   kind: string;
-  requested_action: string;
+  requested_action: RequestedAction;
   action_until: string | null;
   reason: string;
   requested_by: string;
   requested_at: string;
-  state: string;
+  state: ApprovalState;
   decided_by: string | null;
   decided_at: string | null;
   decision_reason: string | null;
@@ -169,14 +184,14 @@ export interface SignatureTable {
   record_hash: string;
   signer_id: string;
   signer_name: string;
-  meaning: string;
+  meaning: SignatureMeaning;
   reason: string | null;
   signed_at: string;
 }
 
 export interface RoleGrantTable {
   principal: string;
-  role: string;
+  role: Role;
   granted_by: string;
   granted_at: string;
 }
@@ -190,7 +205,7 @@ export interface PersonTable {
 export interface SubscriptionTable {
   id: Generated<number>;
   channel: string;
-  min_tier: string | null;
+  min_tier: Tier | null;
   created_by: string;
   created_at: string;
 }
@@ -226,6 +241,8 @@ export interface OutboxTable {
   template: string;
   data: string;
   subject: string | null;
+  /** Posted in the thread of the message about this subject, e.g. `finding:12`; null: top level. */
+  thread_of: string | null;
   late: number;
   status: string;
   attempts: number;

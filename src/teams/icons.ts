@@ -1,4 +1,5 @@
-import { encodePng } from './png.ts';
+import { crc32 } from 'node:zlib';
+import { zlibSync } from 'fflate';
 
 // The app's two icons, drawn in code: Teams wants a 192x192 full-colour icon and a 32x32 outline
 // icon (white on a transparent background). The symbol is a shield with a check mark, kept inside
@@ -7,6 +8,31 @@ import { encodePng } from './png.ts';
 export const ACCENT = { hex: '#1F6F5C', rgb: [0x1f, 0x6f, 0x5c] as const };
 
 type Shape = (u: number, v: number) => boolean;
+
+function pngChunk(type: string, data: Uint8Array): Buffer {
+  const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+  const framed = Buffer.alloc(body.length + 8);
+  framed.writeUInt32BE(data.length, 0);
+  body.copy(framed, 4);
+  framed.writeUInt32BE(crc32(body), body.length + 4);
+  return framed;
+}
+
+/** A PNG of `rgba` (8-bit RGBA, size x size, rows from the top, each row unfiltered). */
+function encodePng(size: number, rgba: Uint8Array): Buffer {
+  const header = Buffer.from([0, 0, 0, 0, 0, 0, 0, 0, 8, 6, 0, 0, 0]); // bit depth 8, colour type RGBA
+  header.writeUInt32BE(size, 0);
+  header.writeUInt32BE(size, 4);
+  const rows = new Uint8Array((size * 4 + 1) * size);
+  for (let y = 0; y < size; y++) rows.set(rgba.subarray(y * size * 4, (y + 1) * size * 4), y * (size * 4 + 1) + 1);
+  const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  return Buffer.concat([
+    signature,
+    pngChunk('IHDR', header),
+    pngChunk('IDAT', zlibSync(rows)),
+    pngChunk('IEND', new Uint8Array()),
+  ]);
+}
 
 // Coordinates u, v run from -1 to 1 across the symbol's box, v downwards.
 const shield =
@@ -56,7 +82,7 @@ function draw(size: number, box: number, paint: (u: number, v: number) => [numbe
       pixels[at + 3] = Math.round(alpha * 255);
     }
   }
-  return encodePng(size, size, pixels);
+  return encodePng(size, pixels);
 }
 
 const WHITE: [number, number, number] = [255, 255, 255];

@@ -1,4 +1,5 @@
 import { teamsLiteral } from '../chat/inert.ts';
+import { fallbackText } from '../chat/fallback-text.ts';
 import type { Block, Button, Field, Reply } from '../chat/reply.ts';
 import { cardBytes, type Json, LIMITS, truncate } from './limits.ts';
 import { type MentionEntity, Mentions, toPlain, toTeamsMarkdown } from './markdown.ts';
@@ -42,15 +43,15 @@ export function cardMessage(card: AdaptiveCard): CardMessage {
 export function renderCard(reply: Reply): AdaptiveCard {
   const blocks: Block[] = reply.blocks?.length ? reply.blocks : [{ type: 'text', text: reply.text }];
   let kept = blocks;
-  let card = build(kept, fallbackText(reply), 0);
+  let card = build(kept, summaryOf(reply), 0);
   while (cardBytes(card) > LIMITS.cardBytes && kept.length > 1) {
     // Drop the last block that is not the final row of buttons, so the card stays actionable.
     const actionsAt = kept.findLastIndex((b) => b.type === 'actions');
     const dropAt = actionsAt === kept.length - 1 ? kept.length - 2 : kept.length - 1;
     kept = kept.filter((_, i) => i !== dropAt);
-    card = build(kept, fallbackText(reply), blocks.length - kept.length);
+    card = build(kept, summaryOf(reply), blocks.length - kept.length);
   }
-  if (cardBytes(card) > LIMITS.cardBytes) card = build(kept, fallbackText(reply), 0, LIMITS.cardBytes / 4);
+  if (cardBytes(card) > LIMITS.cardBytes) card = build(kept, summaryOf(reply), 0, LIMITS.cardBytes / 4);
   return card;
 }
 
@@ -160,8 +161,6 @@ export function renderButton(button: Button): Json {
   };
 }
 
-function fallbackText(reply: Reply): string {
-  const first = reply.blocks?.find((b) => b.type === 'header' || b.type === 'text');
-  const text = reply.text.trim() || (first && 'text' in first ? first.text : '') || 'Vendor risk update';
-  return truncate(toPlain(text), LIMITS.summary);
+function summaryOf(reply: Reply): string {
+  return truncate(toPlain(fallbackText(reply)), LIMITS.summary);
 }

@@ -2,10 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
+import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 import { createVendor } from '../../src/core/vendors/create-update.ts';
-import { secretKey, signPayload } from '../../src/http/signals-webhook.ts';
 import { type RunningBot, startBot } from '../../src/main.ts';
 import { type SlackWebApi, startSlackWebApi } from '../../src/playground/slack-web-api.ts';
 import { inTransaction } from '../../src/store/database.ts';
@@ -83,7 +83,7 @@ describe('the bot, composed by main', () => {
         'content-type': 'application/json',
         'webhook-id': id,
         'webhook-timestamp': timestamp,
-        'webhook-signature': `v1,${signPayload(secretKey(WEBHOOK_SECRET), id, timestamp, body)}`,
+        'webhook-signature': new Webhook(WEBHOOK_SECRET).sign(id, new Date(Number(timestamp) * 1000), body),
       },
       body,
     });

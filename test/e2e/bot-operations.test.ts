@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { pino } from 'pino';
+import { Webhook } from 'standardwebhooks';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 import { ManualClock } from '../../src/core/common/clock.ts';
 import { createVendor } from '../../src/core/vendors/create-update.ts';
-import { secretKey, signPayload } from '../../src/http/signals-webhook.ts';
 import { type RunningBot, startBot } from '../../src/main.ts';
 import { type SlackWebApi, startSlackWebApi } from '../../src/playground/slack-web-api.ts';
 import { inTransaction } from '../../src/store/database.ts';
@@ -89,7 +89,7 @@ async function reportExposure(world: World, externalId: string): Promise<void> {
       'content-type': 'application/json',
       'webhook-id': id,
       'webhook-timestamp': timestamp,
-      'webhook-signature': `v1,${signPayload(secretKey(WEBHOOK_SECRET), id, timestamp, body)}`,
+      'webhook-signature': new Webhook(WEBHOOK_SECRET).sign(id, new Date(Number(timestamp) * 1000), body),
     },
     body,
   });

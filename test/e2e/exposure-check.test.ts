@@ -154,9 +154,10 @@ describe('vendor-risk check', () => {
   }, 60_000);
 
   it('never probes an undeclared, unauthorised or removed asset', async () => {
+    const undeclared = await mongodbStandIn(true);
     const unauthorised = await mongodbStandIn(true);
     const removed = await mongodbStandIn(true);
-    standIns.push(unauthorised, removed);
+    standIns.push(undeclared, unauthorised, removed);
     expect((await cli('asset', 'add', 'Acme Health Cloud', `127.0.0.1:${unauthorised.port}`, 'mongodb')).code).toBe(0);
     await cli(
       'asset',
@@ -172,6 +173,7 @@ describe('vendor-risk check', () => {
     const run = await cli('check', 'Acme Health Cloud');
     expect(run.code).toBe(0);
     expect(run.out).toMatch(/not checked\s+waiting for an analyst to confirm the vendor authorised checks/);
+    expect(undeclared.connections).toBe(0);
     expect(unauthorised.connections).toBe(0);
     expect(removed.connections).toBe(0);
     expect(await checks()).toEqual([]);
@@ -182,7 +184,9 @@ describe('vendor-risk check', () => {
     trigger.run();
     await trigger.idle();
     await pacer.stop();
+    expect(undeclared.connections).toBe(0);
     expect(unauthorised.connections).toBe(0);
+    expect(removed.connections).toBe(0);
 
     const listed = await cli('asset', 'list', 'Acme Health Cloud');
     expect(listed.out).toMatch(/mongodb\s+not authorised: not checked/);
@@ -201,6 +205,7 @@ describe('vendor-risk check', () => {
     ).toBe(0);
     expect((await cli('check', 'Acme Health Cloud')).code).toBe(3);
     expect(unauthorised.connections).toBe(1);
+    expect(undeclared.connections).toBe(0);
   }, 60_000);
 
   it('refuses loopback targets unless EXPOSURE_ALLOW_PRIVATE is set', async () => {

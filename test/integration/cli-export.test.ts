@@ -15,6 +15,14 @@ describe('operator CLI: export vendors, findings and the audit log', () => {
   const csv = (text: string) => parse(text, { columns: true, skip_empty_lines: true }) as Record<string, string>[];
 
   it('exports vendors as CSV with the import columns, and the sheet imports back unchanged', async () => {
+    const add = await cli.run(
+      'asset',
+      'add',
+      'Meridian Clinical Research',
+      'db.meridian-cro.example:5433',
+      'postgresql',
+    );
+    expect(add.code).toBe(0);
     const result = await cli.run('export', 'vendors');
     expect(result.code).toBe(0);
     const rows = csv(result.out);
@@ -34,15 +42,18 @@ describe('operator CLI: export vendors, findings and the audit log', () => {
       'contract_end',
       'last_review_on',
       'next_review_on',
+      'assets',
     ]);
     expect(rows.find((r) => r.name === 'Courier Cold Chain Logistics')).toMatchObject({
       tier: 'high',
       tier_reason: expect.stringContaining('GxP-critical'),
       data_types: 'none',
     });
-    expect(rows.find((r) => r.name === 'Meridian Clinical Research')?.regulatory_scope).toBe(
-      'HIPAA; GDPR; 21 CFR Part 11',
-    );
+    expect(rows.find((r) => r.name === 'Meridian Clinical Research')).toMatchObject({
+      regulatory_scope: 'HIPAA; GDPR; 21 CFR Part 11',
+      // Sorted by what is stored; the kind is written where nothing in the target implies it.
+      assets: 'db.meridian-cro.example:5433 postgresql; edc.meridian-cro.example; sftp.meridian-cro.example',
+    });
     const file = cli.file('vendors.csv');
     writeFileSync(file, result.out);
     expect((await cli.run('import', 'vendors', file)).out).toContain('0 created, 0 updated, 25 unchanged');

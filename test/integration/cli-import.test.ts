@@ -198,4 +198,77 @@ describe('operator CLI: import vendors and evidence', () => {
     ]);
     expect(counts()).toEqual(after);
   });
+
+  it('declares the assets column unauthorised, removes what the sheet drops, and a re-import changes nothing', async () => {
+    const assets = () =>
+      query<{ vendor: string; value: string; check_kind: string | null; authorised_by: string | null }>(
+        'select v.name as vendor, a.value, a.check_kind, a.authorised_by from vendor_assets a join vendors v on v.id = a.vendor_id where a.removed_at is null order by a.id',
+      );
+    const file = write(
+      'assets.csv',
+      [
+        'name,criticality,assets',
+        'Acme Health Cloud,high,"search.acme.example:9200; db.acme.example:5433 postgresql; api.acme.example"',
+        'Beta Payroll,low,',
+      ].join('\n'),
+    );
+    expect((await cli.run('import', 'vendors', file)).out).toContain('2 created, 0 updated, 0 unchanged');
+    expect(assets()).toEqual([
+      {
+        vendor: 'Acme Health Cloud',
+        value: 'http://search.acme.example:9200',
+        check_kind: 'elasticsearch',
+        authorised_by: null,
+      },
+      { vendor: 'Acme Health Cloud', value: 'db.acme.example:5433', check_kind: 'postgresql', authorised_by: null },
+      { vendor: 'Acme Health Cloud', value: 'api.acme.example', check_kind: null, authorised_by: null },
+    ]);
+    expect((await cli.run('import', 'vendors', file)).out).toContain('0 created, 0 updated, 2 unchanged');
+
+    // An authorisation given since is kept; a dropped asset is removed (audited); a new one is declared.
+    const authorise = await cli.run(
+      'asset',
+      'authorise',
+      'Acme Health Cloud',
+      'db.acme.example:5433',
+      '--authorised-by',
+      'Dana',
+    );
+    expect(authorise.code).toBe(0);
+    writeFileSync(
+      file,
+      [
+        'name,criticality,assets',
+        'Acme Health Cloud,high,"db.acme.example:5433 postgresql; https://portal.acme.example"',
+      ].join('\n'),
+    );
+    expect((await cli.run('import', 'vendors', file)).out).toContain('0 created, 1 updated, 0 unchanged');
+    expect(assets()).toEqual([
+      { vendor: 'Acme Health Cloud', value: 'db.acme.example:5433', check_kind: 'postgresql', authorised_by: 'Dana' },
+      { vendor: 'Acme Health Cloud', value: 'https://portal.acme.example', check_kind: 'tls', authorised_by: null },
+    ]);
+    const actions = query<{ action: string }>(
+      "select action from audit_log where action like 'vendor.asset%' order by seq",
+    ).map((a) => a.action);
+    expect(actions.filter((a) => a === 'vendor.asset_remove')).toHaveLength(2);
+  });
+
+  it('reports a bad asset by line and writes nothing', async () => {
+    const before = counts();
+    const file = write(
+      'bad-assets.csv',
+      [
+        'name,criticality,assets',
+        'Good Co,low,api.good.example',
+        'Bad Co,low,"db.bad.example:5433 oracle; two words here"',
+      ].join('\n'),
+    );
+    const result = await cli.run('import', 'vendors', file);
+    expect(result.code).toBe(2);
+    expect(result.err.trim().split('\n').slice(1)).toEqual([
+      `${file} line 3: “oracle” is not a kind of check; use one of elasticsearch, opensearch, kibana, mongodb, redis, postgresql, couchdb, s3, tls`,
+    ]);
+    expect(counts()).toEqual(before);
+    expect(query('select * from vendor_assets')).toEqual([]);
+  });
 });

@@ -14,8 +14,7 @@ describe('operator CLI: migrate, roles, audit verify, backup', () => {
   it('migrates once, then reports the schema is current', async () => {
     expect(await cli.run('migrate')).toMatchObject({
       code: 0,
-      out: `applied: ${Object.keys(migrations).join(', ')}
-`,
+      out: `applied: ${Object.keys(migrations).join(', ')}\n`,
     });
     expect(await cli.run('migrate')).toMatchObject({ code: 0, out: 'schema is up to date\n' });
   });

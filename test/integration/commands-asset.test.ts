@@ -73,6 +73,36 @@ describe.each(['slack', 'teams'] as Platform[])('asset command on %s', (platform
     expect(shown(await run(vic, 'asset list Acme Health'))).toBe('**Acme Health** has no declared assets.');
   });
 
+  it('shows in the posture when the authorised assets were last checked and what was found', async () => {
+    await run(dana, 'asset add "Acme Health" search.acme.example:9200 elasticsearch');
+    expect(shown(await run(vic, 'posture Acme Health'))).not.toContain('Exposure checks');
+    await run(dana, 'asset authorise "Acme Health" search.acme.example:9200');
+    expect(shown(await run(vic, 'posture Acme Health'))).toContain(
+      'Exposure checks: not checked yet: 1 asset, 0 exposed',
+    );
+
+    const [checkable] = await checkableAssets(w.store.db, vendorId);
+    await w.store.db
+      .insertInto('exposure_checks')
+      .values({
+        asset_id: checkable?.asset.id ?? 0,
+        vendor_id: vendorId,
+        checked_at: '2026-06-01T07:00:00.000Z',
+        check_kind: 'elasticsearch',
+        target: 'http://search.acme.example:9200',
+        address: '203.0.113.9',
+        outcome: 'passed',
+        asked: 'GET /',
+        answered: '401 Unauthorized',
+        facts: '{}',
+        problems: '[]',
+      })
+      .execute();
+    expect(shown(await run(vic, 'posture Acme Health'))).toContain(
+      'Exposure checks: last checked 2 h ago: 1 asset, 0 exposed',
+    );
+  });
+
   it('explains what it needs when the words do not fit', async () => {
     expect(shown(await run(dana, 'asset'))).toMatch(/Say what to do: add, remove, authorise, list/);
     expect(shown(await run(dana, 'asset add Acme Health'))).toMatch(/then the asset/);

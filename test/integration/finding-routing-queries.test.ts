@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Tier } from '../../src/core/common/vocabulary.ts';
 import { acknowledge, assign, openFinding, resolve } from '../../src/core/findings/actions.ts';
 import { findingsAssignedTo, listFindings, openFindingCounts } from '../../src/core/findings/queries.ts';
 import { inTransaction } from '../../src/store/database.ts';
@@ -12,7 +13,7 @@ describe('where finding cards go', () => {
   });
   afterEach(() => store.cleanup());
 
-  async function subscribe(channel: string, minTier: string | null) {
+  async function subscribe(channel: string, minTier: Tier | null) {
     await store.db
       .insertInto('subscriptions')
       .values({ channel, min_tier: minTier, created_by: dana.id, created_at: '2026-05-01T00:00:00.000Z' })

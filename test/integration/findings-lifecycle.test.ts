@@ -65,7 +65,7 @@ describe('finding lifecycle', () => {
       'Escalation (Suspend the vendor’s data access) approved by Pat Approver at 2026-06-01 09:01 UTC',
     ]);
     for (const h of rows.filter((r) => r.template === 'finding-history')) {
-      expect(JSON.parse(h.data).threadOf).toBe(`finding:${opened.id}`);
+      expect(h.thread_of).toBe(`finding:${opened.id}`);
     }
     expect(rows.filter((r) => r.template === 'assigned')).toMatchObject([{ target: sam.id }]);
     expect(rows.filter((r) => r.template === 'approval-card')).toMatchObject([

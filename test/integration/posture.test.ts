@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Severity } from '../../src/core/common/vocabulary.ts';
+import type { FindingState, Severity } from '../../src/core/common/vocabulary.ts';
 import { recordEvidence } from '../../src/core/evidence/record.ts';
 import { openFinding } from '../../src/core/findings/actions.ts';
 import { getPosture } from '../../src/core/posture/posture.ts';
@@ -27,7 +27,7 @@ describe('posture', () => {
   });
   afterEach(() => store.cleanup());
 
-  const finding = (key: string, severity: Severity, state = 'open') =>
+  const finding = (key: string, severity: Severity, state: FindingState = 'open') =>
     inTransaction(store.db, async (tx) => {
       const { finding } = await openFinding(tx, store.deps, dana, {
         vendorId,

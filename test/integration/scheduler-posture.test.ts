@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type EvidenceType, TIERS } from '../../src/core/common/vocabulary.ts';
 import { getPosture } from '../../src/core/posture/posture.ts';
 import { recordSignal } from '../../src/core/signals/record.ts';
 import { runSweep } from '../../src/scheduler/sweep.ts';
@@ -21,7 +22,7 @@ async function portfolio(store: TestStore): Promise<number[]> {
   await openTestFinding(store, busy, 'scan:2', 'high');
   const accepted = await openTestFinding(store, busy, 'scan:3', 'high');
   await store.db.updateTable('findings').set({ state: 'risk_accepted' }).where('id', '=', accepted.id).execute();
-  const evidence = (vendor_id: number, type: string, expires_on: string) => ({
+  const evidence = (vendor_id: number, type: EvidenceType, expires_on: string) => ({
     vendor_id,
     type,
     expires_on,
@@ -126,16 +127,16 @@ describe('daily posture snapshots', () => {
 
   it('scores a portfolio too large to name vendor by vendor the same way', async () => {
     const at = store.clock.now().toISOString();
-    const tiers = ['critical', 'high', 'medium', 'low'];
+    const tiers = TIERS;
     const vendors = Array.from({ length: 520 }, (_, i) => ({
       name: `Vendor ${i}`,
       name_key: `vendor ${i}`,
       services: '',
       data_types: '[]',
       regulatory_scope: '[]',
-      criticality: 'medium',
+      criticality: 'medium' as const,
       tier: tiers[i % 4] ?? 'low',
-      status: i % 50 === 0 ? 'offboarded' : 'active',
+      status: i % 50 === 0 ? ('offboarded' as const) : ('active' as const),
       next_review_on: i % 3 === 0 ? '2026-05-15' : '2026-12-01',
       created_at: at,
       updated_at: at,

@@ -1,5 +1,5 @@
 import type { Actor } from '../../src/core/common/actor.ts';
-import type { Severity } from '../../src/core/common/vocabulary.ts';
+import type { Role, Severity, Tier } from '../../src/core/common/vocabulary.ts';
 import { openFinding } from '../../src/core/findings/actions.ts';
 import { grantRole } from '../../src/core/roles/permissions.ts';
 import { inTransaction } from '../../src/store/database.ts';
@@ -20,7 +20,7 @@ export const sam: Actor = { id: 'slack:USAM', name: 'Sam Engineer' };
 /** The review team: Dana analyses and approves, Pat and Quinn approve; granted by setup, not audited. */
 export async function grantRoles(store: TestStore): Promise<void> {
   const at = store.clock.now().toISOString();
-  const grants: [Actor, string][] = [
+  const grants: [Actor, Role][] = [
     [dana, 'analyst'],
     [pat, 'approver'],
     [quinn, 'approver'],
@@ -48,7 +48,7 @@ export async function createAnalystStore(): Promise<TestStore> {
 
 export interface VendorSeed {
   name?: string;
-  tier?: string;
+  tier?: Tier;
   owner?: Actor | null;
   channel?: string | null;
   nextReviewOn?: string | null;

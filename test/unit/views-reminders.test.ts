@@ -146,7 +146,7 @@ describe('questionnaire form', () => {
     assessment: {
       id: 9,
       vendor_id: 3,
-      status: 'in_progress',
+      status: 'in_progress' as const,
       questionnaire_version: '1',
       requested_by: 'system',
       requested_at: '2026-05-30T09:00:00.000Z',

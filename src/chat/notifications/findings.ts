@@ -1,6 +1,5 @@
 import { getApprovalRequest } from '../../core/approvals/queries.ts';
 import { isUserError } from '../../core/common/errors.ts';
-import type { FindingState } from '../../core/common/vocabulary.ts';
 import { ACTIVE_STATES } from '../../core/findings/states.ts';
 import { inert, inertTitle } from '../inert.ts';
 import { inChannel } from '../reply.ts';
@@ -39,7 +38,7 @@ export const renderAssigned: NotificationRenderer<'assigned'> = async ({ deps, d
 export const renderSlaReminder: NotificationRenderer<'sla-reminder'> = async ({ deps, data, today, late }) => {
   const card = await loadFindingCard(deps.db, data.findingId);
   // Nothing to chase once the finding is closed, accepted or given a fresh SLA.
-  if (!card || !ACTIVE_STATES.includes(card.finding.state as FindingState)) return null;
+  if (!card || !ACTIVE_STATES.includes(card.finding.state)) return null;
   if (card.finding.sla_due_on !== data.dueOn) return null;
   return slaReminder({
     findingId: card.finding.id,

@@ -62,7 +62,7 @@ export function renderNotification(deps: CoreDeps): (row: OutboxRow) => Promise<
     const template = row.template as NotificationTemplate;
     const render = RENDERERS[template] as NotificationRenderer<typeof template> | undefined;
     if (!render) throw new Error(`no notification view for template "${row.template}"`);
-    const { threadOf: _threadOf, ...data } = JSON.parse(row.data) as Record<string, unknown>;
+    const data = JSON.parse(row.data) as Record<string, unknown>;
     const input = { deps, data, late: row.late === 1, today: todayOf(deps), row } as RenderInput<typeof template>;
     return render(input);
   };

@@ -1,7 +1,7 @@
 import { OPEN_ASSESSMENT_STATUSES } from '../../core/assessments/answers.ts';
 import { getAssessment } from '../../core/assessments/queries.ts';
 import { SYSTEM_ACTOR } from '../../core/common/actor.ts';
-import { EVIDENCE_LABELS, type EvidenceType } from '../../core/common/vocabulary.ts';
+import { EVIDENCE_LABELS } from '../../core/common/vocabulary.ts';
 import { displayName } from '../../core/roles/people.ts';
 import type { DbOrTx } from '../../store/database.ts';
 import { inChannel } from '../reply.ts';
@@ -94,7 +94,7 @@ export const renderEvidenceReminder: NotificationRenderer<'evidence-reminder'> =
     .executeTakeFirst();
   if (renewed) return null;
   return evidenceReminder({
-    label: EVIDENCE_LABELS[evidence.type as EvidenceType] ?? evidence.type,
+    label: EVIDENCE_LABELS[evidence.type] ?? evidence.type,
     vendorName: evidence.vendor_name,
     expiresOn: evidence.expires_on,
     today,

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { addDaysIso } from '../../core/common/dates.ts';
-import { EVIDENCE_LABELS, type EvidenceType, SEVERITIES, TIERS, type Tier } from '../../core/common/vocabulary.ts';
+import { EVIDENCE_LABELS, SEVERITIES, TIERS } from '../../core/common/vocabulary.ts';
 import { listEvidenceDue } from '../../core/evidence/status.ts';
 import { ACTIVE_STATES } from '../../core/findings/states.ts';
 import { isStalled, pendingVendors } from '../../core/lifecycle/stalls.ts';
@@ -80,7 +80,7 @@ export async function loadDigest(db: DbOrTx, weekOf: string, policy: Policy = DE
   const due = await listEvidenceDue(db, addDaysIso(weekOf, 30));
   const riskiest = [...vendors]
     .filter((v) => v.score !== null)
-    .sort((a, b) => (a.score ?? 0) - (b.score ?? 0) || TIERS.indexOf(a.tier as Tier) - TIERS.indexOf(b.tier as Tier))
+    .sort((a, b) => (a.score ?? 0) - (b.score ?? 0) || TIERS.indexOf(a.tier) - TIERS.indexOf(b.tier))
     .slice(0, SHOWN);
   const openCounts = riskiest.length
     ? await db
@@ -135,7 +135,7 @@ export async function loadDigest(db: DbOrTx, weekOf: string, policy: Policy = DE
         kind: 'evidence',
         on: e.expires_on,
         vendorName: e.vendor_name,
-        label: EVIDENCE_LABELS[e.type as EvidenceType] ?? e.type,
+        label: EVIDENCE_LABELS[e.type] ?? e.type,
         ownerId: e.owner_id,
         ownerName: null,
       })),

@@ -1,7 +1,6 @@
 import type { ApprovalDetail } from '../../core/approvals/queries.ts';
 import { requestTitle } from '../../core/approvals/request.ts';
 import { manifestation } from '../../core/audit/signatures.ts';
-import type { FindingState } from '../../core/common/vocabulary.ts';
 import type { FindingDetail } from '../../core/findings/queries.ts';
 import { type CardAction, isFinal, STATE_LABELS } from '../../core/findings/states.ts';
 import { inert, inertTitle } from '../inert.ts';
@@ -81,7 +80,7 @@ function header(f: FindingDetail): string {
 }
 
 function fields(f: FindingDetail, today: string): Block {
-  const state = f.state as FindingState;
+  const state = f.state;
   const sla =
     isFinal(state) || state === 'risk_accepted' ? f.sla_due_on : `${f.sla_due_on} (${dueWording(today, f.sla_due_on)})`;
   const list = [
@@ -143,7 +142,7 @@ function closingLines(f: FindingDetail): string[] {
 /** The finding card as a neutral Reply; `today` (YYYY-MM-DD) words the SLA. */
 export function findingCard(data: FindingCardData, today: string): Reply {
   const f = data.finding;
-  const state = STATE_LABELS[f.state as FindingState] ?? f.state;
+  const state = STATE_LABELS[f.state] ?? f.state;
   const blocks: Block[] = [
     { type: 'header', text: header(f) },
     { type: 'text', text: `**Finding #${f.id}: ${inertTitle(f.title, 200)}**\n${inert(f.detail)}`.trim() },

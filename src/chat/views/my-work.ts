@@ -1,6 +1,5 @@
 import type { ApprovalSummary } from '../../core/approvals/queries.ts';
 import type { OwedAssessment } from '../../core/assessments/queries.ts';
-import type { FindingState } from '../../core/common/vocabulary.ts';
 import type { FindingSummary } from '../../core/findings/queries.ts';
 import { availableActions, STATE_LABELS } from '../../core/findings/states.ts';
 import { inert, inertTitle } from '../inert.ts';
@@ -45,7 +44,7 @@ function section<T>(title: string, items: readonly T[], empty: string, entry: (i
 }
 
 function findingEntry(f: FindingSummary, today: string): Block[] {
-  const state = f.state as FindingState;
+  const state = f.state;
   const text =
     `**#${f.id} ${inertTitle(f.title)}**\n${inert(f.vendor_name)} · ${capitalize(f.severity)} · ${STATE_LABELS[state] ?? f.state}` +
     ` · SLA ${f.sla_due_on} (${dueWording(today, f.sla_due_on)})`;

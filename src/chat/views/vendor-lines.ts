@@ -1,5 +1,4 @@
 import { daysBetween } from '../../core/common/dates.ts';
-import type { FindingState } from '../../core/common/vocabulary.ts';
 import type { FindingSummary } from '../../core/findings/queries.ts';
 import { STATE_LABELS } from '../../core/findings/states.ts';
 import { gateText } from '../../core/lifecycle/states.ts';
@@ -49,7 +48,7 @@ export function vendorLine(vendor: VendorRow, ownerName: string | null, today: s
 
 export function findingLine(finding: FindingSummary, today: string): string {
   const mark = SEVERITY_MARKS[finding.severity] ?? '•';
-  const state = STATE_LABELS[finding.state as FindingState] ?? finding.state;
+  const state = STATE_LABELS[finding.state] ?? finding.state;
   const sla = finding.sla_due_on < today ? `⚠️ SLA passed ${finding.sla_due_on}` : `SLA ${finding.sla_due_on}`;
   const who = finding.assignee_id
     ? ` · ${mention(finding.assignee_id, finding.assignee_name ?? finding.assignee_id)}`

@@ -1,3 +1,4 @@
+import { assetCells } from '../../core/vendors/asset-sheet.ts';
 import { readList } from '../../core/vendors/input.ts';
 import type { DbOrTx } from '../../store/database.ts';
 import { VENDOR_COLUMNS } from './vendor-rows.ts';
@@ -18,6 +19,10 @@ const vendors: ExportSource = {
   columns: VENDOR_COLUMNS,
   async page(db, after, size) {
     const rows = await db.selectFrom('vendors').selectAll().where('id', '>', after).orderBy('id').limit(size).execute();
+    const assets = await assetCells(
+      db,
+      rows.map((v) => v.id),
+    );
     const records = rows.map((v) => ({
       name: v.name,
       services: v.services,
@@ -33,6 +38,7 @@ const vendors: ExportSource = {
       contract_end: v.contract_end,
       last_review_on: v.last_review_on,
       next_review_on: v.next_review_on,
+      assets: assets.get(v.id) ?? [],
     }));
     return { records, last: rows.at(-1)?.id ?? after };
   },

@@ -1,5 +1,6 @@
 import { requireIsoDate } from '../../core/common/dates.ts';
 import { invalidInput } from '../../core/common/errors.ts';
+import { parseAssetCell, type SheetAsset } from '../../core/vendors/asset-sheet.ts';
 import type { NewVendorInput } from '../../core/vendors/create-update.ts';
 import {
   cleanVendorName,
@@ -20,7 +21,8 @@ import { columnValue, RowCheck } from './row-check.ts';
 // The vendor sheet: one row per vendor, matched to the inventory by name (ignoring case). A column left
 // out of the sheet leaves that field alone; an empty cell in a column that is there clears it, so the
 // sheet is the truth for the columns it has. `next_review_on` is what `export vendors` writes: it follows
-// from the tier cadence and the last review, so it is accepted and ignored.
+// from the tier cadence and the last review, so it is accepted and ignored. `assets` lists the vendor's
+// declared assets (see core/vendors/asset-sheet.ts): new ones are declared unauthorised, missing ones removed.
 
 export const VENDOR_COLUMNS = [
   'name',
@@ -37,12 +39,15 @@ export const VENDOR_COLUMNS = [
   'contract_end',
   'last_review_on',
   'next_review_on',
+  'assets',
 ] as const;
 export const REQUIRED_VENDOR_COLUMNS = ['name', 'criticality'] as const;
 
 export interface VendorRecord {
   line: number;
   input: NewVendorInput;
+  /** The declared assets, when the sheet has the column: the vendor's whole list. */
+  assets?: SheetAsset[];
 }
 
 const date = (label: string) => (value: string | undefined) =>
@@ -116,6 +121,8 @@ export function parseVendorRows(
     const shape = fieldCountProblem(row, columns);
     if (shape) check.fail(shape);
     const input = shape ? null : parseRow(row, today, check);
+    const cell = shape ? undefined : columnValue(row.values, 'assets');
+    const assets = cell === undefined ? undefined : check.cell(() => parseAssetCell(cell));
     if (input) {
       const key = nameKeyOf(input.name);
       const first = seen.get(key);
@@ -123,7 +130,7 @@ export function parseVendorRows(
       else seen.set(key, row.line);
     }
     if (!check.ok) problems.push({ line: row.line, reason: check.problems.join('; ') });
-    else if (input) records.push({ line: row.line, input });
+    else if (input) records.push({ line: row.line, input, ...(assets ? { assets } : {}) });
   }
   return { records, problems };
 }

@@ -1,14 +1,18 @@
 import type { Command } from 'commander';
+import type { Actor } from '../../core/common/actor.ts';
 import { todayOf } from '../../core/common/dates.ts';
+import type { CoreDeps } from '../../core/common/deps.ts';
 import { isUserError } from '../../core/common/errors.ts';
 import { recordEvidence } from '../../core/evidence/record.ts';
 import { importGate } from '../../core/lifecycle/import-status.ts';
+import { syncSheetAssets } from '../../core/vendors/asset-sheet.ts';
+import { nameKeyOf } from '../../core/vendors/input.ts';
 import { type UpsertOutcome, upsertVendor } from '../../core/vendors/upsert.ts';
 import { type Db, inTransaction, type Tx } from '../../store/database.ts';
 import { withStore } from '../context.ts';
 import { EVIDENCE_COLUMNS, parseEvidenceRows, REQUIRED_EVIDENCE_COLUMNS } from '../csv/evidence-rows.ts';
 import { problemsReport, type RowProblem, readCsv } from '../csv/read-csv.ts';
-import { parseVendorRows, REQUIRED_VENDOR_COLUMNS, VENDOR_COLUMNS } from '../csv/vendor-rows.ts';
+import { parseVendorRows, REQUIRED_VENDOR_COLUMNS, VENDOR_COLUMNS, type VendorRecord } from '../csv/vendor-rows.ts';
 import { type CliIO, UsageError } from '../io.ts';
 
 // `import vendors|evidence FILE.csv`: every row is checked before anything is written, then all rows
@@ -42,6 +46,19 @@ async function applyAll<R extends { line: number }>(
   });
 }
 
+/** The vendor's fields, then its declared assets when the sheet lists them: a changed list is an update. */
+async function applyVendor(tx: Tx, deps: CoreDeps, actor: Actor, record: VendorRecord): Promise<UpsertOutcome> {
+  const outcome = await upsertVendor(tx, deps, actor, record.input);
+  if (!record.assets) return outcome;
+  const vendor = await tx
+    .selectFrom('vendors')
+    .select('id')
+    .where('name_key', '=', nameKeyOf(record.input.name))
+    .executeTakeFirstOrThrow();
+  const changed = await syncSheetAssets(tx, deps, actor, vendor.id, record.assets);
+  return changed && outcome === 'unchanged' ? 'updated' : outcome;
+}
+
 function report(io: CliIO, file: string, what: string, counts: Counts): void {
   const total = counts.created + counts.updated + counts.unchanged;
   io.out(
@@ -62,6 +79,10 @@ Columns (header names ignore case; spaces may stand for underscores):
                            activation, unless --legacy states these vendors were in use before this bot
   contract_start, contract_end, last_review_on   dates like 2026-03-31
   next_review_on           ignored (computed from the tier cadence); written by \`export vendors\`
+  assets                   declared assets, separated by ;  each a target and, unless its port or https://
+                           implies it, the kind of check: "es.acme.example:9200; db.acme.example:5433 postgresql".
+                           The list is the vendor's whole list: new ones are declared (checked only once an
+                           analyst confirms the vendor authorised it), missing ones removed.
 A column left out leaves that field alone; an empty cell clears it. Re-importing a file changes nothing.`;
 
 const EVIDENCE_HELP = `
@@ -88,7 +109,7 @@ export function registerImport(program: Command, io: CliIO): void {
           deps.db,
           file,
           records,
-          async (tx, r) => upsertVendor(tx, deps, actor, await gate.check(tx, r.input)),
+          async (tx, r) => applyVendor(tx, deps, actor, { ...r, input: await gate.check(tx, r.input) }),
           (tx) => gate.finish(tx, deps.clock, actor, file),
         );
         report(io, file, 'vendors', counts);

@@ -49,7 +49,7 @@ function findingsTable(findings: FindingSummary[], today: string): string {
   const rows = findings.map((f) => [
     `#${f.id}`,
     f.severity,
-    STATE_LABELS[f.state as FindingState] ?? f.state,
+    STATE_LABELS[f.state] ?? f.state,
     `${f.sla_due_on}${f.sla_due_on < today ? ' (past SLA)' : ''}`,
     f.assignee_name ?? '',
     f.title,

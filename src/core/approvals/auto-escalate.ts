@@ -2,7 +2,7 @@ import type { Tx } from '../../store/database.ts';
 import type { FindingRow } from '../../store/tables.ts';
 import { SYSTEM_ACTOR } from '../common/actor.ts';
 import type { CoreDeps } from '../common/deps.ts';
-import type { FindingState, RequestedAction, Severity, Tier } from '../common/vocabulary.ts';
+import type { RequestedAction, Severity, Tier } from '../common/vocabulary.ts';
 import { openFinding } from '../findings/actions.ts';
 import { isRequestable } from '../findings/states.ts';
 import { loadFinding } from '../findings/transition.ts';
@@ -27,7 +27,7 @@ export async function autoEscalate(
   cause: AutoEscalation,
 ): Promise<EscalationResult | null> {
   const finding = await loadFinding(tx, findingId);
-  if (!isRequestable(finding.state as FindingState)) return null;
+  if (!isRequestable(finding.state)) return null;
   const asked = await tx
     .selectFrom('approval_requests')
     .select('id')

@@ -43,7 +43,7 @@ function checkInput(input: EscalationInput, today: string): { kind: ApprovalKind
 /** What the history line calls the request, e.g. "Risk acceptance until 2026-12-31". */
 export function requestTitle(request: Pick<ApprovalRequestRow, 'kind' | 'requested_action' | 'action_until'>) {
   if (request.kind === 'risk_acceptance') return `${kindLabel(request.kind)} until ${request.action_until}`;
-  const label = REQUESTED_ACTION_LABELS[request.requested_action as RequestedAction] ?? request.requested_action;
+  const label = REQUESTED_ACTION_LABELS[request.requested_action] ?? request.requested_action;
   return `${kindLabel(request.kind)} (${label}${request.action_until ? ` by ${request.action_until}` : ''})`;
 }
 

@@ -90,7 +90,7 @@ export async function submit(
       `Answer every control before submitting. Still unanswered: ${missing.map((c) => c.title).join('; ')}.`,
     );
   }
-  const tier: Tier = TIERS.includes(vendor.tier as Tier) ? (vendor.tier as Tier) : 'medium';
+  const tier: Tier = TIERS.includes(vendor.tier) ? vendor.tier : 'medium';
   const { score, failed } = evaluateAnswers(questionnaire.controls, all, tier);
 
   const now = deps.clock.now().toISOString();

@@ -25,7 +25,3 @@ export class ManualClock implements Clock {
     this.#at = new Date(this.#at.getTime() + ms);
   }
 }
-
-export function isoNow(clock: Clock): string {
-  return clock.now().toISOString();
-}

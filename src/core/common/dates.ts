@@ -136,8 +136,3 @@ export function addMonthsIso(iso: string, months: number): string {
 export function daysBetween(from: string, to: string): number {
   return dayNumber(to) - dayNumber(from);
 }
-
-/** The calendar date (UTC) of an ISO timestamp, for comparing stored instants with due dates. */
-export function isoDateOf(timestamp: string): string {
-  return timestamp.slice(0, 10);
-}

@@ -150,7 +150,7 @@ export async function reopenExpiredAcceptance(tx: Tx, deps: CoreDeps, findingId:
     action: 'reopen',
     set: {
       reopened_reason: reason,
-      sla_due_on: slaDueOn(today, finding.severity as Severity, deps.policy),
+      sla_due_on: slaDueOn(today, finding.severity, deps.policy),
     },
     reason,
   });

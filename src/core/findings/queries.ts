@@ -63,7 +63,7 @@ export async function findFinding(db: DbOrTx, findingId: number): Promise<Findin
     resolved_by_name: await displayName(db, row.resolved_by),
     fix_proposed_by_name: await displayName(db, row.fix_proposed_by),
     pending_request: pending ?? null,
-    actions: availableActions(row.state as FindingState),
+    actions: availableActions(row.state),
   };
 }
 
@@ -107,7 +107,7 @@ export async function openFindingCounts(db: DbOrTx, vendorId?: number): Promise<
   if (vendorId !== undefined) query = query.where('vendor_id', '=', vendorId);
   const counts = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
   for (const row of await query.execute()) {
-    if (row.severity in counts) counts[row.severity as Severity] = Number(row.n);
+    if (row.severity in counts) counts[row.severity] = Number(row.n);
   }
   return counts;
 }

@@ -1,7 +1,6 @@
 import type { DbOrTx } from '../../store/database.ts';
 import type { FindingRow } from '../../store/tables.ts';
 import { conflict, invalidState, type UserError } from '../common/errors.ts';
-import type { FindingState } from '../common/vocabulary.ts';
 import { displayName } from '../roles/people.ts';
 import type { FindingAction } from './states.ts';
 import { STATE_LABELS } from './states.ts';
@@ -32,7 +31,7 @@ const VERBS: Record<FindingAction, string> = {
 
 /** Why `action` cannot happen to `finding` as it stands now, naming who got there first. */
 export async function refusal(db: DbOrTx, finding: FindingRow, action: FindingAction): Promise<UserError> {
-  const state = finding.state as FindingState;
+  const state = finding.state;
   if (state === 'resolved' && finding.resolved_at) {
     const by = await displayName(db, finding.resolved_by);
     return conflict(`Already resolved by ${by} at ${formatUtc(finding.resolved_at)}.`);

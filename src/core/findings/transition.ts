@@ -60,7 +60,7 @@ export async function applyFindingTransition(
   finding: FindingRow,
   input: TransitionInput,
 ): Promise<FindingRow> {
-  const from = finding.state as FindingState;
+  const from = finding.state;
   const allowed = canTransition(from, input.action);
   const to = allowed ? (input.to ?? nextState(from, input.action)) : null;
   if (!to) throw await refusal(tx, finding, input.action);
@@ -74,7 +74,7 @@ export async function applyFindingTransition(
     .executeTakeFirst();
   if (Number(result.numUpdatedRows) !== 1) {
     const fresh = await loadFinding(tx, finding.id);
-    if (canTransition(fresh.state as FindingState, input.action)) {
+    if (canTransition(fresh.state, input.action)) {
       throw conflict(`Finding #${finding.id} changed while you were acting on it. Look at it again and retry.`);
     }
     throw await refusal(tx, fresh, input.action);

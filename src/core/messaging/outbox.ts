@@ -44,15 +44,15 @@ export type Notification = NotificationContent & {
 /** Inserts the message unless one with the same key exists; returns whether it was new. */
 export async function enqueue(tx: Tx, clock: Clock, n: Notification): Promise<boolean> {
   const now = clock.now().toISOString();
-  const data = n.threadOf ? { ...n.data, threadOf: n.threadOf } : n.data;
   const result = await tx
     .insertInto('outbox')
     .values({
       idempotency_key: n.key,
       target: n.target,
       template: n.template,
-      data: JSON.stringify(data),
+      data: JSON.stringify(n.data),
       subject: n.subject ?? null,
+      thread_of: n.threadOf ?? null,
       late: n.late ? 1 : 0,
       status: 'pending',
       attempts: 0,

@@ -65,7 +65,7 @@ export function can(roles: ReadonlySet<Role>, permission: Permission, isOwner = 
 export async function rolesOf(db: DbOrTx, principal: string): Promise<Set<Role>> {
   const principals = await principalsOf(db, principal);
   const rows = await db.selectFrom('role_grants').select('role').where('principal', 'in', principals).execute();
-  return new Set<Role>(['viewer', ...rows.map((r) => r.role as Role)]);
+  return new Set<Role>(['viewer', ...rows.map((r) => r.role)]);
 }
 
 /** Throws a friendly `forbidden` error naming who may do it. Pass the vendor's owner when ownership counts. */

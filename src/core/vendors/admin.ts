@@ -73,7 +73,7 @@ export async function markReviewed(
     deps.clock,
     actor,
     current,
-    { last_review_on: reviewedOn, next_review_on: nextReviewOn(reviewedOn, current.tier as Tier, deps.policy) },
+    { last_review_on: reviewedOn, next_review_on: nextReviewOn(reviewedOn, current.tier, deps.policy) },
     'vendor.reviewed',
   );
 }

@@ -6,7 +6,7 @@ import {
   RateLimitedError,
   TransientSendError,
 } from '../../src/delivery/errors.ts';
-import { classifySlackError } from '../../src/delivery/slack-retry-rules.ts';
+import { classifySlackError } from '../../src/slack/send-errors.ts';
 
 // The WebClient's own error classes, as it throws them with retries off and 429s rejected.
 

@@ -1,7 +1,8 @@
-import { MessageGoneError, PermanentSendError, RateLimitedError, TransientSendError } from './errors.ts';
+import { MessageGoneError, PermanentSendError, RateLimitedError, TransientSendError } from '../delivery/errors.ts';
 
-// Slack's answers, sorted into the relay's retry classes. Read by shape (`code`, `data.error`,
-// `statusCode`, `retryAfter` as @slack/web-api sets them) so delivery needs no SDK import.
+// Slack's answers, sorted into the relay's retry classes (the Teams twin is src/teams/send-errors.ts).
+// Read by shape (`code`, `data.error`, `statusCode`, `retryAfter` as @slack/web-api sets them), so the
+// notifier's error path needs no SDK import.
 
 /** Platform error codes that say "try again later". Every other `ok: false` code is a permanent refusal. */
 const TRANSIENT_CODES = new Set(['internal_error', 'fatal_error', 'service_unavailable', 'request_timeout']);
