@@ -68,6 +68,8 @@ export async function startSession(o: SessionOptions): Promise<Session> {
     routing: DEMO_ROUTING,
     timeZone: o.config.timeZone,
     questionnaire: loadQuestionnaire(),
+    // The playground's personas sign with their simulated chat identity alone: it is a demo, not a record.
+    signatureMode: 'chat-identity',
   };
   const seed = await seedMarker(o.db);
   let saveTimer: NodeJS.Timeout | null = null;
