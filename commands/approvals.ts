@@ -11,7 +11,9 @@ import { manifestation } from '../src/core/audit/signatures.ts';
 import { conflict, forbidden, UserError } from '../src/core/common/errors.ts';
 import { displayName } from '../src/core/roles/people.ts';
 import { listGrants, requirePermission, rolesOf } from '../src/core/roles/permissions.ts';
+import { checkSigningPin, pinRequired } from '../src/core/signing/pin.ts';
 import { inTransaction } from '../src/store/database.ts';
+import { signingPinField } from './pin.ts';
 
 // Deciding escalations and risk acceptances. A decision is an electronic signature: Approve sits
 // behind a dialog stating what signing means, Reject asks for a reason, and the core records the
@@ -87,7 +89,34 @@ const approvalsCommand: Command<null> = {
   },
 };
 
-function rejectForm(request: ApprovalDetail): Form {
+/** Two-component signing: the signer types their PIN in the confirmation (SIGNATURE_MODE=pin). */
+function pinFields(ctx: ChatContext) {
+  return pinRequired(ctx.deps) ? [signingPinField(ctx)] : [];
+}
+
+/** Checks the PIN before the decision's transaction; failures are counted in a transaction of their own. */
+async function signingPinChecked(ctx: ChatContext, values: Parameters<typeof textValue>[0]) {
+  if (!pinRequired(ctx.deps)) return null;
+  const pin = textValue(values, 'pin')?.trim();
+  if (!pin) return { fieldErrors: { pin: 'Enter your signing PIN to sign.' } };
+  await checkSigningPin(ctx.deps.db, ctx.deps, ctx.actor, pin);
+  return null;
+}
+
+function approveForm(ctx: ChatContext, request: ApprovalDetail): Form {
+  return {
+    id: 'approval.approve',
+    title: 'Approve request',
+    submitLabel: 'Sign and approve',
+    state: String(request.id),
+    intro:
+      `**${requestSummary(request)}** for finding #${request.finding_id} on ${inert(request.vendor_name)}: ${inert(request.finding_title)}\n` +
+      "You are signing this approval electronically with your chat identity and your signing PIN. Your name, the UTC time and the meaning 'approval' are recorded and shown.",
+    fields: pinFields(ctx),
+  };
+}
+
+function rejectForm(ctx: ChatContext, request: ApprovalDetail): Form {
   return {
     id: 'approval.reject',
     title: 'Reject request',
@@ -96,7 +125,10 @@ function rejectForm(request: ApprovalDetail): Form {
     intro:
       `**${requestSummary(request)}** for finding #${request.finding_id} on ${inert(request.vendor_name)}: ${inert(request.finding_title)}\n` +
       "You are signing this rejection electronically. Your name, the UTC time and the meaning 'rejection' are recorded and shown, with your reason.",
-    fields: [{ id: 'reason', label: 'Why reject it?', kind: 'textarea', placeholder: 'The requester reads this' }],
+    fields: [
+      { id: 'reason', label: 'Why reject it?', kind: 'textarea', placeholder: 'The requester reads this' },
+      ...pinFields(ctx),
+    ],
   };
 }
 
@@ -106,6 +138,7 @@ export const approvals: CommandModule = {
     {
       action: 'approval.approve',
       async run(ctx, value) {
+        if (pinRequired(ctx.deps)) return openForm(approveForm(ctx, await decidable(ctx, requestIdFrom(value))));
         const { signature } = await inTransaction(ctx.deps.db, (tx) =>
           decide(tx, ctx.deps, ctx.actor, requestIdFrom(value), { decision: 'approve' }),
         );
@@ -114,15 +147,30 @@ export const approvals: CommandModule = {
     },
     {
       action: 'approval.reject',
-      run: async (ctx, value) => openForm(rejectForm(await decidable(ctx, requestIdFrom(value)))),
+      run: async (ctx, value) => openForm(rejectForm(ctx, await decidable(ctx, requestIdFrom(value)))),
     },
   ],
   forms: [
+    {
+      form: 'approval.approve',
+      async submit(ctx, values, state) {
+        await decidable(ctx, requestIdFrom(state));
+        const refused = await signingPinChecked(ctx, values);
+        if (refused) return refused;
+        const { signature } = await inTransaction(ctx.deps.db, (tx) =>
+          decide(tx, ctx.deps, ctx.actor, requestIdFrom(state), { decision: 'approve' }),
+        );
+        return reply(ephemeral(`Approved. ${manifestation(signature)}. The request and the finding card now show it.`));
+      },
+    },
     {
       form: 'approval.reject',
       async submit(ctx, values, state) {
         const reason = textValue(values, 'reason');
         if (!reason) return { fieldErrors: { reason: 'Say why: the requester reads this.' } };
+        await decidable(ctx, requestIdFrom(state));
+        const refused = await signingPinChecked(ctx, values);
+        if (refused) return refused;
         const { signature } = await inTransaction(ctx.deps.db, (tx) =>
           decide(tx, ctx.deps, ctx.actor, requestIdFrom(state), { decision: 'reject', reason }),
         );

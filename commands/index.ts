@@ -15,6 +15,7 @@ import { incidentsModule } from './incidents.ts';
 import { listModule } from './list.ts';
 import { offboardModule } from './offboard.ts';
 import { ownerModule } from './owner.ts';
+import { pinModule } from './pin.ts';
 import { postureModule } from './posture.ts';
 import { reassess } from './reassess.ts';
 import { requestModule } from './request.ts';
@@ -49,6 +50,7 @@ export const modules: CommandModule[] = [
   reviewModule,
   activateModule,
   offboardModule,
+  pinModule,
 ];
 
 export const registry: Registry = buildRegistry([...modules, helpModule(() => registry.commands)], home);

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { parseAuditKey } from './core/audit/key.ts';
-import type { Routing } from './core/common/deps.ts';
+import type { Routing, SignatureMode } from './core/common/deps.ts';
 import { parseRequiredEvidenceRules } from './core/evidence/required.ts';
 import { DEFAULT_POLICY, type Policy } from './core/policy/policy.ts';
 import { DEFAULT_DATABASE_URL } from './store/database.ts';
@@ -77,6 +77,7 @@ const envSchema = z.object({
   AUDIT_CHECKPOINT_FILE: optional,
   SLACK_AUDIT_CHANNEL: optional,
   TEAMS_AUDIT_CONVERSATION: optional,
+  SIGNATURE_MODE: z.enum(['pin', 'chat-identity']).default('pin'),
 });
 
 function isTimeZone(tz: string): boolean {
@@ -133,6 +134,8 @@ export interface Config {
   outboxLeaseMs: number;
   exposure: ExposureConfig;
   audit: AuditConfig;
+  /** SIGNATURE_MODE: 'pin' (chat identity plus signing PIN, the default) or 'chat-identity' (outside GxP). */
+  signatureMode: SignatureMode;
 }
 
 export interface AuditConfig {
@@ -265,6 +268,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         ...(e.TEAMS_AUDIT_CONVERSATION ? [`teams:conv:${e.TEAMS_AUDIT_CONVERSATION}`] : []),
       ],
     },
+    signatureMode: e.SIGNATURE_MODE,
   };
 }
 
@@ -282,6 +286,11 @@ export function complianceWarnings(config: Config): string[] {
   if (!config.audit.checkpointFile && config.audit.channels.length === 0) {
     warnings.push(
       'AUDIT_CHECKPOINT_FILE and an audit channel are not set: deleting the newest audit rows could not be detected. Set AUDIT_CHECKPOINT_FILE (append-only storage) and/or SLACK_AUDIT_CHANNEL / TEAMS_AUDIT_CONVERSATION.',
+    );
+  }
+  if (config.signatureMode === 'chat-identity') {
+    warnings.push(
+      'SIGNATURE_MODE=chat-identity: approvals are signed with the chat session alone, one identification component, which does not meet 21 CFR 11.200(a)(1). Unset it (default: pin) where electronic signatures must be Part 11 compliant.',
     );
   }
   return warnings;

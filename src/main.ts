@@ -84,6 +84,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
       routing: routingFrom(config),
       timeZone: config.timeZone,
       questionnaire: loadQuestionnaire(),
+      signatureMode: config.signatureMode,
     };
     // A broken incident playbook stops the start with the exact problem, not halfway through an incident.
     loadPlaybooks();

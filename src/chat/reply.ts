@@ -41,7 +41,8 @@ export interface Reply {
   blocks?: Block[];
 }
 
-export type FormFieldKind = 'text' | 'textarea' | 'select' | 'multiselect' | 'user' | 'date' | 'radio';
+/** `secret`: a signing PIN; masked where the platform can (Teams), never echoed back as an initial value. */
+export type FormFieldKind = 'text' | 'textarea' | 'select' | 'multiselect' | 'user' | 'date' | 'radio' | 'secret';
 
 export interface FormField {
   id: string;

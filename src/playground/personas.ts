@@ -1,5 +1,6 @@
 import type { Portfolio } from '../demo/portfolio.ts';
 import { DEMO_APPROVALS_CHANNEL, DEMO_FINDINGS_CHANNEL } from '../demo/routing.ts';
+import { demoSigningPin } from '../demo/signing-pins.ts';
 
 // The people of the demo portfolio become the playground's personas (and the workspace's users), in
 // the portfolio's order: analyst, owner, approver and viewer first. The two shared channels are where
@@ -15,6 +16,8 @@ export interface Persona {
   title: string;
   /** The short handle Slack puts in payloads (`user.name`). */
   handle: string;
+  /** Their demo signing PIN, shown in the playground so anyone can sign as them. */
+  signingPin: string;
 }
 
 export interface PlaygroundChannel {
@@ -28,12 +31,13 @@ export interface PlaygroundChannel {
 const slackId = (target: string): string => target.slice(target.indexOf(':') + 1);
 
 export function personasOf(portfolio: Portfolio): Persona[] {
-  return portfolio.people.map((p) => ({
+  return portfolio.people.map((p, index) => ({
     id: slackId(p.principal),
     principal: p.principal,
     name: p.name,
     title: p.title,
     handle: (p.name.split(' ')[0] ?? p.name).toLowerCase(),
+    signingPin: demoSigningPin(index),
   }));
 }
 

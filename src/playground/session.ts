@@ -9,6 +9,7 @@ import type { CoreDeps } from '../core/common/deps.ts';
 import { createSlackPacer } from '../delivery/pacing.ts';
 import { Relay } from '../delivery/relay.ts';
 import { DEMO_ROUTING } from '../demo/routing.ts';
+import { seedDemoSigningPins } from '../demo/signing-pins.ts';
 import { signalsWebhook } from '../http/signals-webhook.ts';
 import { createScheduler } from '../scheduler/scheduler.ts';
 import type { SweepReport } from '../scheduler/sweep.ts';
@@ -68,7 +69,13 @@ export async function startSession(o: SessionOptions): Promise<Session> {
     routing: DEMO_ROUTING,
     timeZone: o.config.timeZone,
     questionnaire: loadQuestionnaire(),
+    // Personas sign with their chat identity and a demo signing PIN, shown beside each persona.
+    signatureMode: 'pin',
   };
+  await seedDemoSigningPins(
+    deps,
+    o.personas.map((p) => ({ principal: p.principal, name: p.name })),
+  );
   const seed = await seedMarker(o.db);
   let saveTimer: NodeJS.Timeout | null = null;
   const save = () => {

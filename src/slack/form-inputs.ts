@@ -24,6 +24,9 @@ function inputElement(field: FormField, long: Record<string, string[]>): InputEl
   const placeholder = field.placeholder ? { placeholder: plain(field.placeholder, LIMITS.placeholder) } : {};
   const initial = field.initial ?? '';
   switch (field.kind) {
+    case 'secret':
+      // Slack's plain_text_input cannot mask what is typed; the form's hint says so.
+      return { type: 'plain_text_input', action_id, multiline: false, ...placeholder };
     case 'text':
     case 'textarea':
       return {

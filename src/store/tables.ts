@@ -317,6 +317,17 @@ export interface IncidentLinkTable {
   linked_at: string;
 }
 
+/** A person's signing PIN (scrypt hash and salt, never the PIN), failed attempts and lock; null hash after a reset. */
+export interface SigningPinTable {
+  person: string;
+  pin_hash: string | null;
+  salt: string | null;
+  set_at: string | null;
+  failures: Generated<number>;
+  locked_at: string | null;
+  updated_at: string;
+}
+
 export interface IncidentTaskTable {
   id: Generated<number>;
   incident_id: number;
@@ -474,6 +485,7 @@ export interface Database {
   incident_decisions: IncidentDecisionTable;
   incident_timeline: IncidentTimelineTable;
   person_links: PersonLinkTable;
+  signing_pins: SigningPinTable;
 }
 
 /** Principals that are one person across platforms; an unlinked principal is its own person. */

@@ -88,6 +88,8 @@ function renderInput(field: FormField, names: Record<string, string>, drafts: bo
     value: o.value,
   }));
   switch (field.kind) {
+    case 'secret':
+      return { ...common, type: 'Input.Text', style: 'Password', isMultiline: false };
     case 'text':
     case 'textarea':
       return {

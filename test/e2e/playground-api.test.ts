@@ -171,6 +171,35 @@ describe('the playground server', () => {
     SLOW,
   );
 
+  it(
+    "shows each persona's demo signing PIN, and the approver signs an approval with it in the Approve modal",
+    async () => {
+      const p = await start();
+      const APPROVER = 'UDEMOAPPROVER';
+      const morgan = (await state(p, APPROVER)).personas.find((x) => x.id === APPROVER);
+      expect(morgan?.signingPin).toMatch(/^\d{6}$/);
+      const approvals = (s: Snapshot) => s.conversations.find((c) => c.id === 'CDEMOAPPROVALS')?.messages ?? [];
+      const request = await eventually(
+        p,
+        (s) => approvals(s).find((m) => withText('Privileged accounts without MFA')(m) && actionIds(m).length > 0),
+        APPROVER,
+      );
+      const actionId = actionIds(request).find((id) => id.startsWith('approval.approve')) ?? 'approval.approve';
+      const place = { channel: 'CDEMOAPPROVALS', ts: request.ts, ephemeral: false };
+      expect((await post(p, 'click', { as: APPROVER, place, actionId, choice: null })).body).toEqual({ ok: true });
+      const modal = await eventually(p, (s) => s.modal ?? undefined, APPROVER);
+      expect(JSON.stringify(modal)).toContain('Your signing PIN');
+      const wrong = await post(p, 'submit', { as: APPROVER, viewId: modal.id, values: { pin: '000000' } });
+      expect(wrong.body.ok).toBe(true);
+      await eventually(p, (s) => approvals(s).find(withText('Wrong signing PIN. 4 attempts left')), APPROVER);
+      expect((await post(p, 'click', { as: APPROVER, place, actionId, choice: null })).body).toEqual({ ok: true });
+      const again = await eventually(p, (s) => s.modal ?? undefined, APPROVER);
+      await post(p, 'submit', { as: APPROVER, viewId: again.id, values: { pin: morgan?.signingPin ?? '' } });
+      await eventually(p, (s) => approvals(s).find(withText('Approved. Signed by Morgan Lee')), APPROVER);
+    },
+    SLOW,
+  );
+
   it('serves a page that loads nothing from anywhere else and takes no cross-site form posts', async () => {
     const p = await start();
     const page = await fetch(p.url);

@@ -100,6 +100,15 @@ describe('the playground in a browser', () => {
     const signing = page.locator('#confirm-dialog');
     expect(await signing.textContent()).toContain("meaning 'approval'");
     await signing.getByRole('button', { name: 'Sign and approve' }).click();
+    // The second signature component: Morgan's demo signing PIN, shown beside the persona.
+    const pin = /demo signing PIN (\d+)/.exec(
+      (await page.locator('#persona option', { hasText: 'Morgan Lee' }).textContent()) ?? '',
+    )?.[1];
+    await modal()
+      .getByLabel('Your signing PIN')
+      .fill(pin ?? '');
+    await modal().getByRole('button', { name: 'Sign and approve' }).click();
+    await modal().waitFor({ state: 'hidden' });
     await open('# vendor-findings');
     const signed = await messageWith('Backup restore not tested', 'Signed by Morgan Lee');
     expect(await signed.textContent()).toMatch(

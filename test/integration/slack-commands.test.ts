@@ -95,6 +95,7 @@ describe('/vendor over signed HTTP', () => {
       ['UDANA', 'review Globex', 'Due diligence started for *Globex*'],
       ['UDANA', 'activate Globex', 'cannot be put forward for activation while required evidence is missing'],
       ['UVIC', 'offboard Acme Health', "You don't have permission"],
+      ['UVIC', 'pin 482913', 'Run `pin` on its own: the PIN is typed into a private form, never into a command.'],
     ];
     expect(new Set(cases.map(([, text]) => text.split(' ')[0]))).toEqual(new Set(registry.commands.map((c) => c.name)));
     for (const [user, text, expected] of cases) {

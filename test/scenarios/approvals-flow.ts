@@ -12,7 +12,7 @@ import { openSignalFinding, standardWorld, type World } from './world.ts';
 
 const ESCALATION = 'Escalation #1: Set a remediation deadline by 2026-06-15';
 
-async function escalated(driver: ChatDriver): Promise<{ world: World; card: Message; request: Message }> {
+export async function escalated(driver: ChatDriver): Promise<{ world: World; card: Message; request: Message }> {
   const { world, portfolio } = await standardWorld(driver);
   await openSignalFinding(world, portfolio.acme);
   const [card] = await driver.channelMessages('findings');

@@ -133,6 +133,8 @@ export async function createTestStore(
     policy: DEFAULT_POLICY,
     routing: { findingsChannels: ['slack:CFINDINGS'], approvalsChannels: ['slack:CAPPROVALS'] },
     timeZone: 'UTC',
+    // Tests of signing set 'pin' (test/integration/signing-pin.test.ts, test/scenarios/signing-pin.ts).
+    signatureMode: 'chat-identity',
   };
   return {
     ...store,

@@ -21,4 +21,9 @@ export interface CoreDeps {
   timeZone: string;
   /** The control set reassessments ask; the shipped default when absent. */
   questionnaire?: Questionnaire;
+  /** How decisions are signed (SIGNATURE_MODE): chat identity plus a signing PIN unless 'chat-identity'. */
+  signatureMode?: SignatureMode;
 }
+
+/** 'pin' (default): chat identity plus signing PIN; 'chat-identity': the chat session alone (outside GxP). */
+export type SignatureMode = 'pin' | 'chat-identity';

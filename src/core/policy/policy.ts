@@ -54,6 +54,8 @@ export interface Policy {
   dueDiligenceStallDays: number;
   /** Days before contract_end on which the analysts are prompted to offboard the vendor. */
   offboardingPromptDays: number;
+  /** A signing PIN older than this many days must be replaced before its owner signs again (21 CFR 11.300(b)). */
+  signingPinMaxAgeDays: number;
 }
 
 export interface RequiredEvidenceRule {
@@ -167,4 +169,5 @@ export const DEFAULT_POLICY: Policy = {
   },
   dueDiligenceStallDays: 7,
   offboardingPromptDays: 30,
+  signingPinMaxAgeDays: 365,
 };

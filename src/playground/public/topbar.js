@@ -19,7 +19,11 @@ const clockFormat = new Intl.DateTimeFormat('en-GB', {
 export function renderTopbar(snap) {
   const persona = $('persona');
   if (persona.options.length !== snap.personas.length) {
-    persona.replaceChildren(...snap.personas.map((p) => h('option', { value: p.id }, `${p.name} — ${p.title}`)));
+    persona.replaceChildren(
+      ...snap.personas.map((p) =>
+        h('option', { value: p.id }, `${p.name} — ${p.title} · demo signing PIN ${p.signingPin}`),
+      ),
+    );
   }
   persona.value = snap.me;
   $('clock').textContent = `${clockFormat.format(new Date(snap.now))} UTC`;

@@ -50,6 +50,8 @@ export class ScenarioStore {
       policy: DEFAULT_POLICY,
       routing,
       timeZone: 'UTC',
+      // Signing scenarios switch to 'pin' (test/scenarios/signing-pin.ts); next() switches back.
+      signatureMode: 'chat-identity',
     };
   }
 
@@ -63,6 +65,7 @@ export class ScenarioStore {
     await this.close();
     const store = await createTestStore();
     this.#store = store;
+    this.deps.signatureMode = 'chat-identity';
     this.#relay = new Relay({
       db: store.db,
       clock: store.clock,
