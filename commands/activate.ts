@@ -1,4 +1,5 @@
 import { type ChatContext, type CommandModule, openForm, reply } from '../src/chat/command.ts';
+import { inert } from '../src/chat/inert.ts';
 import { ephemeral, type Form } from '../src/chat/reply.ts';
 import { textValue } from '../src/chat/views/finding-forms.ts';
 import { LIFECYCLE_ACTIONS } from '../src/chat/views/lifecycle-cards.ts';
@@ -15,7 +16,7 @@ import { sameDecider } from '../src/core/lifecycle/sign.ts';
 import { requirePermission } from '../src/core/roles/permissions.ts';
 import { findVendorByName } from '../src/core/vendors/lookup.ts';
 import { inTransaction } from '../src/store/database.ts';
-import { readOptions } from './support/args.ts';
+import { nameFrom, readOptions } from './support/args.ts';
 
 // `/vendor activate "<vendor>" [reason:"…"]` (analysts). In due diligence it asks the approvers: the
 // activation card offers Approve for use (behind the signing dialog), Approve with conditions (naming
@@ -60,7 +61,7 @@ async function signDecision(ctx: ChatContext, requestId: number, input: Activati
     decideActivation(tx, ctx.deps, ctx.actor, requestId, input),
   );
   const what = input.decision === 'rejected' ? 'Rejected' : 'Approved';
-  return reply(ephemeral(`${what}: ${vendor.name}. ${manifestation(signature)}.`));
+  return reply(ephemeral(`${what}: ${inert(vendor.name)}. ${manifestation(signature)}.`));
 }
 
 export const activateModule: CommandModule = {
@@ -71,9 +72,7 @@ export const activateModule: CommandModule = {
     examples: ['activate "Acme Health" reason:"due diligence complete"'],
     parse(words: string[]) {
       const { words: rest, options } = readOptions(words, ['reason']);
-      const vendor = rest.join(' ').trim();
-      if (!vendor) throw new UserError('bad_arguments', 'Which vendor? Please give its name.');
-      return { vendor, reason: options.get('reason') ?? '' };
+      return { vendor: nameFrom(rest), reason: options.get('reason') ?? '' };
     },
     async run(ctx, args: { vendor: string; reason: string }) {
       const vendor = await findVendorByName(ctx.deps.db, args.vendor);
@@ -81,7 +80,7 @@ export const activateModule: CommandModule = {
         await inTransaction(ctx.deps.db, (tx) => markReceivingData(tx, ctx.deps, ctx.actor, vendor.id));
         return reply(
           ephemeral(
-            `**${vendor.name}** is active: approved for use and receiving data. Its review cadence has started.`,
+            `**${inert(vendor.name)}** is active: approved for use and receiving data. Its review cadence has started.`,
           ),
         );
       }
@@ -91,8 +90,8 @@ export const activateModule: CommandModule = {
       return reply(
         ephemeral(
           created
-            ? `Asked the approvers to approve **${vendor.name}** for use (activation #${request.id}). Another person must sign it.`
-            : `Activation #${request.id} for **${vendor.name}** is already waiting for an approver.`,
+            ? `Asked the approvers to approve **${inert(vendor.name)}** for use (activation #${request.id}). Another person must sign it.`
+            : `Activation #${request.id} for **${inert(vendor.name)}** is already waiting for an approver.`,
         ),
       );
     },

@@ -1,4 +1,5 @@
 import { type ChatContext, type CommandModule, openForm, reply } from '../src/chat/command.ts';
+import { inert } from '../src/chat/inert.ts';
 import { ephemeral } from '../src/chat/reply.ts';
 import { textValue } from '../src/chat/views/finding-forms.ts';
 import { LIFECYCLE_ACTIONS, offboardingCard } from '../src/chat/views/lifecycle-cards.ts';
@@ -15,7 +16,7 @@ import {
 } from '../src/core/lifecycle/offboarding.ts';
 import { findVendorByName } from '../src/core/vendors/lookup.ts';
 import { inTransaction } from '../src/store/database.ts';
-import { readOptions } from './support/args.ts';
+import { nameFrom, readOptions } from './support/args.ts';
 
 // `/vendor offboard "<vendor>" [reason:"…"]` (analysts): the checklist card (access revoked, integrations
 // disconnected, data returned or destroyed with its certificate, BAA/DPA termination duties), each item
@@ -52,9 +53,7 @@ export const offboardModule: CommandModule = {
     examples: ['offboard "Acme Health" reason:"contract ends 2026-09-30"'],
     parse(words: string[]) {
       const { words: rest, options } = readOptions(words, ['reason']);
-      const vendor = rest.join(' ').trim();
-      if (!vendor) throw new UserError('bad_arguments', 'Which vendor? Please give its name.');
-      return { vendor, reason: options.get('reason') ?? '' };
+      return { vendor: nameFrom(rest), reason: options.get('reason') ?? '' };
     },
     async run(ctx, args: { vendor: string; reason: string }) {
       const vendor = await findVendorByName(ctx.deps.db, args.vendor);
@@ -63,8 +62,8 @@ export const offboardModule: CommandModule = {
       );
       const card = await offboardingCard(ctx.deps.db, view);
       const lead = created
-        ? `Offboarding **${vendor.name}** started. The checklist is posted where its findings go.`
-        : `**${vendor.name}** is already being offboarded.`;
+        ? `Offboarding **${inert(vendor.name)}** started. The checklist is posted where its findings go.`
+        : `**${inert(vendor.name)}** is already being offboarded.`;
       return reply(ephemeral(`${lead}\n${card.text}`, [{ type: 'text', text: lead }, ...(card.blocks ?? [])]));
     },
   },
@@ -80,7 +79,7 @@ export const offboardModule: CommandModule = {
           title: 'Return or destruction',
           submitLabel: 'Record certificate',
           state: String(id),
-          intro: `The certificate that ${view.vendor.name} returned or destroyed our data is kept as evidence.`,
+          intro: `The certificate that ${inert(view.vendor.name)} returned or destroyed our data is kept as evidence.`,
           fields: [
             { id: 'url', label: 'Link to the certificate', kind: 'text', placeholder: 'https://…' },
             { id: 'date', label: 'Issued on', kind: 'date' },
@@ -96,7 +95,7 @@ export const offboardModule: CommandModule = {
         const { view, signature } = await inTransaction(ctx.deps.db, (tx) =>
           signOffOffboarding(tx, ctx.deps, ctx.actor, id),
         );
-        return reply(ephemeral(`${view.vendor.name} is offboarded. ${manifestation(signature)}.`));
+        return reply(ephemeral(`${inert(view.vendor.name)} is offboarded. ${manifestation(signature)}.`));
       },
     },
   ],
