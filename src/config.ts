@@ -110,6 +110,8 @@ export interface TeamsConfig {
   findingsConversation: string | undefined;
   approvalsConversation: string | undefined;
   incidentConversation?: string | undefined;
+  /** Where the Bot Framework publishes its token signing keys: its public cloud's unless set (another cloud, a test stand-in). */
+  openIdMetadataUrl?: string | undefined;
 }
 
 export interface Config {

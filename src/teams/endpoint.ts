@@ -4,9 +4,11 @@ import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
 import type { TeamsConfig } from '../config.ts';
 import { isLoopbackUrl } from './anonymous-dev.ts';
+import { createInboundAuthenticator } from './inbound-auth.ts';
 
-// POST /api/messages. botbuilder authenticates the request (a Bot Framework JWT when an app id is
-// configured) before our logic runs; the logic then serves only allowed tenants. The response goes
+// POST /api/messages. With an app id, the token is checked first (inbound-auth.ts: any bad token is
+// 401 with nothing stored) and botbuilder checks it again before our logic runs; the logic then serves
+// only allowed tenants. The response goes
 // through a small recorder so that a refused tenant is answered 403 (botbuilder itself would say 200)
 // and a failure is answered without botbuilder's error text (it echoes the exception message).
 
@@ -37,7 +39,18 @@ export interface EndpointOptions {
 
 export function createEndpoint(options: EndpointOptions): (req: Request, res: Response) => Promise<void> {
   const { config, adapter, application, log } = options;
+  const authenticate = isAnonymousDev(config) ? null : createInboundAuthenticator(config);
   return async (req, res) => {
+    if (authenticate) {
+      const verdict = await authenticate(req.body, req.headers.authorization);
+      if (!verdict.ok) {
+        const type = typeof req.body?.type === 'string' ? req.body.type.slice(0, 40) : undefined;
+        if (verdict.status === 503) log.error({ type }, `Teams request not served: ${verdict.reason}`);
+        else log.warn({ type, reason: verdict.reason }, 'Teams request refused: not authenticated');
+        res.status(verdict.status).json({ error: verdict.status === 401 ? 'unauthorized' : 'unavailable' });
+        return;
+      }
+    }
     const recorder = new ResponseRecorder(res);
     let refused = false;
     const logic = async (context: TurnContext): Promise<void> => {

@@ -36,12 +36,14 @@ export function teamsConfig(overrides: Partial<TeamsConfig> = {}): TeamsConfig {
   };
 }
 
+/** `config` may depend on the connector stand-in (its OpenID metadata URL, for a bot that checks tokens). */
 export async function startTeamsHarness(
   registry: Registry,
-  config: TeamsConfig = teamsConfig(),
+  configOrFrom: TeamsConfig | ((connector: BotConnector) => TeamsConfig) = teamsConfig(),
 ): Promise<TeamsHarness> {
   const store = await createTestStore();
   const connector = await startBotConnector();
+  const config = typeof configOrFrom === 'function' ? configOrFrom(connector) : configOrFrom;
   const logs: string[] = [];
   const log = pino({ level: 'debug' }, { write: (line: string) => logs.push(line) });
   const app = createTeamsApp({ config, deps: store.deps, log, registry });

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { jwks, KEYS_PATH, METADATA_PATH, newSigningKey, type SigningKey } from './bot-framework-tokens.ts';
 
 // A local stand-in for the Bot Connector service, over real HTTP on 127.0.0.1. Activities name it as
 // their serviceUrl, so everything the bot sends lands here: replies (POST /v3/conversations/{id}/
@@ -39,6 +40,9 @@ export interface BotConnector {
   /** Every request that arrived, including refused ones: how often a client retried. */
   attempts: { method: string; path: string; status: number }[];
   members: Map<string, Member>;
+  /** The Bot Framework's OpenID metadata, as served here: a bot given this URL checks tokens signed with `signingKey`. */
+  openIdMetadataUrl: string;
+  signingKey: SigningKey;
   /** The next `count` activity requests (send/reply/update) fail with this status. */
   failNext(failure: InjectedFailure, count?: number): void;
   messages(kind?: CallKind): ConnectorCall[];
@@ -60,6 +64,8 @@ export async function startBotConnector(options: { now?: () => number } = {}): P
   const sent = new Map<string, number[]>();
   const failures: InjectedFailure[] = [];
   let nextId = 1;
+  const signingKey = newSigningKey();
+  let baseUrl = '';
 
   function limited(conversationId: string): number | null {
     const at = now();
@@ -81,6 +87,8 @@ export async function startBotConnector(options: { now?: () => number } = {}): P
       res.writeHead(status, { 'content-type': 'application/json', ...headers });
       res.end(json === undefined ? '' : JSON.stringify(json));
     };
+    if (req.method === 'GET' && path === METADATA_PATH) return answer(200, { jwks_uri: `${baseUrl}${KEYS_PATH}` });
+    if (req.method === 'GET' && path === KEYS_PATH) return answer(200, jwks([signingKey]));
     const member = /^\/v3\/conversations\/([^/]+)\/members\/([^/]+)$/.exec(path);
     if (req.method === 'GET' && member) {
       const found = members.get(decodeURIComponent(member[2] ?? ''));
@@ -121,8 +129,11 @@ export async function startBotConnector(options: { now?: () => number } = {}): P
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
+  baseUrl = `http://127.0.0.1:${port}`;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: baseUrl,
+    openIdMetadataUrl: `${baseUrl}${METADATA_PATH}`,
+    signingKey,
     calls,
     attempts,
     members,
