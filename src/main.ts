@@ -142,6 +142,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
       logger: log,
       observer: metrics.delivery,
       leaseMs: config.outboxLeaseMs,
+      installWaitMs: config.policy.teamsInstallWaitDays * 86_400_000,
     });
     http.use(signalsWebhook(deps, { secret: config.signalsWebhookSecret, log, onCommitted: () => relay.nudge() }));
     finishHttpApp(http, log);

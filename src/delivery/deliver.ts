@@ -9,6 +9,7 @@ import { reportDeadLetter } from './dead-letter.ts';
 import {
   describeSendError,
   MessageGoneError,
+  NotInstalledError,
   PermanentSendError,
   RateLimitedError,
   TransientSendError,
@@ -16,6 +17,7 @@ import {
 import { findMessageRef } from './message-refs.ts';
 import { type ClaimedRow, markDead, recordRetry, reschedule } from './outbox-rows.ts';
 import type { PlatformMessage, PostRequest, Sender } from './sender.ts';
+import { settleNotInstalled } from './waiting.ts';
 
 /** Turns an outbox row into the message to send now; null when there is nothing to say any more. */
 export type RenderOutbox = (row: OutboxRow) => Promise<Reply | null>;
@@ -29,12 +31,17 @@ export interface DeliveryContext {
   backoff: BackoffPolicy;
   random: () => number;
   logger: Logger;
+  /** How long a message waits for the bot to be installed where it goes before it is dead (waiting.ts). */
+  installWaitMs: number;
   /** Records a row as sent (batched into a shared commit) and returns the next row of its target, if leased for us. */
   recordSent: (row: OutboxRow, message: PlatformMessage | null) => Promise<ClaimedRow | null>;
 }
 
-/** `lost_lease`: another relay took the row over after our lease ran out; its outcome stands. */
-export type Outcome = 'sent' | 'skipped' | 'rate_limited' | 'retry' | 'dead' | 'lost_lease';
+/**
+ * `lost_lease`: another relay took the row over after our lease ran out; its outcome stands.
+ * `waiting`: the bot is not installed where the row goes yet; it waits for the install (waiting.ts).
+ */
+export type Outcome = 'sent' | 'skipped' | 'rate_limited' | 'retry' | 'waiting' | 'dead' | 'lost_lease';
 
 /** The platforms there is a sender for (a key set to undefined, e.g. an unconfigured platform, is none). */
 export function sendablePlatforms(senders: Partial<Record<string, Sender>>): string[] {
@@ -120,6 +127,7 @@ async function settleFailure(ctx: DeliveryContext, row: ClaimedRow, error: unkno
     ctx.logger.debug(log, 'rate limited; rescheduled');
     return (await reschedule(ctx.db, row, { at, error: text, maybePosted, now })) ? 'rate_limited' : 'lost_lease';
   }
+  if (error instanceof NotInstalledError) return settleNotInstalled(ctx, row, error, now);
   const failed = row.attempts + 1;
   if (error instanceof PermanentSendError || failed >= ctx.maxAttempts) {
     const platforms = sendablePlatforms(ctx.senders);

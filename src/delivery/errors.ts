@@ -48,3 +48,15 @@ export function describeSendError(error: unknown): string {
   const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
   return text.length > 500 ? `${text.slice(0, 497)}...` : text;
 }
+
+/**
+ * The bot has no way into this target yet (Teams: the app is not installed in that conversation or
+ * chat, so there is no conversation reference). Not a failed attempt: the message waits for the
+ * install, for a bounded time (waiting.ts).
+ */
+export class NotInstalledError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NotInstalledError';
+  }
+}

@@ -7,6 +7,7 @@ import { type DeliveryContext, deliverRow, type Outcome, type RenderOutbox, send
 import { GroupCommit } from './group-commit.ts';
 import { type ClaimedRow, claimDue, recordSent, renewLeases, type SentRecord } from './outbox-rows.ts';
 import type { Sender } from './sender.ts';
+import { DEFAULT_INSTALL_WAIT_MS } from './waiting.ts';
 
 export interface RelayOptions {
   db: Db;
@@ -26,6 +27,8 @@ export interface RelayOptions {
   maxAttempts?: number;
   backoff?: BackoffPolicy;
   random?: () => number;
+  /** How long a message waits for the bot to be installed where it goes (Teams) before it is dead; 7 days unless set. */
+  installWaitMs?: number;
   /** Told the outcome of every attempt (metrics); the relay works the same without one. */
   observer?: DeliveryObserver;
 }
@@ -42,6 +45,7 @@ const emptySummary = (): DrainSummary => ({
   skipped: 0,
   rate_limited: 0,
   retry: 0,
+  waiting: 0,
   dead: 0,
   lost_lease: 0,
   error: 0,
@@ -80,6 +84,7 @@ export class Relay {
       backoff: options.backoff ?? DEFAULT_BACKOFF,
       random: options.random ?? Math.random,
       logger: options.logger ?? pino({ level: 'silent' }),
+      installWaitMs: options.installWaitMs ?? DEFAULT_INSTALL_WAIT_MS,
       // While stopping, a finished row hands no successor on: stop() must not chase a channel's queue.
       recordSent: (row, message) => this.#commits.submit({ row, message, claimNext: !this.#stopping }),
     };

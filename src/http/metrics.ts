@@ -41,7 +41,7 @@ export async function createMetrics(db: Db, clock: Clock): Promise<Metrics> {
   });
   const attempts = new client.Counter({
     name: 'vendor_risk_delivery_attempts_total',
-    help: 'Outbox send attempts by platform and result (sent, skipped, rate_limited = a 429, retry, dead, lost_lease, error)',
+    help: 'Outbox send attempts by platform and result (sent, skipped, rate_limited = a 429, retry, waiting = for a Teams install, dead, lost_lease, error)',
     labelNames: ['platform', 'result'] as const,
     registers: [registry],
   });

@@ -1,7 +1,7 @@
 import type { ConversationAccount, ConversationReference } from 'botbuilder';
 import { type Logger, pino } from 'pino';
 import type { TeamsConfig } from '../config.ts';
-import { PermanentSendError } from '../delivery/errors.ts';
+import { NotInstalledError } from '../delivery/errors.ts';
 import { createTeamsPacer, type Pacer } from '../delivery/pacing.ts';
 import type { PlatformMessage, PostRequest, Sender, UpdateRequest } from '../delivery/sender.ts';
 import type { Db } from '../store/database.ts';
@@ -32,10 +32,7 @@ export function createTeamsNotifier(options: TeamsNotifierOptions): Sender {
   async function reference(target: string) {
     const ref = await findReference(db, target);
     if (!ref?.conversation?.id || !ref.serviceUrl) {
-      throw new PermanentSendError(
-        'no_conversation_reference',
-        `the bot has not been installed where ${target} points (no conversation reference)`,
-      );
+      throw new NotInstalledError(`the bot has not been installed where ${target} points (no conversation reference)`);
     }
     return ref;
   }

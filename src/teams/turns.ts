@@ -5,6 +5,7 @@ import { dispatchAction, dispatchCommand, dispatchForm, dispatchFormClosed } fro
 import type { CoreDeps } from '../core/common/deps.ts';
 import { claimReceipt } from '../core/messaging/inbound-receipts.ts';
 import { rememberPerson } from '../core/roles/people.ts';
+import { wakeWaitingFor } from '../delivery/waiting.ts';
 import { outcomeWithChannelNames } from './channel-names.ts';
 import { captureReferences, conversationTarget, rememberMentionedChannels } from './conversation-refs.ts';
 import { FORM_DRAFT_VERB, FORM_SUBMIT_VERB, pickedPeople, readFormValues } from './forms.ts';
@@ -41,7 +42,10 @@ export async function beforeTurn(t: TurnDeps, context: TurnContext): Promise<boo
     }
     return false;
   }
-  await captureReferences(db, clock, activity);
+  const reachable = await captureReferences(db, clock, activity);
+  // Messages queued before the bot was installed here go out now (src/delivery/waiting.ts).
+  const woken = await wakeWaitingFor(db, clock, reachable);
+  if (woken > 0) t.log.info({ targets: reachable, messages: woken }, 'bot installed where messages were waiting');
   if (activity.type === ActivityTypes.Message || activity.type === ActivityTypes.Invoke) {
     await rememberActor(db, clock, actorOf(activity));
   }

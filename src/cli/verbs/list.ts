@@ -8,6 +8,7 @@ import type { VendorRow } from '../../store/tables.ts';
 import { withStore } from '../context.ts';
 import type { CliIO } from '../io.ts';
 import { formatTable } from './table.ts';
+import { printUndelivered } from './undelivered.ts';
 
 // `list [--tier T] [--overdue]`: the inventory as an aligned table with each vendor's grade, most
 // overdue first when asked for overdue reviews, else by name.
@@ -21,7 +22,12 @@ export function registerList(program: Command, io: CliIO): void {
     .option('--tier <tier>', 'only this tier: critical, high, medium or low')
     .option('--overdue', 'only vendors whose reassessment is overdue, most overdue first')
     .option('--status <status>', 'only this lifecycle status: requested, in_review, approved, rejected, active, …')
-    .action((options: { tier?: string; overdue?: boolean; status?: string }) => {
+    .option('--dead', 'instead: messages the bot gave up delivering, newest first')
+    .option('--waiting', 'instead: messages waiting for the bot to be installed in a Teams conversation')
+    .action((options: { tier?: string; overdue?: boolean; status?: string; dead?: boolean; waiting?: boolean }) => {
+      if (options.dead || options.waiting) {
+        return withStore(io, ({ store }) => printUndelivered(io, store.db, options));
+      }
       const tier = options.tier === undefined ? undefined : parseTier(options.tier);
       const status = options.status === undefined ? undefined : parseStatus(options.status);
       return withStore(io, async ({ store, deps }) => {

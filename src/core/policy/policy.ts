@@ -56,6 +56,8 @@ export interface Policy {
   offboardingPromptDays: number;
   /** A signing PIN older than this many days must be replaced before its owner signs again (21 CFR 11.300(b)). */
   signingPinMaxAgeDays: number;
+  /** A message for a Teams conversation the bot is not installed in waits this many days for the install, then is dead. */
+  teamsInstallWaitDays: number;
 }
 
 export interface RequiredEvidenceRule {
@@ -170,4 +172,5 @@ export const DEFAULT_POLICY: Policy = {
   dueDiligenceStallDays: 7,
   offboardingPromptDays: 30,
   signingPinMaxAgeDays: 365,
+  teamsInstallWaitDays: 7,
 };
