@@ -14,8 +14,10 @@ import {
 } from '../src/core/lifecycle/activation.ts';
 import { sameDecider } from '../src/core/lifecycle/sign.ts';
 import { requirePermission } from '../src/core/roles/permissions.ts';
+import { pinRequired } from '../src/core/signing/pin.ts';
 import { findVendorByName } from '../src/core/vendors/lookup.ts';
 import { inTransaction } from '../src/store/database.ts';
+import { signingPinFields, signingPinRefusal } from './pin.ts';
 import { nameFrom, readOptions } from './support/args.ts';
 
 // `/vendor activate "<vendor>" [reason:"…"]` (analysts). In due diligence it asks the approvers: the
@@ -39,20 +41,28 @@ async function decidable(ctx: ChatContext, requestId: number) {
   return request;
 }
 
-function decisionForm(id: string, title: string, requestId: number, conditions: boolean): Form {
-  const meaning = conditions ? 'approval' : 'rejection';
-  return {
-    id,
-    title,
-    submitLabel: conditions ? 'Sign and approve' : 'Sign and reject',
-    state: String(requestId),
-    intro: `You are signing electronically. Your name, the UTC time and the meaning '${meaning}' are recorded and shown.`,
-    fields: conditions
+type DecisionKind = 'approve' | 'conditions' | 'reject';
+
+/** The signing confirmation: what the decision needs said, and the signer's PIN (SIGNATURE_MODE=pin). */
+function decisionForm(ctx: ChatContext, id: string, title: string, requestId: number, kind: DecisionKind): Form {
+  const meaning = kind === 'reject' ? 'rejection' : 'approval';
+  const pin = pinRequired(ctx.deps) ? ' and your signing PIN' : '';
+  const asked: Form['fields'] =
+    kind === 'conditions'
       ? [
           { id: 'findings', label: 'Findings accepted as risk', kind: 'text', placeholder: '#12, #14' },
           { id: 'reason', label: 'Conditions', kind: 'textarea', optional: true },
         ]
-      : [{ id: 'reason', label: 'Why reject it?', kind: 'textarea', placeholder: 'The requester reads this' }],
+      : kind === 'reject'
+        ? [{ id: 'reason', label: 'Why reject it?', kind: 'textarea', placeholder: 'The requester reads this' }]
+        : [];
+  return {
+    id,
+    title,
+    submitLabel: kind === 'reject' ? 'Sign and reject' : 'Sign and approve',
+    state: String(requestId),
+    intro: `You are signing electronically with your chat identity${pin}. Your name, the UTC time and the meaning '${meaning}' are recorded and shown.`,
+    fields: [...asked, ...signingPinFields(ctx)],
   };
 }
 
@@ -99,29 +109,47 @@ export const activateModule: CommandModule = {
   actions: [
     {
       action: LIFECYCLE_ACTIONS.approve,
-      run: (ctx, value) => signDecision(ctx, requestIdFrom(value), { decision: 'approved_for_use' }),
+      async run(ctx, value) {
+        if (!pinRequired(ctx.deps)) return signDecision(ctx, requestIdFrom(value), { decision: 'approved_for_use' });
+        const request = await decidable(ctx, requestIdFrom(value));
+        return openForm(decisionForm(ctx, 'activation.approve', 'Approve for use', request.id, 'approve'));
+      },
     },
     {
       action: LIFECYCLE_ACTIONS.conditions,
       async run(ctx, value) {
         const request = await decidable(ctx, requestIdFrom(value));
-        return openForm(decisionForm('activation.conditions', 'Approve with conditions', request.id, true));
+        return openForm(
+          decisionForm(ctx, 'activation.conditions', 'Approve with conditions', request.id, 'conditions'),
+        );
       },
     },
     {
       action: LIFECYCLE_ACTIONS.reject,
       async run(ctx, value) {
         const request = await decidable(ctx, requestIdFrom(value));
-        return openForm(decisionForm('activation.reject', 'Reject activation', request.id, false));
+        return openForm(decisionForm(ctx, 'activation.reject', 'Reject activation', request.id, 'reject'));
       },
     },
   ],
   forms: [
     {
+      form: 'activation.approve',
+      async submit(ctx, values, state) {
+        await decidable(ctx, requestIdFrom(state));
+        const refused = await signingPinRefusal(ctx, values);
+        if (refused) return refused;
+        return signDecision(ctx, requestIdFrom(state), { decision: 'approved_for_use' });
+      },
+    },
+    {
       form: 'activation.conditions',
       async submit(ctx, values, state) {
         const ids = [...textValue(values, 'findings').matchAll(/\d+/g)].map((m) => Number(m[0]));
         if (ids.length === 0) return { fieldErrors: { findings: 'Name the findings accepted as risk, such as #12.' } };
+        await decidable(ctx, requestIdFrom(state));
+        const refused = await signingPinRefusal(ctx, values);
+        if (refused) return refused;
         try {
           return await signDecision(ctx, requestIdFrom(state), {
             decision: 'approved_with_conditions',
@@ -139,6 +167,9 @@ export const activateModule: CommandModule = {
       async submit(ctx, values, state) {
         const reason = textValue(values, 'reason');
         if (!reason) return { fieldErrors: { reason: 'Say why: the requester reads this.' } };
+        await decidable(ctx, requestIdFrom(state));
+        const refused = await signingPinRefusal(ctx, values);
+        if (refused) return refused;
         return signDecision(ctx, requestIdFrom(state), { decision: 'rejected', reason });
       },
     },

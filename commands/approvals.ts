@@ -11,9 +11,9 @@ import { manifestation } from '../src/core/audit/signatures.ts';
 import { conflict, forbidden, UserError } from '../src/core/common/errors.ts';
 import { displayName } from '../src/core/roles/people.ts';
 import { listGrants, requirePermission, rolesOf } from '../src/core/roles/permissions.ts';
-import { checkSigningPin, pinRequired } from '../src/core/signing/pin.ts';
+import { pinRequired } from '../src/core/signing/pin.ts';
 import { inTransaction } from '../src/store/database.ts';
-import { signingPinField } from './pin.ts';
+import { signingPinFields, signingPinRefusal } from './pin.ts';
 
 // Deciding escalations and risk acceptances. A decision is an electronic signature: Approve sits
 // behind a dialog stating what signing means, Reject asks for a reason, and the core records the
@@ -89,20 +89,6 @@ const approvalsCommand: Command<null> = {
   },
 };
 
-/** Two-component signing: the signer types their PIN in the confirmation (SIGNATURE_MODE=pin). */
-function pinFields(ctx: ChatContext) {
-  return pinRequired(ctx.deps) ? [signingPinField(ctx)] : [];
-}
-
-/** Checks the PIN before the decision's transaction; failures are counted in a transaction of their own. */
-async function signingPinChecked(ctx: ChatContext, values: Parameters<typeof textValue>[0]) {
-  if (!pinRequired(ctx.deps)) return null;
-  const pin = textValue(values, 'pin')?.trim();
-  if (!pin) return { fieldErrors: { pin: 'Enter your signing PIN to sign.' } };
-  await checkSigningPin(ctx.deps.db, ctx.deps, ctx.actor, pin);
-  return null;
-}
-
 function approveForm(ctx: ChatContext, request: ApprovalDetail): Form {
   return {
     id: 'approval.approve',
@@ -112,7 +98,7 @@ function approveForm(ctx: ChatContext, request: ApprovalDetail): Form {
     intro:
       `**${requestSummary(request)}** for finding #${request.finding_id} on ${inert(request.vendor_name)}: ${inert(request.finding_title)}\n` +
       "You are signing this approval electronically with your chat identity and your signing PIN. Your name, the UTC time and the meaning 'approval' are recorded and shown.",
-    fields: pinFields(ctx),
+    fields: signingPinFields(ctx),
   };
 }
 
@@ -127,7 +113,7 @@ function rejectForm(ctx: ChatContext, request: ApprovalDetail): Form {
       "You are signing this rejection electronically. Your name, the UTC time and the meaning 'rejection' are recorded and shown, with your reason.",
     fields: [
       { id: 'reason', label: 'Why reject it?', kind: 'textarea', placeholder: 'The requester reads this' },
-      ...pinFields(ctx),
+      ...signingPinFields(ctx),
     ],
   };
 }
@@ -155,7 +141,7 @@ export const approvals: CommandModule = {
       form: 'approval.approve',
       async submit(ctx, values, state) {
         await decidable(ctx, requestIdFrom(state));
-        const refused = await signingPinChecked(ctx, values);
+        const refused = await signingPinRefusal(ctx, values);
         if (refused) return refused;
         const { signature } = await inTransaction(ctx.deps.db, (tx) =>
           decide(tx, ctx.deps, ctx.actor, requestIdFrom(state), { decision: 'approve' }),
@@ -169,7 +155,7 @@ export const approvals: CommandModule = {
         const reason = textValue(values, 'reason');
         if (!reason) return { fieldErrors: { reason: 'Say why: the requester reads this.' } };
         await decidable(ctx, requestIdFrom(state));
-        const refused = await signingPinChecked(ctx, values);
+        const refused = await signingPinRefusal(ctx, values);
         if (refused) return refused;
         const { signature } = await inTransaction(ctx.deps.db, (tx) =>
           decide(tx, ctx.deps, ctx.actor, requestIdFrom(state), { decision: 'reject', reason }),

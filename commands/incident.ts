@@ -6,14 +6,22 @@ import { UserError } from '../src/core/common/errors.ts';
 import { EVIDENCE_LABELS, EVIDENCE_TYPES, TIERS } from '../src/core/common/vocabulary.ts';
 import { getFinding } from '../src/core/findings/queries.ts';
 import { clockName, markClockMet } from '../src/core/incidents/clocks.ts';
-import { requestClosure, requestNotRequired, signDecision } from '../src/core/incidents/decisions.ts';
+import {
+  assertMaySign,
+  loadDecision,
+  requestClosure,
+  requestNotRequired,
+  signDecision,
+} from '../src/core/incidents/decisions.ts';
 import { declareIncident, scenarioNames } from '../src/core/incidents/declare.ts';
 import { findPlaybook, loadPlaybooks } from '../src/core/incidents/playbooks.ts';
 import { getIncidentDetail } from '../src/core/incidents/queries.ts';
 import { advanceIncident, assignTask, completeTask } from '../src/core/incidents/work.ts';
 import { displayName } from '../src/core/roles/people.ts';
+import { pinRequired } from '../src/core/signing/pin.ts';
 import { findVendorByName } from '../src/core/vendors/lookup.ts';
 import { inTransaction } from '../src/store/database.ts';
+import { signingPinFields, signingPinRefusal } from './pin.ts';
 import { badArguments, nameFrom } from './support/args.ts';
 
 // `/vendor incident "<vendor>" <scenario> <summary>` declares at once; the incident card's buttons and
@@ -135,7 +143,41 @@ function closeForm(incidentId: number): Form {
   };
 }
 
+/** The signing confirmation of an incident decision: what is signed, and the signer's PIN. */
+async function signForm(ctx: ChatContext, decisionId: number): Promise<Form> {
+  const decision = await loadDecision(ctx.deps.db, decisionId);
+  await assertMaySign(ctx.deps.db, ctx.actor, decision);
+  const what =
+    decision.kind === 'closure' ? 'closing the incident with its post-incident review' : 'a notification not required';
+  return {
+    id: 'incident.sign',
+    title: `Sign decision D${decision.id}`,
+    submitLabel: 'Sign',
+    state: String(decision.id),
+    intro:
+      `Decision D${decision.id} on incident #${decision.incident_id}: ${what}.\n` +
+      "You are signing electronically with your chat identity and your signing PIN. Your name, the UTC time and the meaning 'approval' are recorded and shown.",
+    fields: signingPinFields(ctx),
+  };
+}
+
+async function signIncident(ctx: ChatContext, decisionId: number) {
+  const { signature, decision } = await inTransaction(ctx.deps.db, (tx) =>
+    signDecision(tx, ctx.deps, ctx.actor, decisionId),
+  );
+  return confirm(`Signed decision D${decision.id}. ${manifestation(signature)}.`);
+}
+
 const forms: FormHandler[] = [
+  {
+    form: 'incident.sign',
+    async submit(ctx, values, state) {
+      await assertMaySign(ctx.deps.db, ctx.actor, await loadDecision(ctx.deps.db, idFrom(state)));
+      const refused = await signingPinRefusal(ctx, values);
+      if (refused) return refused;
+      return signIncident(ctx, idFrom(state));
+    },
+  },
   {
     form: 'incident.declare',
     async submit(ctx, values, state) {
@@ -286,10 +328,8 @@ export const incidentModule: CommandModule = {
     {
       action: 'incident.sign',
       async run(ctx, value) {
-        const { signature, decision } = await inTransaction(ctx.deps.db, (tx) =>
-          signDecision(tx, ctx.deps, ctx.actor, idFrom(value)),
-        );
-        return confirm(`Signed decision D${decision.id}. ${manifestation(signature)}.`);
+        if (pinRequired(ctx.deps)) return openForm(await signForm(ctx, idFrom(value)));
+        return signIncident(ctx, idFrom(value));
       },
     },
   ],

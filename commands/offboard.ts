@@ -6,6 +6,7 @@ import { LIFECYCLE_ACTIONS, offboardingCard } from '../src/chat/views/lifecycle-
 import { manifestation } from '../src/core/audit/signatures.ts';
 import { isUserError, UserError } from '../src/core/common/errors.ts';
 import {
+  assertMaySignOff,
   completeItem,
   ITEM_LABELS,
   loadOffboarding,
@@ -14,8 +15,10 @@ import {
   signOffOffboarding,
   startOffboarding,
 } from '../src/core/lifecycle/offboarding.ts';
+import { pinRequired } from '../src/core/signing/pin.ts';
 import { findVendorByName } from '../src/core/vendors/lookup.ts';
 import { inTransaction } from '../src/store/database.ts';
+import { signingPinFields, signingPinRefusal } from './pin.ts';
 import { nameFrom, readOptions } from './support/args.ts';
 
 // `/vendor offboard "<vendor>" [reason:"…"]` (analysts): the checklist card (access revoked, integrations
@@ -23,6 +26,18 @@ import { nameFrom, readOptions } from './support/args.ts';
 // owned and dated; Sign off takes the vendor out of the cadence once every item is done and no finding is open.
 
 const CERTIFICATE_FORM = 'offboarding.certificate';
+const SIGN_OFF_FORM = 'offboarding.signoff';
+
+async function signOff(ctx: ChatContext, id: number) {
+  const { view, signature } = await inTransaction(ctx.deps.db, (tx) => signOffOffboarding(tx, ctx.deps, ctx.actor, id));
+  return reply(ephemeral(`${inert(view.vendor.name)} is offboarded. ${manifestation(signature)}.`));
+}
+
+const offboardingIdFrom = (value: string): number => {
+  const id = Number(value);
+  if (!Number.isInteger(id) || id <= 0) throw new UserError('bad_arguments', 'That button is out of date.');
+  return id;
+};
 
 function itemFrom(value: string): { id: number; item: OffboardingItem } {
   const [idText, itemText] = value.split(':');
@@ -91,15 +106,32 @@ export const offboardModule: CommandModule = {
     {
       action: LIFECYCLE_ACTIONS.signOff,
       async run(ctx, value) {
-        const id = Number(value);
-        const { view, signature } = await inTransaction(ctx.deps.db, (tx) =>
-          signOffOffboarding(tx, ctx.deps, ctx.actor, id),
-        );
-        return reply(ephemeral(`${inert(view.vendor.name)} is offboarded. ${manifestation(signature)}.`));
+        const id = offboardingIdFrom(value);
+        if (!pinRequired(ctx.deps)) return signOff(ctx, id);
+        const view = await assertMaySignOff(ctx.deps.db, ctx.actor, id);
+        return openForm({
+          id: SIGN_OFF_FORM,
+          title: 'Sign off offboarding',
+          submitLabel: 'Sign off',
+          state: String(id),
+          intro:
+            `Every checklist item for ${inert(view.vendor.name)} is done; signing off takes it out of the review cadence.\n` +
+            "You are signing electronically with your chat identity and your signing PIN. Your name, the UTC time and the meaning 'approval' are recorded and shown.",
+          fields: signingPinFields(ctx),
+        });
       },
     },
   ],
   forms: [
+    {
+      form: SIGN_OFF_FORM,
+      async submit(ctx, values, state) {
+        await assertMaySignOff(ctx.deps.db, ctx.actor, offboardingIdFrom(state));
+        const refused = await signingPinRefusal(ctx, values);
+        if (refused) return refused;
+        return signOff(ctx, offboardingIdFrom(state));
+      },
+    },
     {
       form: CERTIFICATE_FORM,
       async submit(ctx, values, state) {

@@ -1,7 +1,20 @@
-import { type ChatContext, type CommandModule, openForm, reply } from '../src/chat/command.ts';
+import {
+  type ChatContext,
+  type CommandModule,
+  type FormValues,
+  type Outcome,
+  openForm,
+  reply,
+} from '../src/chat/command.ts';
 import { ephemeral, type Form, type FormField, mention } from '../src/chat/reply.ts';
 import { textValue } from '../src/chat/views/finding-forms.ts';
-import { resetSigningPin, setSigningPin, signingPinState } from '../src/core/signing/pin.ts';
+import {
+  checkSigningPin,
+  pinRequired,
+  resetSigningPin,
+  setSigningPin,
+  signingPinState,
+} from '../src/core/signing/pin.ts';
 import { inTransaction } from '../src/store/database.ts';
 import { badArguments, personToken } from './support/args.ts';
 import { namesOf } from './support/people.ts';
@@ -22,6 +35,24 @@ export function pinHint(ctx: ChatContext): string {
 /** The PIN input of the Approve and Reject confirmations. */
 export function signingPinField(ctx: ChatContext): FormField {
   return { id: 'pin', label: 'Your signing PIN', kind: 'secret', hint: pinHint(ctx), placeholder: '6 or more digits' };
+}
+
+/** The PIN input of every signing confirmation, when the deployment asks for one (SIGNATURE_MODE=pin). */
+export function signingPinFields(ctx: ChatContext): FormField[] {
+  return pinRequired(ctx.deps) ? [signingPinField(ctx)] : [];
+}
+
+/**
+ * Checks the PIN typed into a signing confirmation before the decision's transaction starts; a wrong
+ * one is counted in a transaction of its own and refused (a UserError), so nothing else is written.
+ * Returns the form's answer when no PIN was typed, null when signing may go on.
+ */
+export async function signingPinRefusal(ctx: ChatContext, values: FormValues): Promise<Outcome | null> {
+  if (!pinRequired(ctx.deps)) return null;
+  const pin = textValue(values, 'pin')?.trim();
+  if (!pin) return { fieldErrors: { pin: 'Enter your signing PIN to sign.' } };
+  await checkSigningPin(ctx.deps.db, ctx.deps, ctx.actor, pin);
+  return null;
 }
 
 function pinForm(ctx: ChatContext, hasPin: boolean): Form {

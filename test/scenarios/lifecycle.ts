@@ -10,16 +10,16 @@ import { standardWorld, type World } from './world.ts';
 // that ends goes through a signed-off checklist. Sam (an engineer, no role) asks; Dana is the analyst;
 // Pat and Quinn approve.
 
-const VENDOR = 'Trialwave eCOA';
+export const VENDOR = 'Trialwave eCOA';
 
-async function cardIn(driver: ChatDriver, place: 'findings' | 'approvals', title: string): Promise<Message> {
+export async function cardIn(driver: ChatDriver, place: 'findings' | 'approvals', title: string): Promise<Message> {
   const card = (await driver.channelMessages(place)).find((m) => m.title === title);
   if (!card) throw new Error(`no “${title}” card in ${place}`);
   return card;
 }
 
 /** Sam asks for the vendor through the form; the risk team gets one intake card. */
-async function requested(driver: ChatDriver): Promise<World> {
+export async function requested(driver: ChatDriver): Promise<World> {
   const { world } = await standardWorld(driver);
   const form = formOf(await driver.run('sam', 'request'));
   expect(form.title).toBe('Request a new vendor');
@@ -58,7 +58,7 @@ async function requested(driver: ChatDriver): Promise<World> {
 }
 
 /** Dana starts due diligence: the missing BAA is listed, and activation is refused until it is there. */
-async function reviewedWithEvidence(driver: ChatDriver): Promise<void> {
+export async function reviewedWithEvidence(driver: ChatDriver): Promise<void> {
   const review = messageOf(await driver.run('dana', `review "${VENDOR}"`));
   expect(review.all).toContain(`Due diligence started for ${VENDOR}.`);
   expect(review.all).toContain('❌ missing: HIPAA BAA (holds PHI)');

@@ -1,4 +1,4 @@
-import type { Tx } from '../../store/database.ts';
+import type { DbOrTx, Tx } from '../../store/database.ts';
 import type { IncidentDecisionRow, IncidentRow, SignatureRow } from '../../store/tables.ts';
 import { appendAudit } from '../audit/log.ts';
 import { manifestation, signRecord } from '../audit/signatures.ts';
@@ -85,7 +85,7 @@ async function insertDecision(
   return { incident: after, decision };
 }
 
-export async function loadDecision(tx: Tx, id: number): Promise<IncidentDecisionRow> {
+export async function loadDecision(tx: DbOrTx, id: number): Promise<IncidentDecisionRow> {
   const row = await tx.selectFrom('incident_decisions').selectAll().where('id', '=', id).executeTakeFirst();
   if (!row) throw notFound(`Decision D${id} was not found.`);
   return row;
@@ -135,6 +135,20 @@ export async function requestClosure(
 }
 
 /**
+ * Whether `signer` may sign this decision now: an approver other than the person who asked, while it
+ * is pending. Asked before the signing confirmation opens (and its PIN is checked), and again when
+ * the decision is signed.
+ */
+export async function assertMaySign(db: DbOrTx, signer: Actor, decision: IncidentDecisionRow): Promise<void> {
+  if (signer.id === 'system') throw forbidden('Only a person can sign a decision; the bot never approves.');
+  await requirePermission(db, signer, 'approval.decide');
+  if (decision.requested_by === signer.id) {
+    throw forbidden('You asked for this decision, so another approver must sign it. Nothing was changed.');
+  }
+  if (decision.state !== 'pending') throw conflict(`Decision D${decision.id} was already signed.`);
+}
+
+/**
  * The one place an incident decision is signed: the approver's check, the four-eyes rule, the
  * signature bound to the decision as signed. Whatever a signature must also prove (a signing PIN)
  * is added here.
@@ -145,12 +159,7 @@ export async function signIncidentDecision(
   signer: Actor,
   decision: IncidentDecisionRow,
 ): Promise<{ decision: IncidentDecisionRow; signature: SignatureRow }> {
-  if (signer.id === 'system') throw forbidden('Only a person can sign a decision; the bot never approves.');
-  await requirePermission(tx, signer, 'approval.decide');
-  if (decision.requested_by === signer.id) {
-    throw forbidden('You asked for this decision, so another approver must sign it. Nothing was changed.');
-  }
-  if (decision.state !== 'pending') throw conflict(`Decision D${decision.id} was already signed.`);
+  await assertMaySign(tx, signer, decision);
   await rememberPerson(tx, deps.clock, signer);
   const now = deps.clock.now().toISOString();
   const result = await tx

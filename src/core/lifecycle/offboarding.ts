@@ -235,6 +235,24 @@ export async function signOffBlockers(db: DbOrTx, view: OffboardingView): Promis
   return blockers;
 }
 
+/**
+ * Whether `actor` may sign this offboarding off now (an analyst, the checklist done, no finding open).
+ * Asked before the signing confirmation opens (and its PIN is checked), and again when it is signed.
+ */
+export async function assertMaySignOff(db: DbOrTx, actor: Actor, offboardingId: number): Promise<OffboardingView> {
+  const roles = await rolesOf(db, actor.id);
+  if (!roles.has('analyst') && !roles.has('admin')) {
+    throw forbidden('Only analysts sign off an offboarding. Nothing was changed.');
+  }
+  const view = await loadOffboarding(db, offboardingId);
+  if (view.offboarding.state !== 'open') throw conflict(`${view.vendor.name} is already offboarded.`);
+  const blockers = await signOffBlockers(db, view);
+  if (blockers.length > 0) {
+    throw invalidState(`${view.vendor.name} cannot be offboarded yet: ${blockers.join('; ')}. Nothing was changed.`);
+  }
+  return view;
+}
+
 /** Signed by an analyst: the vendor is offboarded and leaves the cadence. */
 export async function signOffOffboarding(
   tx: Tx,
@@ -242,16 +260,7 @@ export async function signOffOffboarding(
   actor: Actor,
   offboardingId: number,
 ): Promise<{ view: OffboardingView; signature: SignatureRow }> {
-  const roles = await rolesOf(tx, actor.id);
-  if (!roles.has('analyst') && !roles.has('admin')) {
-    throw forbidden('Only analysts sign off an offboarding. Nothing was changed.');
-  }
-  const view = await loadOffboarding(tx, offboardingId);
-  if (view.offboarding.state !== 'open') throw conflict(`${view.vendor.name} is already offboarded.`);
-  const blockers = await signOffBlockers(tx, view);
-  if (blockers.length > 0) {
-    throw invalidState(`${view.vendor.name} cannot be offboarded yet: ${blockers.join('; ')}. Nothing was changed.`);
-  }
+  const view = await assertMaySignOff(tx, actor, offboardingId);
   await rememberPerson(tx, deps.clock, actor);
   const now = deps.clock.now().toISOString();
   const updated = await tx
