@@ -239,7 +239,7 @@ function replicaId(): string {
  * The scheduler sweeps while this replica holds the lease. Meeting another replica without shared
  * pacing is worth one loud line: together they would send at N times each channel's rate.
  */
-function leadsUnlessAnotherReplicaDoes(
+export function leadsUnlessAnotherReplicaDoes(
   lease: LeaderLease,
   options: { pacingShared: boolean; log: Logger },
 ): () => Promise<boolean> {
