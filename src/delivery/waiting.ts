@@ -77,13 +77,18 @@ export async function wakeWaitingFor(db: Db, clock: Clock, targets: string[]): P
   return Number(result.numUpdatedRows);
 }
 
-/** Messages waiting for an install, oldest first: for `list --waiting`. */
+/** Messages waiting for an install (and those queued behind them, same target), oldest first: for `list --waiting`. */
 export function listWaitingForInstall(db: Db): Promise<OutboxRow[]> {
+  const waitingTargets = db
+    .selectFrom('outbox')
+    .select('target')
+    .where('status', '=', 'pending')
+    .where('last_error', 'like', `${WAITING_FOR_INSTALL}%`);
   return db
     .selectFrom('outbox')
     .selectAll()
     .where('status', '=', 'pending')
-    .where('last_error', 'like', `${WAITING_FOR_INSTALL}%`)
+    .where('target', 'in', waitingTargets)
     .orderBy('id')
     .execute();
 }

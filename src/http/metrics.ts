@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import type { Clock } from '../core/common/clock.ts';
 import { ACTIVE_STATES } from '../core/findings/states.ts';
 import type { DeliveryObserver } from '../delivery/relay.ts';
+import { WAITING_FOR_INSTALL } from '../delivery/waiting.ts';
 import type { Db } from '../store/database.ts';
 
 // The one metrics registry, served at `GET /metrics` in Prometheus' text format. prom-client is imported
@@ -46,6 +47,13 @@ export async function createMetrics(db: Db, clock: Clock): Promise<Metrics> {
     registers: [registry],
   });
 
+  // Where a message waits for the app to be installed, so do the ones queued behind it.
+  const waitingTargets = () =>
+    db
+      .selectFrom('outbox')
+      .select('target')
+      .where('status', '=', 'pending')
+      .where('last_error', 'like', `${WAITING_FOR_INSTALL}%`);
   new client.Gauge({
     name: 'vendor_risk_outbox_pending',
     help: 'Outbox messages waiting to be sent (due now or later)',
@@ -61,16 +69,31 @@ export async function createMetrics(db: Db, clock: Clock): Promise<Metrics> {
   });
   new client.Gauge({
     name: 'vendor_risk_outbox_oldest_pending_age_seconds',
-    help: 'Age of the oldest message still waiting to be sent, 0 when none waits',
+    help: 'Age of the oldest message still waiting to be sent, 0 when none waits (messages waiting for a Teams install, and those behind them, not counted)',
     registers: [registry],
     async collect() {
       const row = await db
         .selectFrom('outbox')
         .select((eb) => eb.fn.min<string | null>('created_at').as('oldest'))
         .where('status', '=', 'pending')
+        .where('target', 'not in', waitingTargets())
         .executeTakeFirst();
       const oldest = row?.oldest ? Date.parse(row.oldest) : null;
       this.set(oldest === null ? 0 : Math.max(0, (clock.now().getTime() - oldest) / 1000));
+    },
+  });
+  new client.Gauge({
+    name: 'vendor_risk_outbox_waiting_for_install',
+    help: 'Messages for a Teams conversation the bot is not installed in yet; dead after teamsInstallWaitDays',
+    registers: [registry],
+    async collect() {
+      const row = await db
+        .selectFrom('outbox')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('status', '=', 'pending')
+        .where('target', 'in', waitingTargets())
+        .executeTakeFirst();
+      this.set(Number(row?.n ?? 0));
     },
   });
   new client.Gauge({

@@ -5,6 +5,7 @@ import { runCli } from '../../src/cli/program.ts';
 import { enqueue } from '../../src/core/messaging/outbox.ts';
 import type { Pacer } from '../../src/delivery/pacing.ts';
 import { Relay } from '../../src/delivery/relay.ts';
+import { createMetrics } from '../../src/http/metrics.ts';
 import { inTransaction } from '../../src/store/database.ts';
 import { createTeamsNotifier } from '../../src/teams/notifier.ts';
 import { TEST_AUDIT_KEY_HEX } from '../support/audit-key.ts';
@@ -61,6 +62,20 @@ async function cli(...argv: string[]): Promise<string> {
   return out;
 }
 
+async function metricsText(): Promise<string> {
+  const metrics = await createMetrics(bot().store.db, bot().store.clock);
+  let text = '';
+  const res = { type: () => ({ send: (body: string) => (text = body) }) };
+  await new Promise<void>((resolve, reject) => {
+    metrics.serve({} as never, res as never, reject);
+    setTimeout(function wait() {
+      if (text) resolve();
+      else setTimeout(wait, 5);
+    }, 0);
+  });
+  return text;
+}
+
 const rows = () => bot().store.db.selectFrom('outbox').select(['id', 'status', 'attempts', 'last_error']).execute();
 
 describe('Teams messages for a conversation the bot is not installed in yet', () => {
@@ -81,10 +96,16 @@ describe('Teams messages for a conversation the bot is not installed in yet', ()
     const waiting = await cli('list', '--waiting');
     expect(waiting).toContain(TARGET);
     expect(waiting).toContain('has not been installed');
-    expect(waiting).toContain('1 messages waiting for the bot to be installed');
+    expect(waiting).toContain('2 messages waiting for the bot to be installed');
 
-    // An hour later it is looked at again, and still waits: not an attempt, not dead.
-    bot().store.clock.advance(60 * 60_000);
+    // Waiting for a person to install the app is not a stuck relay: the age alert does not count it.
+    bot().store.clock.advance(30 * 60_000);
+    const gauges = await metricsText();
+    expect(gauges).toMatch(/^vendor_risk_outbox_waiting_for_install 2$/m);
+    expect(gauges).toMatch(/^vendor_risk_outbox_oldest_pending_age_seconds 0$/m);
+
+    // An hour after the first look it is looked at again, and still waits: not an attempt, not dead.
+    bot().store.clock.advance(30 * 60_000);
     expect(await relay.drainOnce()).toMatchObject({ waiting: 1, dead: 0 });
 
     // Someone adds the app to the team: Teams says so, over HTTP, to /api/messages.
@@ -122,7 +143,7 @@ describe('Teams messages for a conversation the bot is not installed in yet', ()
     expect(audit.map((a) => a.action)).toEqual(['outbox.dead']);
     const dead = await cli('list', '--dead');
     expect(dead).toContain(TARGET);
-    expect(dead).toContain('1 dead messages');
+    expect(dead).toContain('1 message given up on (dead)');
     expect(bot().connector.calls).toEqual([]);
   });
 });

@@ -9,23 +9,23 @@ import { formatTable } from './table.ts';
 
 const shortError = (row: OutboxRow) => (row.last_error ?? '').replace(WAITING_FOR_INSTALL, '').trim().slice(0, 160);
 
-function print(io: CliIO, rows: OutboxRow[], when: (row: OutboxRow) => string, header: string, noun: string): void {
+function print(io: CliIO, rows: OutboxRow[], when: (row: OutboxRow) => string, header: string, what: string): void {
   if (rows.length === 0) {
-    io.out(`no ${noun}`);
+    io.out(`no messages ${what}`);
     return;
   }
   const table = rows.map((r) => [String(r.id), r.target, r.template, r.created_at, when(r), shortError(r)]);
   io.out(formatTable(['ID', 'TARGET', 'MESSAGE', 'QUEUED', header, 'WHY'], table));
-  io.out(`${rows.length} ${noun}`);
+  io.out(`${rows.length} message${rows.length === 1 ? '' : 's'} ${what}`);
 }
 
 export async function printUndelivered(io: CliIO, db: Db, which: { dead?: boolean; waiting?: boolean }): Promise<void> {
   if (which.waiting) {
     const rows = await listWaitingForInstall(db);
-    print(io, rows, (r) => r.available_at, 'NEXT CHECK', 'messages waiting for the bot to be installed');
+    print(io, rows, (r) => r.available_at, 'NEXT CHECK', 'waiting for the bot to be installed');
   }
   if (which.dead) {
     const rows = await listDeadMessages(db);
-    print(io, rows, (r) => String(r.attempts), 'ATTEMPTS', 'dead messages');
+    print(io, rows, (r) => String(r.attempts), 'ATTEMPTS', 'given up on (dead)');
   }
 }
