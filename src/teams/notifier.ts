@@ -1,11 +1,12 @@
 import type { ConversationAccount, ConversationReference } from 'botbuilder';
 import { type Logger, pino } from 'pino';
 import type { TeamsConfig } from '../config.ts';
-import { NotInstalledError } from '../delivery/errors.ts';
+import { NotInstalledError, PermanentSendError } from '../delivery/errors.ts';
 import { createTeamsPacer, type Pacer } from '../delivery/pacing.ts';
 import type { PlatformMessage, PostRequest, Sender, UpdateRequest } from '../delivery/sender.ts';
 import type { Db } from '../store/database.ts';
 import { createAdapter } from './adapter.ts';
+import { isLoopbackUrl } from './anonymous-dev.ts';
 import { withChannelNames } from './channel-names.ts';
 import { createSingleAttemptHttpClient } from './connector-http.ts';
 import { baseConversationId, findReference } from './conversation-refs.ts';
@@ -33,6 +34,14 @@ export function createTeamsNotifier(options: TeamsNotifierOptions): Sender {
     const ref = await findReference(db, target);
     if (!ref?.conversation?.id || !ref.serviceUrl) {
       throw new NotInstalledError(`the bot has not been installed where ${target} points (no conversation reference)`);
+    }
+    // Anonymous dev mode authenticates nothing, so it sends nothing off this machine, not even over a
+    // reference an authenticated deployment stored in the same database.
+    if (!config.appId && !isLoopbackUrl(ref.serviceUrl)) {
+      throw new PermanentSendError(
+        'not_loopback',
+        `anonymous dev mode sends only to loopback serviceUrls, not for ${target}`,
+      );
     }
     return ref;
   }

@@ -136,6 +136,19 @@ describe('the Teams sender', () => {
     expect(nowhere).toBeInstanceOf(NotInstalledError);
   });
 
+  it('in anonymous dev mode sends nothing over a reference to a serviceUrl off this machine', async () => {
+    const reference = { serviceUrl: 'https://smba.trafficmanager.net/emea/', conversation: { id: '19:elsewhere' } };
+    await store.db
+      .insertInto('conversation_refs')
+      .values({ key: 'teams:conv:19:elsewhere', reference: JSON.stringify(reference), updated_at: '2026-06-01' })
+      .execute();
+    const refused = await teams
+      .post({ target: 'teams:conv:19:elsewhere', reply: card, threadParent: null })
+      .catch((e) => e);
+    expect((refused as PermanentSendError).code).toBe('not_loopback');
+    expect(connector.attempts).toEqual([]);
+  });
+
   it('goes through the Teams pacer by default', async () => {
     const pacer = createTeamsPacer();
     const paced = createTeamsNotifier({ config: teamsConfig(), db: store.db, pacer });
