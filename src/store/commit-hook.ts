@@ -9,9 +9,18 @@ import type { Tx } from './database.ts';
 
 const pending = new AsyncLocalStorage<{ hook: ((tx: Tx) => Promise<void>) | null }>();
 
-/** Runs `work` with `hook` waiting for the first write transaction `work` commits (see inTransaction). */
-export function withCommitHook<T>(hook: (tx: Tx) => Promise<void>, work: () => Promise<T>): Promise<T> {
-  return pending.run({ hook }, work);
+/**
+ * Runs `work` with `hook` waiting for the first write transaction `work` commits (see inTransaction).
+ * Once `work` has finished the hook is withdrawn, so a transaction `work` left running in the
+ * background never takes it after the caller has moved on.
+ */
+export async function withCommitHook<T>(hook: (tx: Tx) => Promise<void>, work: () => Promise<T>): Promise<T> {
+  const slot = { hook: hook as ((tx: Tx) => Promise<void>) | null };
+  try {
+    return await pending.run(slot, work);
+  } finally {
+    slot.hook = null;
+  }
 }
 
 /** Runs the waiting hook, if any, inside `tx`; called by inTransaction after the transaction's work. */

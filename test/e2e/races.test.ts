@@ -128,7 +128,13 @@ interface Pair {
   channel: string;
   findingId: number;
   requestId: number | null;
-  sides: { move: Move; request?: SlackRequest; responsePath?: string; status?: number; ackBody?: string }[];
+  sides: {
+    move: Move;
+    request?: SlackRequest;
+    responsePath?: string;
+    status?: number;
+    ackBody?: string;
+  }[];
 }
 
 let store: TestStore;
@@ -297,11 +303,13 @@ describe('200 pairs of conflicting clicks at once, over HTTP through Bolt', () =
     const started = performance.now();
     // Every other pair sends its second click first, so each side of each kind gets to win.
     const sides = pairs.flatMap((p) => (p.index % 2 === 0 ? p.sides : [...p.sides].reverse()));
-    const answers = await Promise.all(sides.map((side) => deliver(server.endpoint, side.request!)));
-    for (const [i, answer] of answers.entries()) {
-      sides[i]!.status = answer.status;
-      sides[i]!.ackBody = answer.body;
-    }
+    await Promise.all(
+      sides.map(async (side) => {
+        const answer = await deliver(server.endpoint, side.request!);
+        side.status = answer.status;
+        side.ackBody = answer.body;
+      }),
+    );
     await idle();
     const raceMs = performance.now() - started;
 
@@ -314,10 +322,6 @@ describe('200 pairs of conflicting clicks at once, over HTTP through Bolt', () =
     const outcomes = new Map<string, { a: number; b: number }>();
     let refused = 0;
     for (const pair of pairs) {
-      expect(
-        pair.sides.map((s) => s.status),
-        `pair ${pair.index}`,
-      ).toEqual([200, 200]);
       const moved = rows.filter(
         (r) => r.entity_type === 'finding' && r.entity_id === String(pair.findingId) && r.action.startsWith('finding.'),
       );
@@ -395,9 +399,13 @@ describe('200 pairs of conflicting clicks at once, over HTTP through Bolt', () =
     expect(verdict.ok).toBe(true);
 
     const lines = [...outcomes].map(([name, t]) => `${name}: first ${t.a}, second ${t.b}`).join('; ');
+    const notOk = sides.filter((s) => s.status !== 200);
     console.log(
       `races: ${pairs.length} pairs (${sides.length} requests at once) in ${Math.round(raceMs)} ms; ` +
-        `${rows.length} audit rows; ${pairs.length} changes made, ${refused} conflicts refused with the winner named; ${lines}`,
+        `${notOk.length} not answered 200; ${rows.length} audit rows; ${pairs.length} changes made, ` +
+        `${refused} conflicts refused with the winner named; ${lines}`,
     );
+    // Every request was answered 200: Bolt answers 404 to one whose acknowledgement took over 3 seconds.
+    expect(notOk.map((s) => `${'form' in s.move ? s.move.form : s.move.click}: ${s.status}`)).toEqual([]);
   }, 120_000);
 });
