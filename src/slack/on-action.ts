@@ -4,6 +4,7 @@ import type { SlackEnv } from './context.ts';
 import { runClick } from './inbox.ts';
 import { actionTs } from './read-action.ts';
 import { receiptKeys } from './receipts.ts';
+import { describeSlackError } from './slack-errors.ts';
 
 export { readAction } from './read-action.ts';
 
@@ -17,7 +18,13 @@ export function onAction(app: App, env: SlackEnv): void {
     const key = receiptKeys.action(body.user.id, actionTs(action), action.action_id);
     const { db, clock } = env.deps;
     const fresh = await acceptIntoInbox(db, clock, key, JSON.stringify(body), env.inboxLeaseMs);
-    await ack();
+    try {
+      await ack();
+    } catch (error) {
+      // Past Slack's 3 seconds Bolt has already answered for us; the click is stored, so it is still
+      // carried out now rather than left for the sweep after its lease.
+      env.log.warn({ err: describeSlackError(error), key }, 'a click was acknowledged too late');
+    }
     if (!fresh) return;
     // Home tab and modal clicks carry no response_url.
     await runClick(env, { key, body, action, client, respond: body.response_url ? respond : undefined });
