@@ -7,6 +7,7 @@ import {
   checkAcceptance,
   checkEscalation,
   escalateForm,
+  readFindingFormState,
   resolveForm,
   textValue,
 } from '../src/chat/views/finding-forms.ts';
@@ -15,12 +16,13 @@ import { todayOf } from '../src/core/common/dates.ts';
 import { UserError } from '../src/core/common/errors.ts';
 import { acknowledge, assign, resolve } from '../src/core/findings/actions.ts';
 import { type FindingDetail, getFinding } from '../src/core/findings/queries.ts';
+import { requireUnchangedSince } from '../src/core/findings/seen-version.ts';
 import { canTransition, type FindingAction } from '../src/core/findings/states.ts';
 import { refusal } from '../src/core/findings/text.ts';
 import { vendorOwnerOf } from '../src/core/findings/transition.ts';
 import { displayName } from '../src/core/roles/people.ts';
 import { requirePermission } from '../src/core/roles/permissions.ts';
-import { inTransaction } from '../src/store/database.ts';
+import { inTransaction, type Tx } from '../src/store/database.ts';
 
 // The finding card's buttons and the forms they open. The core changes the finding and queues the
 // card edit and the thread line in the same transaction, so each handler only confirms to the person
@@ -28,7 +30,7 @@ import { inTransaction } from '../src/store/database.ts';
 
 /** A finding id from a button value or form state. */
 export function findingIdFrom(value: string): number {
-  const id = Number(value);
+  const { id } = readFindingFormState(value);
   if (!Number.isInteger(id) || id <= 0)
     throw new UserError('bad_arguments', 'That button is out of date. Look the finding up again.');
   return id;
@@ -46,6 +48,18 @@ async function findingFor(ctx: ChatContext, value: string, step: FindingAction):
   return finding;
 }
 
+/**
+ * Runs a form's change in one write transaction, refused first if the finding changed since the form
+ * opened (someone else acted in between; see seen-version.ts).
+ */
+export function changeFromForm<T>(ctx: ChatContext, state: string, change: (tx: Tx, findingId: number) => Promise<T>) {
+  const findingId = findingIdFrom(state);
+  return inTransaction(ctx.deps.db, async (tx) => {
+    await requireUnchangedSince(tx, findingId, readFindingFormState(state).version);
+    return change(tx, findingId);
+  });
+}
+
 const opens = (action: string, step: FindingAction, form: (f: FindingDetail) => Form) => ({
   action,
   run: async (ctx: ChatContext, value: string) => openForm(form(await findingFor(ctx, value, step))),
@@ -59,8 +73,8 @@ const assignSubmit: FormHandler = {
     const principal = textValue(values, 'assignee');
     if (!principal) return { fieldErrors: { assignee: 'Pick the person who will work on it.' } };
     const name = (await displayName(ctx.deps.db, principal)) ?? principal;
-    const finding = await inTransaction(ctx.deps.db, (tx) =>
-      assign(tx, ctx.deps, ctx.actor, findingIdFrom(state), { id: principal, name }),
+    const finding = await changeFromForm(ctx, state, (tx, id) =>
+      assign(tx, ctx.deps, ctx.actor, id, { id: principal, name }),
     );
     return confirm(`Assigned finding #${finding.id} to ${mention(principal, name)}. They have a direct message.`);
   },
@@ -71,8 +85,8 @@ const escalateSubmit: FormHandler = {
   async submit(ctx, values, state) {
     const checked = checkEscalation(values, todayOf(ctx.deps));
     if (!checked.ok) return { fieldErrors: checked.fieldErrors };
-    const { request } = await inTransaction(ctx.deps.db, (tx) =>
-      requestEscalation(tx, ctx.deps, ctx.actor, findingIdFrom(state), checked.input),
+    const { request } = await changeFromForm(ctx, state, (tx, id) =>
+      requestEscalation(tx, ctx.deps, ctx.actor, id, checked.input),
     );
     return confirm(`Asked the approvers: ${requestSummary(request)}. The finding card shows it until someone decides.`);
   },
@@ -83,8 +97,8 @@ const acceptSubmit: FormHandler = {
   async submit(ctx, values, state) {
     const checked = checkAcceptance(values, todayOf(ctx.deps));
     if (!checked.ok) return { fieldErrors: checked.fieldErrors };
-    const { request } = await inTransaction(ctx.deps.db, (tx) =>
-      requestRiskAcceptance(tx, ctx.deps, ctx.actor, findingIdFrom(state), checked.input),
+    const { request } = await changeFromForm(ctx, state, (tx, id) =>
+      requestRiskAcceptance(tx, ctx.deps, ctx.actor, id, checked.input),
     );
     return confirm(`Asked the approvers: ${requestSummary(request)}. The finding card shows it until someone decides.`);
   },
@@ -95,9 +109,7 @@ const resolveSubmit: FormHandler = {
   async submit(ctx, values, state) {
     const note = textValue(values, 'note');
     if (!note) return { fieldErrors: { note: 'Say what was done: the note is kept with the finding.' } };
-    const finding = await inTransaction(ctx.deps.db, (tx) =>
-      resolve(tx, ctx.deps, ctx.actor, findingIdFrom(state), { note }),
-    );
+    const finding = await changeFromForm(ctx, state, (tx, id) => resolve(tx, ctx.deps, ctx.actor, id, { note }));
     return confirm(`Resolved finding #${finding.id}. The card and its thread show your note.`);
   },
 };

@@ -13,7 +13,7 @@ import { proposeFix, returnFix, verifyFix } from '../src/core/findings/verified-
 import { samePerson } from '../src/core/roles/identity.ts';
 import { type Permission, requirePermission } from '../src/core/roles/permissions.ts';
 import { inTransaction } from '../src/store/database.ts';
-import { findingIdFrom } from './finding-actions.ts';
+import { changeFromForm, findingIdFrom } from './finding-actions.ts';
 
 // Verified closure on the finding card: the owner's "Mark fixed", an analyst's "Verify fix" and
 // "Send back", and the requester's "Withdraw request". The checks before a form opens spare people a
@@ -80,9 +80,7 @@ export const findingClosure: CommandModule = {
       async submit(ctx, values, state) {
         const note = textValue(values, 'note');
         if (!note) return { fieldErrors: { note: 'Say what was done: an analyst reads it before verifying.' } };
-        const finding = await inTransaction(ctx.deps.db, (tx) =>
-          proposeFix(tx, ctx.deps, ctx.actor, findingIdFrom(state), { note }),
-        );
+        const finding = await changeFromForm(ctx, state, (tx, id) => proposeFix(tx, ctx.deps, ctx.actor, id, { note }));
         return reply(ephemeral(`Marked finding #${finding.id} fixed. Another analyst verifies it before it closes.`));
       },
     },
@@ -91,8 +89,8 @@ export const findingClosure: CommandModule = {
       async submit(ctx, values, state) {
         const reason = textValue(values, 'reason');
         if (!reason) return { fieldErrors: { reason: 'Say why: the owner reads this.' } };
-        const finding = await inTransaction(ctx.deps.db, (tx) =>
-          returnFix(tx, ctx.deps, ctx.actor, findingIdFrom(state), { reason }),
+        const finding = await changeFromForm(ctx, state, (tx, id) =>
+          returnFix(tx, ctx.deps, ctx.actor, id, { reason }),
         );
         return reply(ephemeral(`Sent the fix for finding #${finding.id} back. The card shows your reason.`));
       },
@@ -102,8 +100,8 @@ export const findingClosure: CommandModule = {
       async submit(ctx, values, state) {
         const reason = textValue(values, 'reason');
         if (!reason) return { fieldErrors: { reason: 'Say why: the approvers read this.' } };
-        const { request } = await inTransaction(ctx.deps.db, (tx) =>
-          withdrawRequest(tx, ctx.deps, ctx.actor, findingIdFrom(state), { reason }),
+        const { request } = await changeFromForm(ctx, state, (tx, id) =>
+          withdrawRequest(tx, ctx.deps, ctx.actor, id, { reason }),
         );
         return reply(ephemeral(`Withdrew request #${request.id}. Both cards show who withdrew it and why.`));
       },

@@ -62,6 +62,7 @@ const envSchema = z.object({
     .transform((v) => v === 'true' || v === '1'),
   SIGNALS_WEBHOOK_SECRET: optional,
   OUTBOX_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  INBOUND_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   REDIS_URL: optional.refine((v) => !v || /^rediss?:\/\//.test(v), 'must be a redis:// or rediss:// URL'),
   REDIS_KEY_PREFIX: z
     .string()
@@ -98,6 +99,8 @@ export interface SlackConfig {
   approvalsChannel: string | undefined;
   /** INCIDENT_CHANNEL: where incident cards go; else where findings go. */
   incidentChannel?: string | undefined;
+  /** INBOUND_LEASE_SECONDS: how long a process holds a click before another may re-run it (src/slack/inbox.ts). */
+  inboxLeaseMs?: number;
 }
 
 export interface TeamsConfig {
@@ -192,6 +195,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         findingsChannel: e.SLACK_FINDINGS_CHANNEL,
         approvalsChannel: e.SLACK_APPROVALS_CHANNEL,
         incidentChannel: e.INCIDENT_CHANNEL,
+        inboxLeaseMs: e.INBOUND_LEASE_SECONDS * 1000,
       };
     }
   }

@@ -9,6 +9,7 @@ import { boltLogger } from './bolt-logger.ts';
 import type { SlackEnv } from './context.ts';
 import { PendingForms } from './form-pages.ts';
 import { slackInboundGuard } from './inbound-guard.ts';
+import { startInboxSweep } from './inbox.ts';
 import { onAction } from './on-action.ts';
 import { onCommand } from './on-command.ts';
 import { onHomeOpened } from './on-home.ts';
@@ -19,6 +20,8 @@ import { slackStartupError } from './start-failure.ts';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
 export const SLACK_COMMAND = '/vendor';
+/** A click is re-run by another process once the one running it has held it this long (inbox.ts). */
+const DEFAULT_INBOX_LEASE_MS = 60_000;
 
 export interface SlackAppOptions {
   config: SlackConfig;
@@ -101,12 +104,14 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     forms: new PendingForms(options.deps.clock),
     commands: new RecentKeys(),
     names: new Map(),
+    inboxLeaseMs: config.inboxLeaseMs ?? DEFAULT_INBOX_LEASE_MS,
   };
   onCommand(app, env, options.command ?? SLACK_COMMAND);
   onAction(app, env);
   onViewSubmission(app, env);
   onViewClosed(app, env);
   onHomeOpened(app, env);
+  let inbox: { stop(): Promise<void> } | null = null;
   app.error(async (error) => {
     // Bolt wraps what a listener threw; the original names the real failure.
     const original = (error as { original?: unknown }).original ?? error;
@@ -123,6 +128,8 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
       } catch (error) {
         throw slackStartupError(error, 'SLACK_BOT_TOKEN', config.apiUrl);
       }
+      // Clicks a killed process acknowledged but never finished: re-run now, then checked for regularly.
+      inbox ??= startInboxSweep(env, app.client, Math.min(env.inboxLeaseMs, 15_000));
       if (!socketMode) return;
       try {
         await app.start();
@@ -134,6 +141,8 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
       await app.client.auth.test();
     },
     async stop() {
+      await inbox?.stop();
+      inbox = null;
       if (socketMode) await app.stop();
     },
   };

@@ -18,6 +18,8 @@ export interface SlackEnv {
   commands: RecentKeys;
   /** Printed names of people seen lately, by Slack user id. */
   names: Map<string, { actor: Actor; at: number }>;
+  /** How long a process holds a click it is running before another may re-run it (inbox.ts). */
+  inboxLeaseMs: number;
 }
 
 /** Where one request came from, and the ways back to the person who made it. */

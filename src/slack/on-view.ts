@@ -7,6 +7,7 @@ import { chatContext, firstDelivery, type Origin, type SlackEnv, slackChannelId 
 import { postReply } from './deliver.ts';
 import { fieldErrorsResponse, readFormValues, readModalMeta, renderModal } from './forms.ts';
 import { receiptKeys } from './receipts.ts';
+import { describeSlackError } from './slack-errors.ts';
 
 const EXPIRED = 'This form expired while it was open. Close it and run the command again.';
 
@@ -49,7 +50,13 @@ export function onViewSubmission(app: App, env: SlackEnv): void {
       const key = env.forms.start(outcome.form, meta.channel);
       return ack({ response_action: 'update', view: renderModal(outcome.form, { channel: meta.channel, key }) });
     }
-    await ack();
+    try {
+      await ack();
+    } catch (error) {
+      // Past Slack's 3 seconds Bolt has answered already (the person saw an error in the modal), but
+      // the change committed: the reply below is how they learn what actually happened.
+      env.log.warn({ err: describeSlackError(error), form: view.callback_id }, 'a form was acknowledged too late');
+    }
     if ('reply' in outcome) await postReply(env, origin, outcome.reply);
   });
 }

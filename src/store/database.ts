@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresAdapter, sql, type Transaction } from 'kysely';
+import { runCommitHook } from './commit-hook.ts';
 import { ImmediateSqliteDialect } from './immediate-sqlite-dialect.ts';
 import { withStatementCache } from './statement-cache.ts';
 import type { Database } from './tables.ts';
@@ -69,9 +70,12 @@ const WRITE_LOCK_KEY = 0x76_72_69_73; // "vris"
  * serialization error. Readers never take it.
  */
 export function inTransaction<T>(db: Db, work: (tx: Tx) => Promise<T>): Promise<T> {
-  if (!(db.getExecutor().adapter instanceof PostgresAdapter)) return db.transaction().execute(work);
+  const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
   return db.transaction().execute(async (tx) => {
-    await sql`select pg_advisory_xact_lock(${WRITE_LOCK_KEY}, hashtext(current_schema()))`.execute(tx);
-    return work(tx);
+    if (postgres) await sql`select pg_advisory_xact_lock(${WRITE_LOCK_KEY}, hashtext(current_schema()))`.execute(tx);
+    const result = await work(tx);
+    // Work bound to this request's first commit (src/store/commit-hook.ts), such as marking a click done.
+    await runCommitHook(tx);
+    return result;
   });
 }

@@ -269,6 +269,14 @@ export interface FiredTriggerTable {
 export interface InboundReceiptTable {
   key: string;
   received_at: string;
+  /** The interaction as received, for a re-run (migration 0025); null for receipts that are never re-run. */
+  payload: string | null;
+  /** When the interaction's work committed; null while it is unfinished. */
+  done_at: string | null;
+  /** Until when the process working on it holds it; after that another process may re-run it. */
+  lease_until: string | null;
+  /** Runs started so far (the first, then re-runs). */
+  attempts: Generated<number>;
 }
 
 export interface ConversationRefTable {

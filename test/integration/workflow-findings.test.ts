@@ -214,7 +214,8 @@ describe('finding workflow in chat', () => {
     await submit(olive, 'finding.escalate', { reason: 'PHI', action: 'invoke_irp' }, findingId);
     const requestId = (await getFinding(store.db, findingId)).pending_request?.id ?? 0;
     expect(said(await click(dana, 'finding.resolve', findingId))).toBe(
-      `An approval request on finding #${findingId} is already waiting for a decision.`,
+      `An approval request on finding #${findingId} is already waiting for a decision. ` +
+        'Olive Owner asked for its escalation at 2026-06-01 09:00 UTC.',
     );
     expect(said(await click(dana, 'finding.withdraw', findingId))).toBe(
       'Only the person who made the request can withdraw it. Nothing was changed.',

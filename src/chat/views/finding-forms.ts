@@ -18,12 +18,26 @@ const DATE_REQUIRED: readonly RequestedAction[] = ['remediation_deadline', 'acce
 
 const subject = (f: FindingDetail) => `Finding #${f.id} on **${inert(f.vendor_name)}**: ${inert(f.title)}`;
 
+/**
+ * A finding form's state: the finding and the version it was opened on (`12@v4`), so the change is
+ * refused if someone else changed the finding while the form was open (core/findings/seen-version.ts).
+ */
+export function findingFormState(f: { id: number; version: number }): string {
+  return `${f.id}@v${f.version}`;
+}
+
+/** The finding id and the version a form was opened on; a bare id (older forms, buttons) has no version. */
+export function readFindingFormState(state: string): { id: number; version: number | null } {
+  const m = /^(\d+)(?:@v(\d+))?$/.exec(state.trim());
+  return m ? { id: Number(m[1]), version: m[2] ? Number(m[2]) : null } : { id: Number.NaN, version: null };
+}
+
 export function assignForm(f: FindingDetail): Form {
   return {
     id: 'finding.assign',
     title: 'Assign finding',
     submitLabel: 'Assign',
-    state: String(f.id),
+    state: findingFormState(f),
     intro: `${subject(f)}\nThe person you pick gets a direct message with the card.`,
     fields: [
       { id: 'assignee', label: 'Assign to', kind: 'user', ...(f.assignee_id ? { initial: f.assignee_id } : {}) },
@@ -36,7 +50,7 @@ export function escalateForm(f: FindingDetail): Form {
     id: 'finding.escalate',
     title: 'Escalate finding',
     submitLabel: 'Ask an approver',
-    state: String(f.id),
+    state: findingFormState(f),
     intro: `${subject(f)}\nAn approver decides in the approvals channel; the card shows the request until then.`,
     fields: [
       { id: 'reason', label: 'Why escalate?', kind: 'textarea', placeholder: 'What is at risk if this waits' },
@@ -63,7 +77,7 @@ export function resolveForm(f: FindingDetail): Form {
     id: 'finding.resolve',
     title: 'Resolve finding',
     submitLabel: 'Resolve',
-    state: String(f.id),
+    state: findingFormState(f),
     intro: subject(f),
     fields: [
       {
@@ -81,7 +95,7 @@ export function acceptForm(f: FindingDetail): Form {
     id: 'finding.accept',
     title: 'Request risk acceptance',
     submitLabel: 'Ask an approver',
-    state: String(f.id),
+    state: findingFormState(f),
     intro: `${subject(f)}\nAn approver signs the acceptance; the finding reopens the day after it ends.`,
     fields: [
       {

@@ -29,6 +29,42 @@ const VERBS: Record<FindingAction, string> = {
   withdraw_request: 'withdrawn',
 };
 
+/** What the latest change did, as said of the person who made it. */
+const DONE: Record<FindingAction | 'open', string> = {
+  open: 'opened it',
+  acknowledge: 'acknowledged it',
+  assign: 'assigned it',
+  escalate: 'asked for its escalation',
+  request_acceptance: 'asked for its risk acceptance',
+  approve_escalation: 'approved its escalation',
+  approve_acceptance: 'approved its risk acceptance',
+  reject: 'rejected its request',
+  resolve: 'resolved it',
+  reopen: 'reopened it',
+  propose_fix: 'marked it fixed',
+  verify_fix: 'verified its fix',
+  return_fix: 'sent its fix back',
+  withdraw_request: 'withdrew its request',
+};
+
+/**
+ * The finding's latest change as a sentence (`Blair Lee assigned it at 2026-06-01 09:12 UTC.`), so a
+ * person refused because someone acted first learns who and when; null before any change.
+ */
+export async function lastChangeLine(db: DbOrTx, findingId: number): Promise<string | null> {
+  const row = await db
+    .selectFrom('audit_log')
+    .select(['actor_name', 'action', 'at'])
+    .where('entity_type', '=', 'finding')
+    .where('entity_id', '=', String(findingId))
+    .orderBy('seq', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  const step = row?.action.replace(/^finding\./, '') as keyof typeof DONE | undefined;
+  if (!row || !step || !(step in DONE)) return null;
+  return `${row.actor_name} ${DONE[step]} at ${formatUtc(row.at)}.`;
+}
+
 /** Why `action` cannot happen to `finding` as it stands now, naming who got there first. */
 export async function refusal(db: DbOrTx, finding: FindingRow, action: FindingAction): Promise<UserError> {
   const state = finding.state;
@@ -40,23 +76,26 @@ export async function refusal(db: DbOrTx, finding: FindingRow, action: FindingAc
     const by = await displayName(db, finding.acknowledged_by);
     return conflict(`Already acknowledged by ${by} at ${formatUtc(finding.acknowledged_at)}.`);
   }
+  // The state alone does not say who moved it there; its latest audited change does.
+  const last = await lastChangeLine(db, finding.id);
+  return invalidState(last ? `${stateRefusal(finding, action)} ${last}` : stateRefusal(finding, action));
+}
+
+function stateRefusal(finding: FindingRow, action: FindingAction): string {
+  const state = finding.state;
   if (action === 'resolve' && (state === 'escalated' || state === 'risk_accepted')) {
-    return invalidState(
-      `Finding #${finding.id} carries an approver's decision, so it closes by verified fix: the owner marks it fixed and another analyst verifies.`,
-    );
+    return `Finding #${finding.id} carries an approver's decision, so it closes by verified fix: the owner marks it fixed and another analyst verifies.`;
   }
   if (state === 'fix_proposed' && action !== 'verify_fix' && action !== 'return_fix') {
-    return invalidState(`A fix for finding #${finding.id} is waiting for an analyst to verify it.`);
+    return `A fix for finding #${finding.id} is waiting for an analyst to verify it.`;
   }
   if (state === 'escalation_pending') {
-    return invalidState(`An approval request on finding #${finding.id} is already waiting for a decision.`);
+    return `An approval request on finding #${finding.id} is already waiting for a decision.`;
   }
   if (state === 'risk_accepted') {
-    return invalidState(`The risk on finding #${finding.id} is accepted until ${finding.accepted_until}.`);
+    return `The risk on finding #${finding.id} is accepted until ${finding.accepted_until}.`;
   }
-  return invalidState(
-    `Finding #${finding.id} is ${STATE_LABELS[state].toLowerCase()} now, so it can't be ${VERBS[action]}.`,
-  );
+  return `Finding #${finding.id} is ${STATE_LABELS[state].toLowerCase()} now, so it can't be ${VERBS[action]}.`;
 }
 
 /** The line threaded under a finding's card for each change. */

@@ -49,7 +49,7 @@ export interface SlackStack {
  * Bolt acknowledges a request before its listener runs, so the HTTP answer says nothing about when the
  * work is done. Counting the requests inside `processEvent` (which awaits the listeners) does.
  */
-function trackProcessing(slack: SlackApp): () => Promise<void> {
+export function trackProcessing(slack: SlackApp): () => Promise<void> {
   let inFlight = 0;
   const waiters: (() => void)[] = [];
   const processEvent = slack.app.processEvent.bind(slack.app);
