@@ -64,7 +64,7 @@ export interface ReviewDue {
   vendor_id: number;
   vendor_name: string;
   tier: string;
-  /** The open reassessment's due date, else the vendor's next review date. */
+  /** The earlier of the vendor's next review date and its open reassessment's due date. */
   due_on: string;
   /** The reassessment already open for it, with how far it got; null when none was opened yet. */
   assessment: { id: number; answered: number } | null;
@@ -89,7 +89,8 @@ export async function reviewsDueFor(db: DbOrTx, principal: string, through: stri
   const items: ReviewDue[] = [];
   for (const v of vendors) {
     const a = open.get(v.id);
-    const dueOn = a?.due_on ?? v.next_review_on;
+    // An overdue review stays overdue while its reassessment is answered: the earlier date leads.
+    const dueOn = [a?.due_on, v.next_review_on].filter((d): d is string => Boolean(d)).sort()[0];
     if (!dueOn) continue;
     const assessment = a ? { id: a.id, answered: a.answered } : null;
     items.push({ vendor_id: v.id, vendor_name: v.name, tier: v.tier, due_on: dueOn, assessment });
