@@ -117,6 +117,21 @@ describe("an analyst's triage queue", () => {
 });
 
 describe('Home refreshes', () => {
+  it("reach a person's Slack Home when their role is granted to their linked Teams account", async () => {
+    const at = store.clock.now().toISOString();
+    await store.db
+      .insertInto('role_grants')
+      .values({ principal: 'teams:aad-1', role: 'analyst', granted_by: 'cli:setup', granted_at: at })
+      .execute();
+    await store.db
+      .insertInto('person_links')
+      .values({ principal: 'slack:ULINKED', person: 'teams:aad-1', linked_by: 'cli:setup', linked_at: at })
+      .execute();
+    await noteHomeOpened(store.db, store.clock, 'slack:ULINKED');
+    await openTestFinding(store, await insertVendor(store));
+    expect((await homes()).map((r) => r.target)).toEqual(['slack:ULINKED']);
+  });
+
   it('are queued only for people who opened their Home, and one waiting refresh per person takes later changes', async () => {
     const acme = await insertVendor(store);
     await openTestFinding(store, acme, 'signal:before-anyone-looked');

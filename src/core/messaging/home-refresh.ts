@@ -32,8 +32,9 @@ export async function refreshHomes(
   clock: Clock,
   principals: Iterable<string | null | undefined>,
 ): Promise<number> {
-  const wanted = [...new Set([...principals].filter((p): p is string => Boolean(p)))];
-  if (wanted.length === 0) return 0;
+  const named = [...new Set([...principals].filter((p): p is string => Boolean(p)))];
+  if (named.length === 0) return 0;
+  const wanted = [...named, ...(await linkedPrincipals(tx, named))];
   const homes = await tx.selectFrom('home_views').select('principal').where('principal', 'in', wanted).execute();
   for (const { principal } of homes.sort((a, b) => a.principal.localeCompare(b.principal))) {
     const joined = await tx
@@ -53,6 +54,17 @@ export async function refreshHomes(
     });
   }
   return homes.length;
+}
+
+/** The other accounts of the same people (person_links): a Teams grant shows on the linked Slack Home. */
+async function linkedPrincipals(tx: Tx, principals: string[]): Promise<string[]> {
+  const rows = await tx
+    .selectFrom('person_links as a')
+    .innerJoin('person_links as b', 'b.person', 'a.person')
+    .select('b.principal')
+    .where((eb) => eb.or([eb('a.principal', 'in', principals), eb('a.person', 'in', principals)]))
+    .execute();
+  return rows.map((r) => r.principal);
 }
 
 /**
