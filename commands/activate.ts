@@ -78,6 +78,7 @@ export const activateModule: CommandModule = {
   command: {
     name: 'activate',
     summary: 'Ask the approvers to approve a vendor for use; once approved, mark it as receiving data',
+    permission: 'vendor.write',
     usage: 'activate <vendor> [reason:"…"]',
     examples: ['activate "Acme Health" reason:"due diligence complete"'],
     parse(words: string[]) {

@@ -137,6 +137,7 @@ export const addModule: CommandModule = {
   command: {
     name: 'add',
     summary: 'Add a vendor (bare `add` opens a form); a tier unlike the derived one needs a reason',
+    permission: 'vendor.write',
     usage:
       'add [<vendor> [data:PHI,PII] [criticality:high|medium|low] [tier:<tier> reason:"…"] [owner:@user] [channel:#channel] [regs:HIPAA,GDPR]]',
     examples: ['add "Acme Health" data:PHI criticality:high owner:@dana regs:HIPAA', 'add'],

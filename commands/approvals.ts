@@ -51,6 +51,7 @@ async function decidable(ctx: ChatContext, requestId: number): Promise<ApprovalD
 const approvalsCommand: Command<null> = {
   name: 'approvals',
   summary: 'Escalations and risk acceptances waiting for your decision',
+  permission: 'approval.decide',
   usage: 'approvals',
   examples: ['approvals'],
   parse(words) {

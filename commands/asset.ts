@@ -118,6 +118,7 @@ export const assetModule: CommandModule = {
   command: {
     name: 'asset',
     summary: 'Declare, list or remove a vendor’s internet-facing assets; authorised ones are checked for exposure',
+    permission: 'vendor.write',
     usage: 'asset add|remove|authorise|list <vendor> [<host[:port]|URL> [kind] [note]]',
     examples: [
       'asset add "Acme Health" search.acme.example:9200 elasticsearch patient search',

@@ -58,6 +58,7 @@ export const evidenceModule: CommandModule = {
   command: {
     name: 'evidence',
     summary: `Record a vendor's evidence and its expiry (${EVIDENCE_WORDS})`,
+    permission: 'evidence.write',
     usage: 'evidence <vendor> <type> expires:<YYYY-MM-DD> [issued:<YYYY-MM-DD>] [<url>]',
     examples: [
       'evidence "Acme Health" soc2 expires:2027-03-31 https://trust.acme.example/soc2.pdf',

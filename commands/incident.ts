@@ -257,6 +257,7 @@ export const incidentModule: CommandModule = {
   command: {
     name: 'incident',
     summary: 'Declare a vendor incident now: its playbook, its regulatory clocks, one card',
+    permission: 'incident.work',
     usage: 'incident <vendor> <scenario> <what happened>',
     examples: ['incident "Northstar Trials Network" datastore Elasticsearch open without authentication'],
     parse: parseDeclare,

@@ -13,6 +13,7 @@ import { home } from './home.ts';
 import { incidentModule } from './incident.ts';
 import { incidentsModule } from './incidents.ts';
 import { listModule } from './list.ts';
+import { myWorkModule } from './my-work.ts';
 import { offboardModule } from './offboard.ts';
 import { ownerModule } from './owner.ts';
 import { pinModule } from './pin.ts';
@@ -28,6 +29,7 @@ import { subscribeModule, unsubscribeModule } from './subscribe.ts';
 // changing them, then administration). The Slack manifest's usage hint is checked against it.
 
 export const modules: CommandModule[] = [
+  myWorkModule,
   postureModule,
   listModule,
   dueModule,

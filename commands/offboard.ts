@@ -64,6 +64,7 @@ export const offboardModule: CommandModule = {
   command: {
     name: 'offboard',
     summary: 'Start offboarding a vendor: the checklist it must clear before it leaves the cadence',
+    permission: 'vendor.write',
     usage: 'offboard <vendor> [reason:"…"]',
     examples: ['offboard "Acme Health" reason:"contract ends 2026-09-30"'],
     parse(words: string[]) {

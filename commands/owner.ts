@@ -29,6 +29,7 @@ export const ownerModule: CommandModule = {
   command: {
     name: 'owner',
     summary: 'Set who owns a vendor relationship (reminders and reassessments go to them)',
+    permission: 'vendor.write',
     usage: 'owner <vendor> @user|none',
     examples: ['owner "Acme Health" @dana', 'owner Globex none'],
     parse: parseOwner,

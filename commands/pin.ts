@@ -77,6 +77,7 @@ export const pinModule: CommandModule = {
   command: {
     name: 'pin',
     summary: 'Set or change your signing PIN (admins: reset someone’s)',
+    permission: ['approval.decide', 'roles.manage'],
     usage: 'pin | pin reset @user',
     examples: ['pin', 'pin reset @dana'],
     parse(words): PinArgs {

@@ -40,6 +40,7 @@ const progressOf = (d: AssessmentDetail) => ({
 const reassessCommand: Command<string> = {
   name: 'reassess',
   summary: 'Ask a vendor’s owner to reassess it now',
+  permission: 'assessment.request',
   usage: 'reassess <vendor>',
   examples: ['reassess "Acme Health Cloud"'],
   parse(words) {

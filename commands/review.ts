@@ -13,6 +13,7 @@ export const reviewModule: CommandModule = {
   command: {
     name: 'review',
     summary: 'Start due diligence on a requested vendor, or show what it still lacks',
+    permission: 'vendor.write',
     usage: 'review <vendor>',
     examples: ['review "Acme Health"'],
     parse: (words: string[]) => ({ vendor: nameFrom(words) }),

@@ -56,6 +56,7 @@ export const roleModule: CommandModule = {
   command: {
     name: 'role',
     summary: `Show, grant or revoke roles (${GRANTABLE_ROLES.join(', ')}); changes are for admins`,
+    permission: 'roles.manage',
     usage: 'role [@user [<role>|-<role>]]',
     examples: ['role @dana approver', 'role @dana -approver', 'role @dana', 'role', 'role link @dana teams:<aad id>'],
     parse: parseRole,

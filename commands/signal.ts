@@ -62,6 +62,7 @@ export const signalModule: CommandModule = {
   command: {
     name: 'signal',
     summary: `Record a monitoring signal by hand (${SIGNAL_WORDS}); medium or worse opens a finding`,
+    permission: 'signal.write',
     usage: 'signal <vendor> <kind> <severity> <what was seen> [rating:<A-F>]',
     examples: [
       'signal "Acme Health" exposed high Unauthenticated Elasticsearch at search.acme.example',

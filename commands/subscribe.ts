@@ -38,6 +38,7 @@ export const subscribeModule: CommandModule = {
   command: {
     name: 'subscribe',
     summary: 'Send findings of a tier and above to a channel (for vendors without their own channel)',
+    permission: 'subscriptions.manage',
     usage: 'subscribe [#channel [tier:<tier>]]',
     examples: ['subscribe #vendor-risk tier:high', 'subscribe #security', 'subscribe'],
     parse: parseSubscribe,
@@ -67,6 +68,7 @@ export const unsubscribeModule: CommandModule = {
   command: {
     name: 'unsubscribe',
     summary: 'Stop sending findings to a channel',
+    permission: 'subscriptions.manage',
     usage: 'unsubscribe #channel',
     examples: ['unsubscribe #vendor-risk'],
     parse: (input: string[]) => {

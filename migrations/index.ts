@@ -11,6 +11,7 @@ import * as m0017 from './0017_vendor_lifecycle.ts';
 import * as m0019 from './0019_outbox_thread_of.ts';
 import * as m0020 from './0020_signing_pins.ts';
 import * as m0025 from './0025_inbound_inbox.ts';
+import * as m0026 from './0026_home_views.ts';
 
 /** Every migration, in order. A test checks this list against the files in this folder. */
 export const migrations: Record<string, Migration> = {
@@ -26,4 +27,5 @@ export const migrations: Record<string, Migration> = {
   '0019_outbox_thread_of': m0019,
   '0020_signing_pins': m0020,
   '0025_inbound_inbox': m0025,
+  '0026_home_views': m0026,
 };

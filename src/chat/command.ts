@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Actor } from '../core/common/actor.ts';
 import type { CoreDeps } from '../core/common/deps.ts';
+import type { Permission } from '../core/roles/permissions.ts';
 import type { Block, Form, Reply } from './reply.ts';
 
 export type Platform = 'slack' | 'teams';
@@ -32,6 +33,11 @@ export interface Command<Args = unknown> {
   /** One line, without the leading `/vendor`, e.g. `posture <vendor>`. */
   usage: string;
   examples: string[];
+  /**
+   * Who it is for, as the permissions it needs (any one will do; vendor owners hold the owner's ones).
+   * Help lists it only to people who hold one; absent: everyone. The command still checks for itself.
+   */
+  permission?: Permission | readonly Permission[];
   /** Turns the words after the subcommand into arguments; throws UserError('bad_arguments'). */
   parse(words: string[]): Args;
   run(ctx: ChatContext, args: Args): Promise<Outcome>;

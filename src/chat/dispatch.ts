@@ -3,6 +3,7 @@ import { isUserError, UserError } from '../core/common/errors.ts';
 import { typoDistance } from '../core/vendors/lookup.ts';
 import type { ChatContext, FormValues, Outcome, Registry } from './command.ts';
 import { type Block, ephemeral, type Reply } from './reply.ts';
+import { choiceButtons, SUGGESTED_COMMAND_ACTION, subcommandButton, suggestionReply } from './suggestions.ts';
 import { tokenize } from './tokenize.ts';
 
 // The one catch. A UserError becomes a friendly ephemeral message and nothing changed (its
@@ -43,10 +44,8 @@ export function dispatchCommand(registry: Registry, ctx: ChatContext, text: stri
       const near = nearestCommand(registry, name);
       if (near) {
         const rest = words.length > 0 ? ` ${words.join(' ')}` : '';
-        throw new UserError(
-          'bad_arguments',
-          `I don't know \`${name}\`. Did you mean \`${near.name}\`? Try \`/vendor ${near.name}${rest}\`\nUsage: \`${near.usage}\``,
-        );
+        const message = `I don't know \`${name}\`. Did you mean \`${near.name}\`? Try \`/vendor ${near.name}${rest}\`\nUsage: \`${near.usage}\``;
+        return { reply: suggestionReply(message, [subcommandButton(text, near.name, '/vendor')]) };
       }
       const help = registry.commands.find((c) => c.name === 'help');
       if (!help) throw new UserError('bad_arguments', `Unknown command \`${name}\`.`);
@@ -71,12 +70,20 @@ export function dispatchCommand(registry: Registry, ctx: ChatContext, text: stri
       }
       throw error;
     }
-    return command.run(ctx, args);
+    try {
+      return await command.run(ctx, args);
+    } catch (error) {
+      // "Did you mean …?": the same command on each name offered, one button each.
+      if (!isUserError(error) || !error.choices) throw error;
+      return { reply: suggestionReply(error.message, choiceButtons(text.trim(), error.choices)) };
+    }
   });
 }
 
 export function dispatchAction(registry: Registry, ctx: ChatContext, action: string, value: string): Promise<Outcome> {
   return guarded(ctx, { action }, async () => {
+    // A "Did you mean" button: its value is the corrected command, run as if the presser typed it.
+    if (action === SUGGESTED_COMMAND_ACTION) return dispatchCommand(registry, ctx, value);
     const handler = registry.actions.find((a) => a.action === action);
     if (!handler) throw new UserError('bad_arguments', 'That button is no longer supported. Try the command again.');
     return handler.run(ctx, value);

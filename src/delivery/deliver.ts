@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Reply } from '../chat/reply.ts';
 import type { Clock } from '../core/common/clock.ts';
+import { HOME_TEMPLATE } from '../core/messaging/home-refresh.ts';
 import { platformOf } from '../core/messaging/outbox.ts';
 import type { Db } from '../store/database.ts';
 import type { OutboxRow } from '../store/tables.ts';
@@ -74,6 +75,7 @@ async function send(ctx: DeliveryContext, row: ClaimedRow): Promise<PlatformMess
   if (!sender) throw new PermanentSendError('no_sender', `no sender for ${platformOf(row.target)}`);
   const reply = await ctx.render(row);
   if (!reply) return null;
+  if (row.template === HOME_TEMPLATE) return publishHome(sender, row, reply);
   if (row.subject) {
     const existing = await findMessageRef(ctx.db, row.subject, row.target);
     if (existing) {
@@ -92,6 +94,13 @@ async function send(ctx: DeliveryContext, row: ClaimedRow): Promise<PlatformMess
     if (found) return found;
   }
   return sender.post(request);
+}
+
+/** A person's Home tab is replaced whole, never posted; a platform without one has nothing to do. */
+async function publishHome(sender: Sender, row: OutboxRow, reply: Reply): Promise<PlatformMessage | null> {
+  if (!sender.publishHome) return null;
+  await sender.publishHome({ target: row.target, reply });
+  return { conversation: row.target, id: HOME_TEMPLATE };
 }
 
 /**

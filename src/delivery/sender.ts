@@ -39,4 +39,12 @@ export interface Sender {
    * it (found by the key stamped on it, among messages since `since`); null if it was never posted.
    */
   findPosted?(request: PostRequest, since: Date): Promise<PlatformMessage | null>;
+  /** Optional: replaces the person's Home tab (`target` is the person) with this reply's blocks. */
+  publishHome?(request: HomeRequest): Promise<void>;
+}
+
+export interface HomeRequest {
+  /** The person, e.g. `slack:U123`. */
+  target: string;
+  reply: Reply;
 }

@@ -1,9 +1,9 @@
 import { webApi } from '@slack/bolt';
 import { type Logger, pino } from 'pino';
 import { createSlackPacer, type Pacer } from '../delivery/pacing.ts';
-import type { PlatformMessage, PostRequest, Sender, UpdateRequest } from '../delivery/sender.ts';
+import type { HomeRequest, PlatformMessage, PostRequest, Sender, UpdateRequest } from '../delivery/sender.ts';
 import { boltLogger } from './bolt-logger.ts';
-import { renderMessage } from './render.ts';
+import { renderHome, renderMessage } from './render.ts';
 import { classifySlackError } from './send-errors.ts';
 
 // The relay's way into Slack. One attempt per call: the WebClient's own retries are off and a 429 is
@@ -111,6 +111,12 @@ export function createSlackNotifier(options: SlackNotifierOptions): Sender {
         client.chat.update({ channel: message.conversation, ts: message.id, ...rendered }),
       );
       return { conversation: result.channel ?? message.conversation, id: result.ts ?? message.id };
+    },
+
+    async publishHome({ target, reply }: HomeRequest): Promise<void> {
+      const user = target.slice(target.indexOf(':') + 1);
+      const view = renderHome(reply.blocks?.length ? reply.blocks : [{ type: 'text', text: reply.text }]);
+      await call('views.publish', user, () => client.views.publish({ user_id: user, view }));
     },
   };
 }

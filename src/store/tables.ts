@@ -494,6 +494,13 @@ export interface Database {
   incident_timeline: IncidentTimelineTable;
   person_links: PersonLinkTable;
   signing_pins: SigningPinTable;
+  home_views: HomeViewTable;
+}
+
+/** People who have opened the Home tab, whose Home is republished when their queue changes. */
+export interface HomeViewTable {
+  principal: string;
+  opened_at: string;
 }
 
 /** Principals that are one person across platforms; an unlinked principal is its own person. */

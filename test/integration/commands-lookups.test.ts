@@ -3,8 +3,8 @@ import { registry } from '../../commands/index.ts';
 import { recordEvidence } from '../../src/core/evidence/record.ts';
 import { assign, openFinding } from '../../src/core/findings/actions.ts';
 import { inTransaction } from '../../src/store/database.ts';
-import { buttons, commandWorld, ref, shown, type World } from '../support/command-world.ts';
-import { dana, olive, vic } from '../support/fixtures.ts';
+import { buttons, commandWorld, ref, replyOf, shown, type World } from '../support/command-world.ts';
+import { ada, dana, olive, vic } from '../support/fixtures.ts';
 
 // Looking things up: help, posture, list, due and findings, as anyone (viewers included) sees them.
 
@@ -20,21 +20,69 @@ describe('lookup subcommands', () => {
       openFinding(tx, w.store.deps, dana, { vendorId, dedupeKey: key, source: 'test', title, detail: 'd', severity }),
     ).then((r) => r.finding);
 
-  it('help lists every registered subcommand with its usage and an example, also for empty and unknown text', async () => {
-    const help = shown(await w.run(vic, 'help'));
+  it('help lists what the asker may use, with its usage and an example; empty and unknown text too', async () => {
+    const viewer = shown(await w.run(vic, 'help'));
     for (const c of registry.commands) {
-      expect(help).toContain(`/vendor ${c.usage}`);
-      if (c.examples[0]) expect(help).toContain(`/vendor ${c.examples[0]}`);
+      if (c.permission) expect(viewer, c.name).not.toContain(`/vendor ${c.usage}`);
+      else expect(viewer, c.name).toContain(`/vendor ${c.usage}`);
+      if (c.examples[0] && !c.permission) expect(viewer).toContain(`/vendor ${c.examples[0]}`);
     }
+    expect(viewer).toContain('Commands your role does not allow are left out.');
+    const admin = shown(await w.run(ada, 'help'));
+    for (const name of ['role', 'add', 'signal', 'subscribe', 'pin']) {
+      expect(admin).toContain(`/vendor ${registry.commands.find((c) => c.name === name)?.usage}`);
+    }
+    // Approving is a separate duty, never an admin's.
+    expect(admin).not.toContain('/vendor approvals');
+    // Any one command is still explained on request.
+    expect(shown(await w.run(vic, 'help role'))).toContain('/vendor role @dana approver');
     expect(shown(await w.run(vic, ''))).toContain('/vendor posture <vendor>');
     const unknown = shown(await w.run(vic, 'frobnicate Acme'));
     expect(unknown).toContain("I don't know `frobnicate`");
     expect(unknown).toContain('/vendor list');
     expect(shown(await w.run(vic, 'help due'))).toContain('/vendor due 14d');
-    // A typo names the command meant, not the whole help.
-    const typo = shown(await w.run(vic, 'postur Acme'));
-    expect(typo).toContain("I don't know `postur`. Did you mean `posture`? Try `/vendor posture Acme`");
+  });
+
+  it('help examples name vendors from the inventory, not invented ones', async () => {
+    await w.vendor({ name: 'Meridian Clinical Research' });
+    await w.vendor({ name: 'Harness Labs Ltd' });
+    const help = shown(await w.run(dana, 'help'));
+    expect(help).toContain('/vendor posture "Harness Labs Ltd"');
+    expect(help).toContain('/vendor evidence "Harness Labs Ltd" soc2 expires:2027-03-31');
+    expect(help).toContain('/vendor incident "Harness Labs Ltd" datastore');
+    expect(help).not.toMatch(/Acme Health|Globex|Northstar/);
+    const posture = shown(await w.run(dana, 'help posture'));
+    expect(posture).toContain('/vendor posture "Harness Labs Ltd"');
+    expect(posture).toContain('/vendor posture "Meridian Clinical Research"');
+  });
+
+  it('a mistyped subcommand names the one meant, with a button that runs it, not the whole help', async () => {
+    await w.vendor({ name: 'Harness Labs Ltd' });
+    const outcome = await w.run(vic, 'postur "Harness Labs Ltd"');
+    const typo = shown(outcome);
+    expect(typo).toContain("I don't know `postur`. Did you mean `posture`? Try `/vendor posture Harness Labs Ltd`");
     expect(typo).not.toContain('/vendor list');
+    const [run] = buttons(outcome);
+    expect(run).toMatchObject({ label: '/vendor posture "Harness Labs Ltd"', value: 'posture "Harness Labs Ltd"' });
+    expect(shown(await w.click(vic, run!.action, run!.value))).toContain('Harness Labs Ltd: grade');
+  });
+
+  it('"Did you mean" offers each suggested vendor as a button that runs the same command on it', async () => {
+    await w.vendor({ name: 'Harness Labs Ltd' });
+    await w.vendor({ name: 'Northwind Trials' });
+    await w.vendor({ name: 'Northwind Imaging' });
+    const miss = await w.run(vic, 'posture "Harnes Labs"');
+    expect(replyOf(miss).text).toBe('No vendor named “Harnes Labs”. Did you mean “Harness Labs Ltd”?');
+    const [suggested, ...others] = buttons(miss);
+    expect(others).toEqual([]);
+    expect(suggested).toMatchObject({ label: 'Harness Labs Ltd', value: 'posture "Harness Labs Ltd"' });
+    expect(shown(await w.click(vic, suggested!.action, suggested!.value))).toContain('Harness Labs Ltd: grade');
+    // Several matches: one button each, and the rest of the command is kept.
+    const several = await w.run(vic, 'findings northwind severity:high');
+    expect(buttons(several).map((b) => b.value)).toEqual([
+      'findings "Northwind Imaging" severity:high',
+      'findings "Northwind Trials" severity:high',
+    ]);
   });
 
   it('posture shows grade, drivers with points, evidence expiry, findings by severity, reviews and the two buttons', async () => {
@@ -83,7 +131,7 @@ describe('lookup subcommands', () => {
 
   it('posture of an unknown vendor suggests the nearest name; without a name it shows the usage', async () => {
     await w.vendor({ name: 'Acme Health' });
-    expect(shown(await w.run(vic, 'posture Acme Helth'))).toBe(
+    expect(replyOf(await w.run(vic, 'posture Acme Helth')).text).toBe(
       'No vendor named “Acme Helth”. Did you mean “Acme Health”?',
     );
     const usage = shown(await w.run(vic, 'posture'));

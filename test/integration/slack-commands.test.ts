@@ -71,6 +71,7 @@ describe('/vendor over signed HTTP', () => {
     );
     const cases: [string, string, string][] = [
       ['UVIC', 'help', '/vendor posture &lt;vendor&gt;'],
+      ['UVIC', 'my work', 'My work: all clear.'],
       ['UVIC', 'posture "Acme Health"', 'Acme Health: grade'],
       ['UVIC', 'list tier:critical', 'Acme Health'],
       ['UVIC', 'due 45d', 'Reassessment'],

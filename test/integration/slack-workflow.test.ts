@@ -217,9 +217,9 @@ describe('finding and approval workflow in Slack', () => {
     await vi.waitFor(() => expect(slack.api.homeView('UPAT')).toBeDefined());
     const view = slack.api.homeView('UPAT')?.view as { blocks: unknown[] };
     const text = JSON.stringify(view.blocks);
-    expect(text).toContain('Approvals waiting for you (1)');
+    expect(text).toContain('Decisions waiting for you (1)');
     expect(text).toContain('Escalation #1: Set a remediation deadline by 2026-06-15');
     expect(text).toContain("the meaning 'approval' are recorded and shown.");
-    expect(text).toContain('Nothing is assigned to you right now.');
+    expect(text).not.toContain('Findings to fix');
   });
 });

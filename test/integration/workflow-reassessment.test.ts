@@ -146,14 +146,22 @@ describe('reassessment in chat', () => {
     expect(await renderNotification(store.deps)(row)).toBeNull();
   });
 
-  it('lists on the Home tab what the owner owes, with the button to continue', async () => {
+  it('lists on the Home tab the review the owner owes, with the button to continue, until it is submitted', async () => {
     await dispatchCommand(registry, ctx(dana), 'reassess "Acme Health Cloud"');
     const blocks = await home(ctx(olive));
     const text = JSON.stringify(blocks);
-    expect(text).toContain('Nothing is assigned to you right now.');
-    expect(text).toContain('**Acme Health Cloud**: due 2026-06-20 (due in 19 days) · 0 of 14 controls answered');
-    expect(text).toContain('reassessment open');
-    expect(startButtons(blocks).map((b) => b.label)).toEqual(['Start reassessment']);
-    expect(JSON.stringify(await home(ctx(vic)))).toContain('You are not an approver, so no decisions wait for you.');
+    expect(text).toContain('**Reviews overdue and due soon (1)**');
+    expect(text).toContain(
+      '**Acme Health Cloud** (critical tier) · review due in 19 days (2026-06-20) · 0 of 14 controls answered',
+    );
+    const [start] = startButtons(blocks);
+    expect(start?.label).toBe('Start reassessment');
+    const form = formOf(await dispatchAction(registry, ctx(olive), 'assessment.start', start!.value));
+    const all = Object.fromEntries(controls.map((c) => [answer(c.id), 'yes']));
+    await dispatchForm(registry, ctx(olive), form.id, all, form.state);
+    const after = JSON.stringify(await home(ctx(olive)));
+    expect(after).not.toContain('Reviews overdue and due soon');
+    expect(after).toContain('Your vendors are in order: no reviews due within 30 days');
+    expect(JSON.stringify(await home(ctx(vic)))).toContain('Nothing needs you right now');
   });
 });

@@ -20,11 +20,16 @@ export const lookupScenarios: Scenario[] = [
       await standardWorld(driver);
       const help = messageOf(await driver.run('vic', 'help'));
       expect(help.title).toBe('Vendor risk commands');
-      for (const command of registry.commands) expect(help.all).toContain(`/vendor ${command.usage}`);
+      // A viewer is shown what a viewer may do; examples name vendors of the inventory.
+      for (const command of registry.commands.filter((c) => !c.permission)) {
+        expect(help.all).toContain(`/vendor ${command.usage}`);
+      }
+      expect(help.all).not.toContain('/vendor role');
       expect(help.private).toBe(true);
       const one = messageOf(await driver.run('vic', 'help posture'));
       expect(one.all).toContain('/vendor posture <vendor>');
-      expect(one.all).toContain('/vendor posture Globex');
+      expect(one.all).toContain('/vendor posture "Acme Health Cloud"');
+      expect(one.all).toContain('/vendor posture "Globex Payroll"');
     },
   },
   {
@@ -59,8 +64,23 @@ export const lookupScenarios: Scenario[] = [
         `Which vendor? Please give its name.\n${usageOf('posture')}\nExample: posture "Acme Health"`,
       );
       const typo = messageOf(await driver.run('vic', 'posture Acme Helth Cloud'));
-      expect(typo.all).toBe('No vendor named “Acme Helth Cloud”. Did you mean “Acme Health Cloud”?');
+      expect(typo.lines).toEqual(['No vendor named “Acme Helth Cloud”. Did you mean “Acme Health Cloud”?']);
+      expect(typo.buttons).toEqual(['Acme Health Cloud']);
       expect(typo.private).toBe(true);
+      const card = messageOf(await driver.click('vic', typo, 'Acme Health Cloud'));
+      expect(card.title).toMatch(/^Acme Health Cloud: grade [A-F]/);
+    },
+  },
+  {
+    name: 'a mistyped subcommand suggests the one meant, with a button that runs it',
+    async run(driver) {
+      await standardWorld(driver);
+      const typo = messageOf(await driver.run('vic', 'postur Globex Payroll'));
+      expect(typo.all).toContain("I don't know postur. Did you mean posture?");
+      expect(typo.all).not.toContain('Vendor risk commands');
+      expect(typo.buttons).toEqual(['/vendor posture Globex Payroll']);
+      const card = messageOf(await driver.click('vic', typo, '/vendor posture Globex Payroll'));
+      expect(card.title).toMatch(/^Globex Payroll: grade [A-F]/);
     },
   },
   {

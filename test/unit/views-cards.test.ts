@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Block, Button } from '../../src/chat/reply.ts';
 import { approvalCard, SIGNING_CONFIRM } from '../../src/chat/views/approval-card.ts';
 import { findingCard } from '../../src/chat/views/finding-card.ts';
-import { myWorkBlocks } from '../../src/chat/views/my-work.ts';
+import { type MyWork, myWorkBlocks } from '../../src/chat/views/my-work.ts';
 import type { ApprovalDetail } from '../../src/core/approvals/queries.ts';
 import type { FindingState } from '../../src/core/common/vocabulary.ts';
 import type { FindingDetail } from '../../src/core/findings/queries.ts';
@@ -279,55 +279,76 @@ describe('approval card', () => {
 });
 
 describe('My work', () => {
-  const base = { name: 'Olive Owner', today: TODAY, findings: [], approvals: [], assessments: [], vendors: [] };
+  const base: MyWork = {
+    name: 'Olive Owner',
+    today: TODAY,
+    soonDays: 30,
+    roles: { analyst: false, approver: false, admin: false, owner: false },
+    controls: 14,
+    approvals: null,
+    activations: null,
+    triage: null,
+    reviews: [],
+    fixes: [],
+    evidence: [],
+  };
+  const noTriage = { breached: [], unassigned: [], toVerify: [] };
 
-  it('says so kindly when a list is empty, and tells non-approvers why nothing waits', () => {
-    const text = readable(myWorkBlocks({ ...base, approvals: null }));
-    expect(text).toContain('Nothing is assigned to you right now.');
-    expect(text).toContain('You are not an approver, so no decisions wait for you.');
-    expect(text).toContain('No reassessments to answer.');
-    expect(text).toContain('You do not own any vendors.');
+  it('gives each role with nothing to do a kind all-clear instead of a blank tab', () => {
+    const viewer = readable(myWorkBlocks(base));
+    expect(viewer).toContain('All clear');
+    expect(viewer).toContain('Nothing needs you right now: nothing is assigned to you and you own no vendors.');
+    const analyst = readable(
+      myWorkBlocks({ ...base, roles: { ...base.roles, analyst: true }, triage: noTriage, approvals: [] }),
+    );
+    expect(analyst).toContain('Triage is clear: no SLA breaches, no unassigned critical or high findings');
+    expect(analyst).toContain('No decisions are waiting for you.');
+    expect(analyst).not.toContain('Nothing needs you right now');
     expect(actionRows(myWorkBlocks(base))).toEqual([]);
   });
 
-  it('puts the next step next to each item', () => {
+  it('lists only what waits, most urgent first, with the next step next to each item', () => {
     const blocks = myWorkBlocks({
       ...base,
-      findings: [findingDetail('acknowledged')],
+      roles: { analyst: true, approver: true, admin: false, owner: true },
       approvals: [approvalDetail()],
-      assessments: [
+      triage: { ...noTriage, unassigned: [findingDetail('open', { id: 13 })] },
+      reviews: [
+        { vendor_id: 4, vendor_name: 'Beta Labs', tier: 'low', due_on: '2026-05-01', assessment: null },
         {
-          id: 7,
           vendor_id: 3,
-          status: 'in_progress',
-          questionnaire_version: '1',
-          requested_by: 'system',
-          requested_at: '2026-05-30T09:00:00.000Z',
-          due_on: '2026-06-08',
-          started_at: '2026-05-31T09:00:00.000Z',
-          submitted_by: null,
-          submitted_at: null,
-          score: null,
-          version: 2,
           vendor_name: 'Acme Health Cloud',
-          answered: 5,
-          total: 14,
+          tier: 'critical',
+          due_on: '2026-06-08',
+          assessment: { id: 7, answered: 5 },
         },
       ],
-      vendors: [
-        { id: 3, name: 'Acme Health Cloud', tier: 'critical', next_review_on: '2026-06-08', reviewOpen: true },
-        { id: 4, name: 'Beta Labs', tier: 'low', next_review_on: '2026-05-01', reviewOpen: false },
-      ],
+      fixes: [findingDetail('acknowledged')],
     });
     const rows = actionRows(blocks).map((r) => [...r.buttons, ...(r.more ?? [])].map((b) => `${b.action}:${b.value}`));
     expect(rows).toEqual([
-      ['finding.assign:12', 'finding.escalate:12', 'finding.resolve:12', 'finding.fixed:12', 'finding.accept:12'],
       ['approval.approve:4', 'approval.reject:4'],
-      ['assessment.start:7'],
+      [
+        'finding.ack:13',
+        'finding.assign:13',
+        'finding.escalate:13',
+        'finding.resolve:13',
+        'finding.fixed:13',
+        'finding.accept:13',
+      ],
       ['assessment.start:vendor:4'],
+      ['assessment.start:7'],
+      ['finding.assign:12', 'finding.escalate:12', 'finding.resolve:12', 'finding.fixed:12', 'finding.accept:12'],
     ]);
     const text = readable(blocks);
+    expect(text).toContain(
+      '5 things need you: decisions waiting for you (1), critical and high, unassigned (1), reviews overdue and due soon (2), findings to fix (1).',
+    );
+    expect(text).toContain('**Beta Labs** (low tier) · review overdue by 31 days (2026-05-01)');
+    expect(text).toContain(
+      '**Acme Health Cloud** (critical tier) · review due in 7 days (2026-06-08) · 5 of 14 controls answered',
+    );
     expect(text).toContain('Continue reassessment (5/14)');
-    expect(text).toContain('**Beta Labs** (low tier) · next review 2026-05-01 (overdue by 31 days)');
+    expect(text).not.toContain('Evidence to renew');
   });
 });

@@ -10,6 +10,7 @@ import {
   renderFindingHistory,
   renderSlaReminder,
 } from './findings.ts';
+import { renderHomeRefresh } from './home.ts';
 import {
   renderIncidentCard,
   renderIncidentMissed,
@@ -51,6 +52,7 @@ const RENDERERS: NotificationRenderers = {
   'intake-card': ({ deps, data }) => renderLifecycle.intake(deps, data.vendorId),
   'activation-card': ({ deps, data }) => renderLifecycle.activation(deps, data.requestId),
   'offboarding-card': ({ deps, data }) => renderLifecycle.offboarding(deps, data.offboardingId),
+  home: renderHomeRefresh,
 };
 
 /**

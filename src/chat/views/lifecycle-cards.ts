@@ -13,6 +13,7 @@ import { gateText, statusLabel } from '../../core/lifecycle/states.ts';
 import { displayName } from '../../core/roles/people.ts';
 import { readList } from '../../core/vendors/input.ts';
 import type { DbOrTx } from '../../store/database.ts';
+import { inert } from '../inert.ts';
 import { type Block, type Button, type Confirm, ephemeral, inChannel, type Reply } from '../reply.ts';
 import { formatUtc, person } from './wording.ts';
 
@@ -222,11 +223,11 @@ export async function pendingActivations(
   const blocks: Block[] = [];
   for (const r of rows.filter((row) => !sameDecider(row.requested_by, { id: approverId, name: '' }))) {
     const by = person(r.requested_by, await displayName(db, r.requested_by));
-    lines.push(`Activation #${r.id}: ${r.vendor_name}`);
+    lines.push(`Activation #${r.id}: ${inert(r.vendor_name)}`);
     blocks.push(
       {
         type: 'text',
-        text: `**Activation #${r.id}: approve for use** · ${r.vendor_name}\nRequested by ${by} at ${formatUtc(r.requested_at)}: ${r.reason}`,
+        text: `**Activation #${r.id}: approve for use** · ${inert(r.vendor_name)}\nRequested by ${by} at ${formatUtc(r.requested_at)}: ${inert(r.reason)}`,
       },
       {
         type: 'actions',

@@ -3,6 +3,7 @@ import type { ApprovalRequestRow } from '../../store/tables.ts';
 import type { CoreDeps } from '../common/deps.ts';
 import { notFound } from '../common/errors.ts';
 import { subjectTargets } from '../findings/routing.ts';
+import { refreshQueuesAround } from '../messaging/home-refresh.ts';
 import { enqueue } from '../messaging/outbox.ts';
 
 // Approval requests: what both the requesting and the deciding side need.
@@ -43,4 +44,5 @@ export async function announceApproval(tx: Tx, deps: CoreDeps, request: Approval
       data: { requestId: request.id },
     });
   }
+  await refreshQueuesAround(tx, deps.clock, { people: [request.requested_by] });
 }

@@ -1,5 +1,6 @@
 import type { DbOrTx } from '../../store/database.ts';
 import type { AssessmentRow } from '../../store/tables.ts';
+import { IN_CADENCE } from '../lifecycle/states.ts';
 import { answersOf, loadAssessment, OPEN_ASSESSMENT_STATUSES } from './answers.ts';
 import { type Control, type Questionnaire, questionnaireOf } from './questionnaire.ts';
 import { type AnswerSet, missingControls } from './scoring.ts';
@@ -56,4 +57,43 @@ export async function assessmentsOwedBy(db: DbOrTx, principal: string): Promise<
     .orderBy('assessments.id')
     .execute();
   return rows.map((r) => ({ ...r, answered: Number(r.answered ?? 0) }));
+}
+
+/** A review an owner has to carry out: due by the vendor's cadence, or already opened as a reassessment. */
+export interface ReviewDue {
+  vendor_id: number;
+  vendor_name: string;
+  tier: string;
+  /** The earlier of the vendor's next review date and its open reassessment's due date. */
+  due_on: string;
+  /** The reassessment already open for it, with how far it got; null when none was opened yet. */
+  assessment: { id: number; answered: number } | null;
+}
+
+/**
+ * The reviews a vendor owner has to do: every vendor they own (still in service) whose review falls
+ * due on or before `through`, overdue ones included, and every reassessment already opened for one of
+ * their vendors. Soonest first, so the overdue ones lead. One entry per vendor.
+ */
+export async function reviewsDueFor(db: DbOrTx, principal: string, through: string): Promise<ReviewDue[]> {
+  const open = new Map((await assessmentsOwedBy(db, principal)).map((a) => [a.vendor_id, a]));
+  const vendors = await db
+    .selectFrom('vendors')
+    .select(['id', 'name', 'tier', 'next_review_on'])
+    .where('owner_id', '=', principal)
+    .where((eb) => {
+      const due = eb.and([eb('status', 'in', IN_CADENCE), eb('next_review_on', '<=', through)]);
+      return open.size > 0 ? eb.or([due, eb('id', 'in', [...open.keys()])]) : due;
+    })
+    .execute();
+  const items: ReviewDue[] = [];
+  for (const v of vendors) {
+    const a = open.get(v.id);
+    // An overdue review stays overdue while its reassessment is answered: the earlier date leads.
+    const dueOn = [a?.due_on, v.next_review_on].filter((d): d is string => Boolean(d)).sort()[0];
+    if (!dueOn) continue;
+    const assessment = a ? { id: a.id, answered: a.answered } : null;
+    items.push({ vendor_id: v.id, vendor_name: v.name, tier: v.tier, due_on: dueOn, assessment });
+  }
+  return items.sort((a, b) => a.due_on.localeCompare(b.due_on) || a.vendor_name.localeCompare(b.vendor_name));
 }

@@ -7,6 +7,7 @@ import type { CoreDeps } from '../common/deps.ts';
 import { conflict, invalidState, notFound } from '../common/errors.ts';
 import { findingTargets } from '../findings/routing.ts';
 import { authorize } from '../findings/transition.ts';
+import { refreshOwnerHome } from '../messaging/home-refresh.ts';
 import { enqueue } from '../messaging/outbox.ts';
 import { checkAnswers, loadAssessment, OPEN_ASSESSMENT_STATUSES, requireOpen, storeAnswers } from './answers.ts';
 import { type Questionnaire, questionnaireOf } from './questionnaire.ts';
@@ -90,6 +91,7 @@ export async function requestReassessment(
       data: { assessmentId: assessment.id },
     });
   }
+  await refreshOwnerHome(tx, deps.clock, vendorId);
   return { assessment, created: true };
 }
 
@@ -127,6 +129,7 @@ export async function saveDraft(
     throw conflict('Someone else saved this assessment at the same moment. Open it again and retry.');
   }
   const after = await loadAssessment(tx, assessmentId);
+  await refreshOwnerHome(tx, deps.clock, assessment.vendor_id);
   await appendAudit(tx, deps.clock, {
     actor,
     action: 'assessment.save_draft',

@@ -10,6 +10,7 @@ import { openFinding } from '../findings/actions.ts';
 import { closeDerivedFindings } from '../findings/derived.ts';
 import { ACTIVE_STATES } from '../findings/states.ts';
 import { authorize } from '../findings/transition.ts';
+import { refreshOwnerHome } from '../messaging/home-refresh.ts';
 import { enqueue } from '../messaging/outbox.ts';
 import { nextReviewOn } from '../policy/cadence.ts';
 import { answersOf, checkAnswers, loadAssessment, requireOpen, storeAnswers } from './answers.ts';
@@ -151,6 +152,7 @@ export async function submit(
     },
   });
   await closePrompts(tx, deps, assessmentId);
+  await refreshOwnerHome(tx, deps.clock, vendor.id);
   // The overdue review is over: its finding (and the escalation waiting on it) closes itself.
   await closeDerivedFindings(
     tx,

@@ -10,17 +10,27 @@ export type UserErrorCode =
   | 'invalid_state'
   | 'invalid_input';
 
+/** Names the person may have meant instead of what they typed: chat offers each as a button. */
+export interface Choices {
+  /** What was typed, as it appears in the person's text. */
+  typed: string;
+  /** The names to offer, best first. */
+  names: readonly string[];
+}
+
 export class UserError extends Error {
   readonly code: UserErrorCode;
+  readonly choices: Choices | undefined;
 
-  constructor(code: UserErrorCode, message: string) {
+  constructor(code: UserErrorCode, message: string, choices?: Choices) {
     super(message);
     this.name = 'UserError';
     this.code = code;
+    this.choices = choices;
   }
 }
 
-export const notFound = (message: string) => new UserError('not_found', message);
+export const notFound = (message: string, choices?: Choices) => new UserError('not_found', message, choices);
 export const forbidden = (message: string) => new UserError('forbidden', message);
 export const invalidInput = (message: string) => new UserError('invalid_input', message);
 export const invalidState = (message: string) => new UserError('invalid_state', message);

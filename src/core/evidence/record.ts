@@ -6,6 +6,7 @@ import { requireIsoDate } from '../common/dates.ts';
 import type { CoreDeps } from '../common/deps.ts';
 import { invalidInput } from '../common/errors.ts';
 import { EVIDENCE_LABELS, EVIDENCE_TYPES, type EvidenceType } from '../common/vocabulary.ts';
+import { refreshOwnerHome } from '../messaging/home-refresh.ts';
 import { loadVendor } from '../vendors/patch.ts';
 
 // Evidence a vendor has shown us (SOC 2 report, ISO certificate, BAA, ...), one row per document and
@@ -109,6 +110,7 @@ export async function recordEvidence(
     after: view(evidence),
   });
   await closeFindingsTheDocumentAnswers(tx, deps, evidence);
+  await refreshOwnerHome(tx, deps.clock, evidence.vendor_id);
   return { evidence, outcome: existing ? 'updated' : 'created' };
 }
 

@@ -2,6 +2,7 @@ import type { DbOrTx, Tx } from '../../store/database.ts';
 import type { FindingRow } from '../../store/tables.ts';
 import type { CoreDeps } from '../common/deps.ts';
 import { notFound } from '../common/errors.ts';
+import { refreshQueuesAround } from '../messaging/home-refresh.ts';
 import { enqueue } from '../messaging/outbox.ts';
 import { findingCardTargets } from './routing.ts';
 
@@ -56,6 +57,7 @@ export async function announceFinding(
       });
     }
   }
+  await refreshQueuesAround(tx, deps.clock, { vendorId: finding.vendor_id, people: [finding.assignee_id] });
   return to;
 }
 

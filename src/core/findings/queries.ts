@@ -3,6 +3,7 @@ import type { DbOrTx } from '../../store/database.ts';
 import type { ApprovalRequestRow, FindingRow } from '../../store/tables.ts';
 import { notFound } from '../common/errors.ts';
 import { type FindingState, SEVERITIES, type Severity } from '../common/vocabulary.ts';
+import { principalsOf } from '../roles/identity.ts';
 import { displayName } from '../roles/people.ts';
 import { ACTIVE_STATES, availableActions, type CardAction } from './states.ts';
 
@@ -120,6 +121,60 @@ export async function findingsAssignedTo(db: DbOrTx, principal: string): Promise
     .orderBy(severityRank)
     .orderBy('findings.sla_due_on')
     .execute();
+}
+
+/**
+ * What a vendor owner or assignee has to fix: active findings on the vendors they own or assigned to
+ * them, that wait on them rather than on an approver or a verifier. Earliest SLA first.
+ */
+export async function findingsToFixFor(db: DbOrTx, principal: string): Promise<FindingSummary[]> {
+  return summaries(db)
+    .where((eb) => eb.or([eb('vendors.owner_id', '=', principal), eb('findings.assignee_id', '=', principal)]))
+    .where('findings.state', 'in', FIX_STATES)
+    .orderBy('findings.sla_due_on')
+    .orderBy(severityRank)
+    .orderBy('findings.id')
+    .execute();
+}
+
+/** States in which a finding waits for someone to fix it (not for an approver or a verifier). */
+const FIX_STATES: readonly FindingState[] = ['open', 'acknowledged', 'assigned', 'escalated'];
+
+export interface TriageQueue {
+  /** Past their SLA and still waiting for work, earliest first. */
+  breached: FindingSummary[];
+  /** Critical and high findings nobody is assigned to (not already breached), most severe first. */
+  unassigned: FindingSummary[];
+  /** Fixes marked done, waiting for an analyst other than the one who marked them. */
+  toVerify: FindingSummary[];
+}
+
+/** An analyst's triage queue. Each finding appears once, under the most urgent heading that fits it. */
+export async function triageQueue(db: DbOrTx, principal: string, today: string): Promise<TriageQueue> {
+  const breached = await summaries(db)
+    .where('findings.state', 'in', FIX_STATES)
+    .where('findings.sla_due_on', '<', today)
+    .orderBy('findings.sla_due_on')
+    .orderBy(severityRank)
+    .orderBy('findings.id')
+    .execute();
+  const unassigned = await summaries(db)
+    .where('findings.state', 'in', ['open', 'acknowledged'])
+    .where('findings.assignee_id', 'is', null)
+    .where('findings.severity', 'in', ['critical', 'high'])
+    .where('findings.sla_due_on', '>=', today)
+    .orderBy(severityRank)
+    .orderBy('findings.sla_due_on')
+    .orderBy('findings.id')
+    .execute();
+  const mine = await principalsOf(db, principal);
+  const toVerify = await summaries(db)
+    .where('findings.state', '=', 'fix_proposed')
+    .where((eb) => eb.or([eb('findings.fix_proposed_by', 'is', null), eb('findings.fix_proposed_by', 'not in', mine)]))
+    .orderBy('findings.fix_proposed_at')
+    .orderBy('findings.id')
+    .execute();
+  return { breached, unassigned, toVerify };
 }
 
 /** Findings past their SLA that no one has escalated, accepted or resolved yet: the scheduler's input. */

@@ -10,6 +10,7 @@ import type { Tier } from '../common/vocabulary.ts';
 import { describeRule, missingRequiredEvidence } from '../evidence/required.ts';
 import { subjectTargets } from '../findings/routing.ts';
 import { formatUtc } from '../findings/text.ts';
+import { refreshQueuesAround } from '../messaging/home-refresh.ts';
 import { enqueue } from '../messaging/outbox.ts';
 import { initialReviewOn, nextReviewOn } from '../policy/cadence.ts';
 import { displayName, rememberPerson } from '../roles/people.ts';
@@ -86,6 +87,7 @@ export async function announceActivation(tx: Tx, deps: CoreDeps, request: Activa
       data: { requestId: request.id },
     });
   }
+  await refreshQueuesAround(tx, deps.clock, { vendorId: request.vendor_id, people: [request.requested_by] });
 }
 
 export async function requestActivation(

@@ -25,7 +25,9 @@ export type NotificationContent =
   | { template: 'incident-missed'; data: { clockId: number } }
   | { template: 'intake-card'; data: { vendorId: number } }
   | { template: 'activation-card'; data: { requestId: number } }
-  | { template: 'offboarding-card'; data: { offboardingId: number } };
+  | { template: 'offboarding-card'; data: { offboardingId: number } }
+  /** A person's Home tab, republished from the store (src/core/messaging/home-refresh.ts). */
+  | { template: 'home'; data: Record<string, never> };
 
 export type NotificationTemplate = NotificationContent['template'];
 

@@ -46,13 +46,25 @@ export async function findVendorByName(db: DbOrTx, name: string): Promise<Vendor
     .limit(6)
     .execute();
   if (prefixed.length === 1) return prefixed[0]!;
-  if (prefixed.length > 1) throw notFound(severalText(shown, prefixed));
+  if (prefixed.length > 1) throw notFound(severalText(shown, prefixed), choicesOf(shown, prefixed));
   // A miss is rare and the inventory is thousands of rows at most: scanning names here is cheap.
   const all = await db.selectFrom('vendors').select(['id', 'name', 'name_key']).execute();
   const containing = all.filter((v) => v.name_key.includes(key));
   if (containing.length === 1) return getVendor(db, containing[0]!.id);
-  if (containing.length > 1) throw notFound(severalText(shown, containing));
-  throw notFound(notFoundText(shown, rankedNames(key, all)));
+  if (containing.length > 1) throw notFound(severalText(shown, containing), choicesOf(shown, containing));
+  const ranked = rankedNames(key, all);
+  throw notFound(
+    notFoundText(shown, ranked),
+    choicesOf(
+      shown,
+      ranked.map((name) => ({ name })),
+    ),
+  );
+}
+
+/** The names offered as buttons ("Did you mean", "Which one?"): as many as the text lists. */
+function choicesOf(typed: string, rows: readonly { name: string }[]) {
+  return rows.length > 0 ? { typed, names: rows.slice(0, 5).map((r) => r.name) } : undefined;
 }
 
 function severalText(shown: string, rows: readonly { name: string }[]): string {

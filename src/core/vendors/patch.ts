@@ -4,6 +4,7 @@ import { appendAudit } from '../audit/log.ts';
 import type { Actor } from '../common/actor.ts';
 import type { Clock } from '../common/clock.ts';
 import { conflict, notFound } from '../common/errors.ts';
+import { refreshHomes } from '../messaging/home-refresh.ts';
 import { readList } from './input.ts';
 
 // The one way a vendor row changes: compare, write conditionally on the version read, audit the
@@ -75,5 +76,7 @@ export async function applyVendorPatch(
     after: Object.fromEntries(keys.map((k) => [k, after[k]])),
     reason: reason ?? null,
   });
+  // A new owner, a moved review date or a status change reorders the owners' queues.
+  await refreshHomes(tx, clock, [current.owner_id, updated.owner_id]);
   return { vendor: updated, changed: true };
 }
