@@ -36,7 +36,8 @@ const bodies = {
     choice: choice.default(null),
   }),
   submit: z.object({ as: persona, viewId: z.string(), values: z.record(choice) }),
-  close: z.object({ as: persona, viewId: z.string() }),
+  // What was entered when the modal was closed: Slack's view_closed carries it in view.state.
+  close: z.object({ as: persona, viewId: z.string(), values: z.record(choice).default({}) }),
   home: z.object({ as: persona }),
   clock: z.object({ days: z.union([z.literal(1), z.literal(7), z.literal(30)]) }),
 };
@@ -64,12 +65,18 @@ export function playgroundRouter(ctl: Controller, log: Logger): Router {
   });
 
   api.get('/events', ctl.live.subscribe);
-  api.get('/state', (req, res) => {
-    const s = ctl.session();
-    // Someone not among the personas (an old bookmark) sees the playground as the first persona.
-    const me = s.personas.find((p) => p.id === req.query.as)?.id ?? s.personas[0]!.id;
-    res.setHeader('cache-control', 'no-store');
-    res.json({ version: ctl.live.version, ...snapshot(s.api, s.personas, s.channels, me, s.clock) });
+  api.get('/state', async (req, res, next) => {
+    try {
+      const s = ctl.session();
+      // Someone not among the personas (an old bookmark) sees the playground as the first persona.
+      const me = s.personas.find((p) => p.id === req.query.as)?.id ?? s.personas[0]!.id;
+      const { version } = ctl.live;
+      const delivering = await s.delivering.read(s.deps.db);
+      res.setHeader('cache-control', 'no-store');
+      res.json({ version, delivering, ...snapshot(s.api, s.personas, s.channels, me, s.clock) });
+    } catch (error) {
+      next(error);
+    }
   });
 
   const handle =
@@ -105,7 +112,7 @@ export function playgroundRouter(ctl: Controller, log: Logger): Router {
   );
   api.post(
     '/close',
-    handle(bodies.close, (b, s) => s.client.close(b.as, b.viewId)),
+    handle(bodies.close, (b, s) => s.client.close(b.as, b.viewId, b.values)),
   );
   api.post(
     '/home',

@@ -17,6 +17,7 @@ import { createSlackApp } from '../slack/app.ts';
 import { createSlackNotifier } from '../slack/notifier.ts';
 import type { Db } from '../store/database.ts';
 import { PlaygroundClock } from './clock.ts';
+import { DeliveryProgress } from './delivery-progress.ts';
 import { channelsOf, type Persona, type PlaygroundChannel } from './personas.ts';
 import { SlackClient } from './slack-client.ts';
 import { SlackWebApi } from './slack-web-api.ts';
@@ -55,6 +56,8 @@ export interface Session {
   deps: CoreDeps;
   personas: Persona[];
   channels: PlaygroundChannel[];
+  /** How many of the queued messages have gone out, for the page's progress bar. */
+  delivering: DeliveryProgress;
   runTriggers(): Promise<SweepReport>;
   stop(): Promise<void>;
 }
@@ -127,6 +130,8 @@ export async function startSession(o: SessionOptions): Promise<Session> {
     senders: { slack: sender },
     render: renderNotification(deps),
     logger: log,
+    // The page shows how many queued messages went out: each recorded attempt changes that.
+    observer: { attempted: changed },
   });
   const scheduler = createScheduler(deps, { log, onEnqueued: () => relay.nudge() });
   if (o.config.signalsWebhookSecret) {
@@ -150,6 +155,7 @@ export async function startSession(o: SessionOptions): Promise<Session> {
     deps,
     personas: o.personas,
     channels,
+    delivering: new DeliveryProgress(),
     runTriggers: () => scheduler.sweepOnce(),
     async stop() {
       await scheduler.stop();

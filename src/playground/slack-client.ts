@@ -4,6 +4,7 @@ import type { Persona, PlaygroundChannel } from './personas.ts';
 import { blockActions, viewClosed, viewSubmission } from './slack-payloads.ts';
 import { appHomeOpened, deliver, interaction, type SlackRequest, slashCommand } from './slack-requests.ts';
 import type { SlackWebApi } from './slack-web-api.ts';
+import type { SlackUser } from './slack-web-api-types.ts';
 
 // The playground's Slack client: what a person does in the browser becomes the signed request Slack
 // would send to the bot's /slack/events, built from what the Web API stand-in holds (the message or
@@ -25,6 +26,21 @@ export interface SlackClientOptions {
 
 const escapeEntities = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
+/** `@dana` as a word of its own (not inside an address like a@b.c), without a trailing full stop. */
+const MENTION = /(^|[\s(])@([a-z0-9](?:[\w.-]*[a-z0-9])?)/gi;
+
+/**
+ * With escaping on (the manifest's `should_escape`), Slack sends a mention of someone in the workspace
+ * as their id, `<@U123|dana>`; a name nobody has stays as typed.
+ */
+export function escapeMentions(text: string, users: Iterable<SlackUser>): string {
+  const byHandle = new Map([...users].filter((u) => !u.isBot).map((u) => [u.name.toLowerCase(), u]));
+  return text.replace(MENTION, (whole, before: string, handle: string) => {
+    const user = byHandle.get(handle.toLowerCase());
+    return user ? `${before}<@${user.id}|${user.name}>` : whole;
+  });
+}
+
 export class SlackClient {
   readonly #o: SlackClientOptions;
 
@@ -42,10 +58,10 @@ export class SlackClient {
     if (name !== SLACK_COMMAND)
       return { ok: false, error: `${name} is not a valid command. Try ${SLACK_COMMAND} help.` };
     const { api } = this.#o;
-    // Slack escapes &, < and > in what was typed; the bot unescapes them.
+    // Slack escapes &, < and > in what was typed (the bot unescapes them) and sends mentions as ids.
     const request = slashCommand(
       {
-        text: escapeEntities(text),
+        text: escapeMentions(escapeEntities(text), api.workspace.users.values()),
         command: name,
         userId: user,
         userName: persona.handle,
@@ -122,15 +138,22 @@ export class SlackClient {
       : { ok: false, error: `Slack could not show the bot's next view (${applied.error}).` };
   }
 
-  /** Cancel: the modal closes, and the bot hears of it when the view asked to be notified. */
-  async close(user: string, viewId: string): Promise<Sent> {
+  /**
+   * Cancel: the modal closes, and the bot hears of it when the view asked to be notified, with what was
+   * entered so far in `view.state.values`, as Slack sends it (the bot keeps a draft from it).
+   */
+  async close(user: string, viewId: string, entered: Record<string, Choice> = {}): Promise<Sent> {
     const persona = this.#persona(user);
     const { api } = this.#o;
     const open = api.lastView(user);
     if (!open || open.id !== viewId) return { ok: true };
+    if (open.view.notify_on_close !== true) {
+      api.closeView(user, viewId);
+      return { ok: true };
+    }
+    // Read before closing: a value that is not among the choices offered is refused and the modal stays.
+    const state = viewState(open.view, entered);
     api.closeView(user, viewId);
-    if (open.view.notify_on_close !== true) return { ok: true };
-    const state = viewState(open.view, {});
     const payload = viewClosed(user, this.#submitted(open, state.values), persona.handle);
     return this.#send(interaction(payload, this.#sign()));
   }

@@ -25,8 +25,8 @@ export interface Snapshot {
   aheadMs: number;
   me: string;
   personas: Persona[];
-  /** Every user the workspace knows, for mentions and user pickers. */
-  users: { id: string; name: string }[];
+  /** Every user the workspace knows, for mentions (by handle, e.g. `dana`) and user pickers. */
+  users: { id: string; name: string; handle: string }[];
   conversations: ConversationView[];
   modal: { id: string; view: unknown } | null;
   home: { id: string; view: unknown } | null;
@@ -81,7 +81,7 @@ export function snapshot(
     aheadMs: clock.offsetMs,
     me,
     personas,
-    users: [...api.workspace.users.values()].map((u) => ({ id: u.id, name: u.realName })),
+    users: [...api.workspace.users.values()].map((u) => ({ id: u.id, name: u.realName, handle: u.name })),
     conversations,
     modal: modal ? { id: modal.id, view: modal.view } : null,
     home: home ? { id: home.id, view: home.view } : null,

@@ -14,6 +14,11 @@ import { chromiumLaunch } from '../support/chromium.ts';
 
 const ARTIFACTS = new URL('../artifacts/', import.meta.url).pathname;
 const WAIT = 30_000;
+/**
+ * Posts per channel per second, for the Slack stand-in and the relay alike: Slack's pace is 1, at which the
+ * demo's hundred cards alone take two minutes to arrive; the page and the bot behave the same either way.
+ */
+const RATE = 20;
 
 let dir: string;
 let playground: RunningPlayground;
@@ -25,7 +30,11 @@ beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   dir = mkdtempSync(join(tmpdir(), 'vendor-risk-playground-'));
   const config = loadConfig({ PORT: '0', LOG_LEVEL: 'silent' });
-  playground = await startPlayground(config, { databaseFile: join(dir, 'playground.db'), log: createLogger('silent') });
+  playground = await startPlayground(config, {
+    databaseFile: join(dir, 'playground.db'),
+    log: createLogger('silent'),
+    postsPerSecondPerChannel: RATE,
+  });
   browser = await chromium.launch(launch);
   page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   page.setDefaultTimeout(WAIT);
@@ -76,8 +85,9 @@ describe('the playground in a browser', () => {
     expect(await posture.locator('.bk-header').first().textContent()).toMatch(/grade [A-F] \(\d+\/100\)/);
 
     // The analyst acknowledges an open finding: the same card changes in place and names her.
-    // The seeded demo posts about a hundred cards to this channel at Slack's pace of one a second per channel,
-    // and the edits that follow a click queue behind them.
+    // The seeded demo posts about a hundred cards to this channel, and the edits that follow a click queue
+    // behind them; meanwhile the page says how many have gone out.
+    await page.getByText(/Posting queued messages .*: \d+ of \d+ sent/).waitFor();
     const card = await messageWithin(180_000, 'Backup restore not tested', 'Acknowledge');
     await card.getByRole('button', { name: 'Acknowledge' }).click();
     const acknowledged = await messageWith('Backup restore not tested', '(edited)', 'Acknowledged');
@@ -132,12 +142,36 @@ describe('the playground in a browser', () => {
     await page.getByRole('button', { name: 'Run triggers' }).click();
     await messages().nth(before).waitFor();
     const reminder = await messageWith('Meridian Clinical Research', 'overdue', 'Start reassessment');
+    const reminderTs = (await reminder.getAttribute('data-ts')) ?? '';
+    const focusedMessage = () =>
+      page.evaluate<string | undefined>("document.activeElement?.closest('article')?.dataset.ts");
+
+    // The owner starts the questionnaire: focus is on its first answer. One answer and a comment, then Cancel.
+    await reminder.getByRole('button', { name: 'Start reassessment' }).click();
+    await modal().waitFor();
+    expect(await page.evaluate("document.activeElement?.closest('.modal-body .input') != null")).toBe(true);
+    await modal().getByRole('radio', { name: 'Partly' }).first().check();
+    await modal().getByRole('textbox').first().fill('Restore test booked for next month');
+    await modal().getByRole('button', { name: 'Cancel' }).click();
+    await modal().waitFor({ state: 'hidden' });
+    // Focus is back on the message the form came from.
+    expect(await focusedMessage()).toBe(reminderTs);
+
+    // Opened again, the form holds the draft the bot kept from what Slack sent when it was closed.
+    await reminder.getByRole('button', { name: 'Start reassessment' }).click();
+    await modal().waitFor();
+    expect(await modal().textContent()).toContain('answered from your draft');
+    expect(await modal().getByRole('radio', { name: 'Partly' }).first().isChecked()).toBe(true);
+    expect(await modal().getByRole('textbox').first().inputValue()).toBe('Restore test booked for next month');
 
     // The owner answers the questionnaire in the modal and sees the vendor's new posture.
-    await reminder.getByRole('button', { name: 'Start reassessment' }).click();
     await answerQuestionnaire();
     const result = await messageWith('Reassessment of Meridian Clinical Research submitted', 'Only visible to you');
     expect(await result.textContent()).toMatch(/Posture is now \d+\/100, grade [A-F]/);
+    // The request to reassess is closed: edited in place to say who submitted it, with nothing left to start.
+    const prompt = await messageWith('Reassessment requested: Meridian Clinical Research', 'Submitted by Sam Patel');
+    expect(await prompt.textContent()).toContain('(edited)');
+    expect(await prompt.getByRole('button').count()).toBe(0);
     await page.screenshot({ path: join(ARTIFACTS, 'playground-workflow.png') });
   }, 480_000);
 
@@ -163,6 +197,60 @@ describe('the playground in a browser', () => {
     expect(await page.evaluate('document.getElementById("modal-dialog").contains(document.activeElement)')).toBe(true);
     await page.keyboard.press('Escape');
     await modal().waitFor({ state: 'hidden' });
+  }, 120_000);
+
+  it('completes an @mention from the workspace, and leaves older messages where the reader left them', async () => {
+    await page.setViewportSize({ width: 1280, height: 800 });
+
+    // The help's own example, typed: @ and two letters offer Dana, Enter picks her, and the bot gets a mention.
+    await actAs('Jordan Blake');
+    await open('Jordan Blake (you)');
+    const composer = page.getByLabel('Message or /vendor command');
+    await composer.focus();
+    await page.keyboard.type('/vendor role @da');
+    await page
+      .getByRole('listbox', { name: 'People' })
+      .getByRole('option', { name: /Dana Reyes/ })
+      .waitFor();
+    await page.keyboard.press('Enter');
+    expect(await composer.inputValue()).toBe('/vendor role @dana ');
+    await page.keyboard.type('approver');
+    await page.keyboard.press('Enter');
+    await messageWith('@Dana Reyes is now approver', 'Only visible to you');
+
+    // Reading the oldest cards: a card edited and a message arriving move nothing on screen.
+    await actAs('Dana Reyes');
+    await open('# vendor-findings');
+    await page.evaluate("document.getElementById('messages').scrollTop = 0");
+    const jump = page.getByRole('button', { name: /Jump to latest/ });
+    await jump.waitFor();
+    const firstInView = () =>
+      page.evaluate<{ ts: string; top: number }>(`(() => {
+        const list = document.getElementById('messages');
+        const top = list.getBoundingClientRect().top;
+        const node = [...list.querySelectorAll(':scope > .msg')].find((m) => m.getBoundingClientRect().bottom > top);
+        return { ts: node.dataset.ts, top: Math.round(node.getBoundingClientRect().top - top) };
+      })()`);
+    const card = messages()
+      .filter({ has: page.getByRole('button', { name: 'Acknowledge' }) })
+      .first();
+    const cardTs = (await card.getAttribute('data-ts')) ?? '';
+    // (Clicking scrolls the card into view; from there on nothing may move.)
+    await card.getByRole('button', { name: 'Acknowledge' }).click();
+    const before = await firstInView();
+    await page.locator(`#messages > article.msg[data-ts="${cardTs}"]`, { hasText: '(edited)' }).waitFor();
+    expect(await firstInView()).toEqual(before);
+    const sent = await page.request.post(`${playground.url}playground/api/command`, {
+      data: { as: 'UDEMOANALYST', channel: 'CDEMOFINDINGS', text: '/vendor help' },
+    });
+    expect(await sent.json()).toEqual({ ok: true });
+    await page.getByRole('button', { name: /Jump to latest \(\d+ new\)/ }).waitFor();
+    expect(await firstInView()).toEqual(before);
+
+    // "Jump to latest" leads to the newest message, and goes away there.
+    await jump.click();
+    await jump.waitFor({ state: 'hidden' });
+    expect(await messages().last().textContent()).toContain('/vendor posture');
   }, 120_000);
 });
 

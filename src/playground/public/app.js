@@ -2,6 +2,7 @@ import { getState, post, watch } from './api.js';
 import { renderBlocks } from './blocks.js';
 import { conversationHeader, countOf, message, sidebar } from './conversation.js';
 import { h } from './dom.js';
+import { wireMentions } from './mentions.js';
 import { confirmDialog } from './menus.js';
 import { renderModal } from './modal.js';
 import { report as result, showNotice } from './notice.js';
@@ -10,6 +11,8 @@ import { renderTopbar, wireTopbar } from './topbar.js';
 // The page: who you are acting as, the conversations, the open one, its composer, the clock controls and
 // any modal the bot opened for you. Everything drawn comes from the server's snapshot, fetched again
 // whenever the server says something changed; the page keeps only what is open and what was read.
+// Reading older messages is never disturbed: the message at the top of the view stays where it is
+// while others arrive or are edited, and "Jump to latest" leads back down.
 
 const $ = (id) => document.getElementById(id);
 const BOT_NAME = 'vendor-risk';
@@ -19,6 +22,10 @@ const ui = {
   tab: 'messages',
   snap: null,
   modalShown: '',
+  /** What opened the modal (a control on a message, or the composer): focus goes back there after it. */
+  origin: null,
+  /** Messages in the open conversation when its newest was last in view, for "Jump to latest (n new)". */
+  bottomSeen: { id: '', count: 0 },
   threads: new Set(),
   /** Per persona: conversation id -> messages counted as read. */
   seenBy: new Map(),
@@ -75,7 +82,11 @@ function context(snap) {
     users: snap.users,
     now: snap.now,
     confirm: confirmDialog,
-    click: (place, actionId, choice) => post('click', { as: ui.me, place, actionId, choice }).then((a) => result(a)),
+    click: (place, actionId, choice) => {
+      if (!('view' in place)) ui.origin = { key: `${place.channel}:${place.ts}:${actionId}`, ts: place.ts };
+      else if (place.view === snap.home?.id) ui.origin = { key: `home:${actionId}` };
+      return post('click', { as: ui.me, place, actionId, choice }).then((a) => result(a));
+    },
   };
 }
 
@@ -94,7 +105,8 @@ function render() {
   const list = $('messages');
   const view = `${conv.id}:${ui.tab}`;
   const moved = list.dataset.view !== view;
-  const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 48 || moved;
+  const atBottom = moved || atBottomOf(list);
+  const anchor = atBottom ? null : anchorOf(list);
   const scrollTop = list.scrollTop;
   if (ui.tab === 'messages') ui.seen.set(conv.id, countOf(conv));
   $('sidebar').replaceChildren(...sidebar(snap, ui, openConversation));
@@ -112,23 +124,63 @@ function render() {
     list.replaceChildren(...conv.messages.map((m) => message(m, conv, ctx, ui)));
   }
   if (!mine) for (const control of list.querySelectorAll('.bk button, .bk select, .bk input')) control.disabled = true;
-  // A new answer meant only for you (a reply to what you just did) is brought into view.
-  const own = conv.messages.filter((m) => m.ephemeral).length;
-  const answered = list.dataset.conv === conv.id && own > Number(list.dataset.own ?? own);
-  list.dataset.conv = conv.id;
-  list.dataset.own = String(own);
   list.dataset.view = view;
-  // Conversations open at their newest message, Home at its top.
-  list.scrollTop = ui.tab === 'home' ? (moved ? 0 : scrollTop) : atBottom ? list.scrollHeight : scrollTop;
-  if (answered && ui.tab === 'messages')
-    [...list.querySelectorAll(':scope > .msg.ephemeral')].at(-1)?.scrollIntoView({ block: 'nearest' });
+  // Conversations open at their newest message and follow new ones while it is in view; Home opens at its top.
+  if (ui.tab === 'home') list.scrollTop = moved ? 0 : scrollTop;
+  else if (atBottom) list.scrollTop = list.scrollHeight;
+  else keepAnchor(list, anchor);
+  renderJump();
+  renderDelivering(snap.delivering);
 
   const input = $('composer-input');
   input.disabled = !mine;
   input.placeholder = mine ? `Message ${conv.kind === 'channel' ? `#${conv.name}` : BOT_NAME}: try /vendor help` : '';
   $('composer-send').disabled = !mine;
+  // The redrawn control keeps focus, without scrolling to it: the reader may have scrolled away.
+  if (focused) document.querySelector(`[data-focus-key="${CSS.escape(focused)}"]`)?.focus({ preventScroll: true });
   renderModalFor(snap, ctx);
-  if (focused) document.querySelector(`[data-focus-key="${CSS.escape(focused)}"]`)?.focus();
+}
+
+const atBottomOf = (list) => list.scrollHeight - list.scrollTop - list.clientHeight < 48;
+
+/** The first message at least partly in view, and how far below the list's top edge it starts. */
+function anchorOf(list) {
+  const top = list.getBoundingClientRect().top;
+  for (const node of list.querySelectorAll(':scope > .msg')) {
+    const box = node.getBoundingClientRect();
+    if (box.bottom > top) return { ts: node.dataset.ts, offset: box.top - top };
+  }
+  return null;
+}
+
+/** Scrolls so the anchor message starts where it did, whatever arrived or changed around it. */
+function keepAnchor(list, anchor) {
+  const node = anchor && list.querySelector(`:scope > .msg[data-ts="${CSS.escape(anchor.ts)}"]`);
+  if (node) list.scrollTop += node.getBoundingClientRect().top - list.getBoundingClientRect().top - anchor.offset;
+}
+
+/** "Jump to latest" while the newest message is out of view, counting those that came since. */
+function renderJump() {
+  const list = $('messages');
+  const jump = $('jump-latest');
+  const conv = ui.snap?.conversations.find((c) => c.id === ui.current);
+  if (!conv) return;
+  const away = ui.tab === 'messages' && !atBottomOf(list);
+  if (!away || ui.bottomSeen.id !== conv.id) ui.bottomSeen = { id: conv.id, count: conv.messages.length };
+  const fresh = conv.messages.length - ui.bottomSeen.count;
+  jump.hidden = !away;
+  jump.textContent = fresh > 0 ? `Jump to latest (${fresh} new)` : 'Jump to latest';
+}
+
+/** While queued messages go out at Slack's pace (the demo seed's cards), how many have. */
+function renderDelivering(progress) {
+  $('delivering').hidden = !progress;
+  if (!progress) return;
+  const bar = $('delivering-bar');
+  bar.max = progress.total;
+  bar.value = progress.sent;
+  $('delivering-text').textContent =
+    `Posting queued messages at Slack's pace of one a second per channel: ${progress.sent} of ${progress.total} sent`;
 }
 
 function renderTabs(conv, snap) {
@@ -167,7 +219,10 @@ function renderModalFor(snap, ctx) {
   if (signature === ui.modalShown) return;
   ui.modalShown = signature;
   if (!modal) {
-    if (dialog.open) dialog.close();
+    if (dialog.open) {
+      dialog.close();
+      returnFocus();
+    }
     return;
   }
   const modalCtx = {
@@ -175,11 +230,24 @@ function renderModalFor(snap, ctx) {
     key: `modal:${modal.id}`,
     act: (a, c) => ctx.click({ view: modal.id }, a, c),
     submit: (values) => post('submit', { as: ui.me, viewId: modal.id, values }),
-    cancel: () => post('close', { as: ui.me, viewId: modal.id }).then((a) => result(a)),
+    cancel: (values) => post('close', { as: ui.me, viewId: modal.id, values }).then((a) => result(a)),
   };
   dialog.replaceChildren(renderModal(modal, modalCtx));
   if (!dialog.open) dialog.showModal();
-  dialog.querySelector('input, select, textarea, button')?.focus();
+  // As in Slack: the first field, or with none the form's own buttons.
+  const first =
+    dialog.querySelector('.modal-body :is(input, select, textarea, button):not(:disabled)') ??
+    dialog.querySelector('.modal-foot button[type="submit"], .modal-foot button');
+  first?.focus();
+}
+
+/** After a modal: the control that opened it, else its message, else the composer. */
+function returnFocus() {
+  const origin = ui.origin;
+  ui.origin = null;
+  const control = origin?.key && document.querySelector(`[data-focus-key="${CSS.escape(origin.key)}"]:not(:disabled)`);
+  const message = origin?.ts && document.querySelector(`#messages > .msg[data-ts="${CSS.escape(origin.ts)}"]`);
+  (control || message || $('composer-input')).focus();
 }
 
 function openConversation(id) {
@@ -203,15 +271,24 @@ function wire() {
     const input = $('composer-input');
     const text = input.value.trim();
     if (!text) return;
+    ui.origin = null;
+    // Like Slack, sending brings the newest messages into view, where the answer will appear.
+    $('messages').scrollTop = $('messages').scrollHeight;
     const answer = await result(await post('command', { as: ui.me, channel: ui.current, text }));
     if (answer.ok) input.value = '';
     input.focus();
   });
   $('modal-dialog').addEventListener('cancel', (event) => {
     event.preventDefault();
-    const modal = ui.snap?.modal;
-    if (modal) post('close', { as: ui.me, viewId: modal.id }).then((a) => result(a));
+    // Escape closes the modal as its × does, sending what was entered (Slack keeps it in view_closed).
+    $('modal-dialog').querySelector('.modal-x')?.click();
   });
+  $('messages').addEventListener('scroll', renderJump, { passive: true });
+  $('jump-latest').addEventListener('click', () => {
+    $('messages').scrollTop = $('messages').scrollHeight;
+    $('composer-input').focus();
+  });
+  wireMentions($('composer-input'), () => ui.snap?.users ?? []);
   watch(refresh, (connected) => document.body.classList.toggle('offline', !connected));
 }
 

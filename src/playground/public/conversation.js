@@ -74,6 +74,8 @@ export function message(msg, conv, ctx, ui) {
     {
       class: `msg${msg.ephemeral ? ' ephemeral' : ''}`,
       dataset: { ts: msg.ts },
+      // Focus returns here after a modal its button opened, when the button is gone.
+      tabindex: '-1',
       'aria-label': `${BOT} at ${at.label}${msg.ephemeral ? ', only visible to you' : ''}`,
     },
     h(

@@ -4,6 +4,9 @@ import { h, plainOf } from './dom.js';
 // the menu opens on its button, arrow keys move between items, Escape closes it and gives focus back;
 // the dialog is a native modal <dialog>, so focus stays inside until it is answered.
 
+/** The menu that is open, kept open (with the same item focused) when the page is redrawn. */
+let openKey = null;
+
 export function overflowMenu(el, key, choose) {
   const menuId = `menu-${key.replace(/[^A-Za-z0-9_-]/g, '_')}`;
   const trigger = h(
@@ -20,32 +23,39 @@ export function overflowMenu(el, key, choose) {
     },
     '⋯',
   );
-  const items = (el.options ?? []).map((o) =>
-    h('button', { type: 'button', role: 'menuitem', tabindex: '-1', class: 'bk-menu-item' }, plainOf(o.text)),
+  const items = (el.options ?? []).map((o, i) =>
+    h(
+      'button',
+      { type: 'button', role: 'menuitem', tabindex: '-1', class: 'bk-menu-item', dataset: { focusKey: `${key}#${i}` } },
+      plainOf(o.text),
+    ),
   );
   const menu = h('div', { class: 'bk-menu', role: 'menu', id: menuId, hidden: true }, items);
   const wrap = h('div', { class: 'bk-overflow' }, trigger, menu);
 
   const close = (focusTrigger) => {
+    if (openKey === key && wrap.isConnected) openKey = null;
     menu.hidden = true;
     trigger.setAttribute('aria-expanded', 'false');
     document.removeEventListener('pointerdown', outside, true);
     if (focusTrigger) trigger.focus();
   };
   const outside = (event) => {
-    if (!wrap.contains(event.target)) close(false);
+    if (!wrap.isConnected) document.removeEventListener('pointerdown', outside, true);
+    else if (!wrap.contains(event.target)) close(false);
   };
-  const open = () => {
+  const open = (focusFirst) => {
+    openKey = key;
     menu.hidden = false;
     trigger.setAttribute('aria-expanded', 'true');
     document.addEventListener('pointerdown', outside, true);
-    items[0]?.focus();
+    if (focusFirst) items[0]?.focus();
   };
-  trigger.addEventListener('click', () => (menu.hidden ? open() : close(true)));
+  trigger.addEventListener('click', () => (menu.hidden ? open(true) : close(true)));
   trigger.addEventListener('keydown', (event) => {
     if (event.key === 'ArrowDown') {
       event.preventDefault();
-      open();
+      open(true);
     }
   });
   items.forEach((item, i) => {
@@ -67,6 +77,7 @@ export function overflowMenu(el, key, choose) {
       }
     });
   });
+  if (openKey === key) open(false);
   return wrap;
 }
 

@@ -7,7 +7,9 @@ import { mrkdwn } from './mrkdwn.js';
 // under their inputs and the first one takes focus. Drawn in a native <dialog>, so Escape cancels
 // and focus stays in the form.
 //
-// ctx: { names, users, key, act, confirm, submit(values) -> Promise<result>, cancel() }
+// Closing it (Cancel, × or Escape) hands over what was entered, which Slack sends the bot in view_closed.
+//
+// ctx: { names, users, key, act, confirm, submit(values) -> Promise<result>, cancel(values) }
 
 export function renderModal(modal, ctx) {
   const view = modal.view;
@@ -43,12 +45,13 @@ export function renderModal(modal, ctx) {
     }
   });
 
+  const entered = () => Object.fromEntries(inputs.map((i) => [i.blockId, i.read()]));
   const problem = h('p', { class: 'modal-problem', role: 'alert' });
   const submit = view.submit
     ? h('button', { type: 'submit', class: 'bk-btn bk-btn-primary' }, plainOf(view.submit))
     : null;
   const cancel = h('button', { type: 'button', class: 'bk-btn' }, plainOf(view.close) || 'Cancel');
-  cancel.addEventListener('click', () => ctx.cancel());
+  cancel.addEventListener('click', () => ctx.cancel(entered()));
   const form = h(
     'form',
     { class: 'modal', 'aria-labelledby': 'modal-title', novalidate: true },
@@ -56,7 +59,11 @@ export function renderModal(modal, ctx) {
       'header',
       { class: 'modal-head' },
       h('h2', { id: 'modal-title', class: 'dialog-title' }, plainOf(view.title)),
-      h('button', { type: 'button', class: 'modal-x', 'aria-label': 'Close', on: { click: () => ctx.cancel() } }, '×'),
+      h(
+        'button',
+        { type: 'button', class: 'modal-x', 'aria-label': 'Close', on: { click: () => ctx.cancel(entered()) } },
+        '×',
+      ),
     ),
     body,
     h('footer', { class: 'modal-foot' }, problem, cancel, submit),
@@ -70,8 +77,7 @@ export function renderModal(modal, ctx) {
     problem.textContent = '';
     for (const input of inputs) input.showError('');
     try {
-      const values = Object.fromEntries(inputs.map((i) => [i.blockId, i.read()]));
-      const result = await ctx.submit(values);
+      const result = await ctx.submit(entered());
       if (result.ok) return;
       const errors = result.fieldErrors ?? {};
       for (const input of inputs) input.showError(errors[input.blockId] ?? '');
