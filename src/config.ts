@@ -81,6 +81,8 @@ const envSchema = z.object({
 });
 
 function isTimeZone(tz: string): boolean {
+  // UTC needs no check, and checking would load the zone database into every process that runs in it.
+  if (tz === 'UTC') return true;
   try {
     new Intl.DateTimeFormat('en', { timeZone: tz });
     return true;
