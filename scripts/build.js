@@ -4,7 +4,7 @@
 // them. The stamp dist/.built carries the time the build began; bin/entry.js runs dist/ only while no
 // source is newer than it, so an edited checkout never runs stale output.
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,6 +28,14 @@ cpSync(join(root, 'src'), join(dist, 'src'), {
   recursive: true,
   filter: (path) => statSync(path).isDirectory() || !path.endsWith('.ts'),
 });
+
+// Each YAML data file also gets its parsed copy (src/core/common/yaml-data.ts), so a start parses no YAML.
+const { parse: parseYaml } = createRequire(import.meta.url)('yaml');
+for (const entry of readdirSync(join(dist, 'src'), { recursive: true, withFileTypes: true })) {
+  if (!/\.ya?ml$/.test(entry.name)) continue;
+  const file = join(entry.parentPath ?? entry.path, entry.name);
+  writeFileSync(`${file}.json`, JSON.stringify(parseYaml(readFileSync(file, 'utf8'))));
+}
 
 mkdirSync(dist, { recursive: true });
 writeFileSync(join(dist, '.built'), `${began.toISOString()}\n`);

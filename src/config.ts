@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { parseAuditKey } from './core/audit/key.ts';
 import type { Routing, SignatureMode } from './core/common/deps.ts';
+import { parseYamlText } from './core/common/yaml-data.ts';
 import { parseRequiredEvidenceRules } from './core/evidence/required.ts';
 import { DEFAULT_POLICY, type Policy } from './core/policy/policy.ts';
 import { DEFAULT_DATABASE_URL } from './store/database.ts';
@@ -82,6 +82,8 @@ const envSchema = z.object({
 });
 
 function isTimeZone(tz: string): boolean {
+  // UTC needs no check, and checking would load the zone database into every process that runs in it.
+  if (tz === 'UTC') return true;
   try {
     new Intl.DateTimeFormat('en', { timeZone: tz });
     return true;
@@ -234,7 +236,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   let policy = DEFAULT_POLICY;
   if (e.POLICY_FILE) {
     try {
-      policy = mergePolicy(DEFAULT_POLICY, parseYaml(readFileSync(e.POLICY_FILE, 'utf8')));
+      policy = mergePolicy(DEFAULT_POLICY, parseYamlText(readFileSync(e.POLICY_FILE, 'utf8')));
     } catch (error) {
       problems.push(`POLICY_FILE ${e.POLICY_FILE} could not be read: ${(error as Error).message}`);
     }

@@ -1,6 +1,4 @@
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import {
   CRITICALITIES,
@@ -15,6 +13,7 @@ import {
   TIERS,
   VENDOR_STATUSES,
 } from '../core/common/vocabulary.ts';
+import { readYamlData } from '../core/common/yaml-data.ts';
 
 // The demo portfolio is data (portfolio.yml), validated here so a typo in the file fails the seed with
 // the exact path of the problem instead of half-building a demo. Days are whole days relative to the
@@ -138,7 +137,7 @@ export class PortfolioError extends Error {}
 export function loadPortfolio(file: string = DEMO_PORTFOLIO_FILE): Portfolio {
   let data: unknown;
   try {
-    data = parseYaml(readFileSync(file, 'utf8'));
+    data = readYamlData(file);
   } catch (error) {
     throw new PortfolioError(`cannot read the demo portfolio: ${(error as Error).message}`);
   }

@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { REGULATIONS } from '../common/vocabulary.ts';
+import { readYamlData } from '../common/yaml-data.ts';
 
 // The reassessment questionnaire is data (a YAML file), validated on load: a deployment can adapt the
 // controls without touching code, and a broken file stops the bot at start with the exact problem
@@ -80,7 +79,7 @@ export function loadQuestionnaire(file: string = DEFAULT_QUESTIONNAIRE_FILE): Qu
   if (cached) return cached;
   let data: unknown;
   try {
-    data = parseYaml(readFileSync(file, 'utf8'));
+    data = readYamlData(file);
   } catch (error) {
     throw new QuestionnaireError(file, [error instanceof Error ? error.message : String(error)]);
   }

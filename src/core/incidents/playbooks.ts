@@ -1,9 +1,9 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { INCIDENT_PHASES, SEVERITIES } from '../common/vocabulary.ts';
+import { parseYamlText, readYamlData } from '../common/yaml-data.ts';
 
 // Incident playbooks are data: one YAML file per scenario in ./playbooks, validated when first loaded
 // (the bot loads them at start, so a broken file stops it with the exact problem). A deployment adds a
@@ -43,7 +43,12 @@ export class PlaybookError extends Error {
 }
 
 export function parsePlaybook(file: string, source: string): Playbook {
-  const parsed = playbookSchema.safeParse(parseYaml(source));
+  return playbookFrom(file, parseYamlText(source));
+}
+
+/** Validates a playbook's parsed data; `file` names it in errors and fixes its id. */
+function playbookFrom(file: string, data: unknown): Playbook {
+  const parsed = playbookSchema.safeParse(data);
   if (!parsed.success) {
     throw new PlaybookError(
       file,
@@ -67,7 +72,7 @@ export function loadPlaybooks(dir = PLAYBOOK_DIR): ReadonlyMap<string, Playbook>
   for (const name of readdirSync(dir).sort()) {
     if (!/\.ya?ml$/.test(name)) continue;
     const file = join(dir, name);
-    const book = parsePlaybook(file, readFileSync(file, 'utf8'));
+    const book = playbookFrom(file, readYamlData(file));
     books.set(book.id, book);
   }
   if (books.size === 0) throw new PlaybookError(dir, ['no playbooks (*.yaml) found']);

@@ -1,4 +1,3 @@
-import pg from 'pg';
 import { networkError, notReached, type Probe, someNames, withDeadline } from '../probe.ts';
 
 // PostgreSQL: a startup as the conventional superuser name, with no password to give. If the server
@@ -6,12 +5,15 @@ import { networkError, notReached, type Probe, someNames, withDeadline } from '.
 // The password callback refuses, so no password from the environment or a .pgpass file is ever sent.
 // When a session opens, only the server version and the database names are read.
 
+// pg is imported by the probe itself: a bot that never checks a PostgreSQL host never loads it.
+
 const ASKED = 'startup as "postgres" without a password';
 const PROBE_USER = 'postgres';
 
 class PasswordRequested extends Error {}
 
 export const probePostgresql: Probe = async (target, options) => {
+  const { default: pg } = await import('pg');
   let authenticated = false;
   const client = new pg.Client({
     host: target.address,

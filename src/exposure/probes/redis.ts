@@ -1,13 +1,14 @@
-import { Redis } from 'ioredis';
 import { networkError, notReached, type Probe, withDeadline } from '../probe.ts';
 
 // Redis: PING without AUTH. PONG means anyone can read and write every key; NOAUTH means a password
 // is required. Only INFO's server version and keyspace counts are kept. ioredis is told not to
-// reconnect, queue or retry, so this is one connection that ends with the probe.
+// reconnect, queue or retry, so this is one connection that ends with the probe. ioredis is imported by the
+// probe itself, so a bot that never checks a Redis host never loads it.
 
 const ASKED = 'PING then INFO server, INFO keyspace (no AUTH)';
 
 export const probeRedis: Probe = async (target, options) => {
+  const { Redis } = await import('ioredis');
   const redis = new Redis({
     host: target.address,
     port: target.port,
