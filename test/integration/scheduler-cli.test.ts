@@ -60,6 +60,11 @@ describe('vendor-risk sweep', () => {
     await inTransaction(store.deps.db, (tx) =>
       recordEvidence(tx, store.deps, dana, { vendorId: beta.id, type: 'pentest', expiresOn: '2026-06-08' }),
     );
+    // The bot last swept when these were recorded and has been down since.
+    await store.db
+      .insertInto('scheduler_heartbeats')
+      .values({ name: 'sweep', swept_at: '2026-05-20T10:00:00.000Z' })
+      .execute();
   });
   afterEach(() => store.cleanup());
 
