@@ -4,7 +4,7 @@ import { addDaysIso } from '../core/common/dates.ts';
 import { reopenExpiredAcceptance } from '../core/findings/actions.ts';
 import { expiredAcceptances } from '../core/findings/queries.ts';
 import { slaReminderOn } from '../core/policy/cadence.ts';
-import { dayLate, enqueueAll, type Firing, fire, ownerOrRouting, type SweepContext } from './firing.ts';
+import { dayLate, type Firing, fire, ownerOrRouting, remindAll, type SweepContext } from './firing.ts';
 
 // Finding deadlines: the assignee hears 3 days before the SLA lapses; a lapsed SLA asks an approver
 // to escalate; a risk acceptance that ran out reopens the finding, whose card then says why. Keys
@@ -27,7 +27,7 @@ function slaReminderCandidates(ctx: SweepContext) {
   return ctx.tx
     .selectFrom('findings as f')
     .innerJoin('vendors as v', 'v.id', 'f.vendor_id')
-    .select(['f.id', 'f.sla_due_on', 'f.assignee_id', 'v.owner_id', 'v.channel', 'v.tier'])
+    .select(['f.id', 'f.vendor_id', 'f.sla_due_on', 'f.assignee_id', 'v.owner_id', 'v.channel', 'v.tier'])
     .where('f.state', 'in', WAITING_STATES)
     .where('f.sla_due_on', '>=', ctx.today)
     .where('f.sla_due_on', '<=', addDaysIso(ctx.today, ctx.deps.policy.slaReminderDays))
@@ -59,10 +59,7 @@ export async function runSlaReminderTrigger(ctx: SweepContext): Promise<void> {
     };
     await fire(ctx, firing, async () => {
       const targets = f.assignee_id ? [f.assignee_id] : await ownerOrRouting(ctx, f);
-      return enqueueAll(ctx, firing, targets, {
-        template: 'sla-reminder',
-        data: { findingId: f.id, dueOn: f.sla_due_on },
-      });
+      return remindAll(ctx, firing, targets, f.vendor_id, { findingIds: [f.id] });
     });
   }
 }

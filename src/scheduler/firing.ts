@@ -5,6 +5,7 @@ import { appendAudit } from '../core/audit/log.ts';
 import { SYSTEM_ACTOR } from '../core/common/actor.ts';
 import type { CoreDeps } from '../core/common/deps.ts';
 import { findingTargets } from '../core/findings/routing.ts';
+import { type ReminderItems, remindAboutVendor } from '../core/messaging/live-reminders.ts';
 import { enqueue, type NotificationContent } from '../core/messaging/outbox.ts';
 import type { Tx } from '../store/database.ts';
 
@@ -137,6 +138,31 @@ export async function ownerOrRouting(
 ): Promise<string[]> {
   if (vendor.owner_id) return [vendor.owner_id];
   return findingTargets(ctx.tx, ctx.deps.routing, vendor);
+}
+
+/**
+ * A reminder about a vendor to each target, through the vendor's one live message per target
+ * (src/core/messaging/live-reminders.ts): the day's message is edited, or a new one replaces the last.
+ */
+export async function remindAll(
+  ctx: SweepContext,
+  firing: Firing,
+  targets: readonly string[],
+  vendorId: number,
+  add: Partial<ReminderItems>,
+): Promise<{ targets: string[] }> {
+  if (targets.length === 0)
+    ctx.log.warn({ key: firing.key }, 'scheduled reminder has nowhere to go: no owner or channel');
+  for (const target of targets) {
+    await remindAboutVendor(ctx.tx, ctx.deps, {
+      vendorId,
+      target,
+      key: `${firing.key}@${target}`,
+      add,
+      late: firing.late,
+    });
+  }
+  return { targets: [...targets] };
 }
 
 /** Queues one message per target, keyed by the trigger key so a retried sweep cannot double it. */

@@ -2,7 +2,7 @@ import { escalateOverdueReview } from '../core/approvals/auto-escalate.ts';
 import { addDaysIso } from '../core/common/dates.ts';
 import { IN_CADENCE } from '../core/lifecycle/states.ts';
 import { autoEscalationOn, latestReviewSlot, reviewEscalationDue } from '../core/policy/cadence.ts';
-import { dayLate, enqueueAll, type Firing, fire, ownerOrRouting, type SweepContext, unfiredKeys } from './firing.ts';
+import { dayLate, type Firing, fire, ownerOrRouting, remindAll, type SweepContext, unfiredKeys } from './firing.ts';
 
 // Reassessment reminders to the vendor's owner (30, 7 and 1 days before, the due day, weekly while
 // overdue) and, once a review is long overdue, an escalation request to the approvers. Keys carry the
@@ -77,9 +77,8 @@ export async function runReviewTrigger(ctx: SweepContext): Promise<void> {
         const { finding, escalation } = await escalateOverdueReview(ctx.tx, ctx.deps, plan.vendor, plan.dueOn);
         return { findingId: finding.id, requestId: escalation?.request.id ?? null };
       }
-      return enqueueAll(ctx, plan, await ownerOrRouting(ctx, plan.vendor), {
-        template: 'review-reminder',
-        data: { vendorId: plan.vendor.id, dueOn: plan.dueOn, daysBefore: plan.daysBefore },
+      return remindAll(ctx, plan, await ownerOrRouting(ctx, plan.vendor), plan.vendor.id, {
+        reviewDueOn: plan.dueOn,
       });
     });
   }

@@ -79,15 +79,15 @@ describe('vendor-risk sweep', () => {
     );
     expect(lines.slice(1)).toEqual([
       'target\ttemplate\tlate',
-      'slack:USAM\tevidence-reminder\ton time',
+      'slack:USAM\tvendor-reminder\ton time',
       // Beta's review is a month overdue: only the latest weekly reminder, late, and the escalation it
       // is owed (a finding for the overdue review, an approval card, the card edited with its history).
-      'slack:USAM\treview-reminder\tlate',
+      'slack:USAM\tvendor-reminder\tlate',
       'slack:CFINDINGS\tfinding-card\ton time',
       'slack:CAPPROVALS\tapproval-card\ton time',
       'slack:CFINDINGS\tfinding-card\ton time',
       'slack:CFINDINGS\tfinding-history\ton time',
-      'slack:UOLIVE\treview-reminder\ton time',
+      'slack:UOLIVE\tvendor-reminder\ton time',
       // The posture sweep finds documents policy requires and nobody has recorded: one finding each
       // (Acme Health, critical and holding PHI: BAA, SOC 2 or ISO 27001, pen test; Beta Payroll: BAA).
       'slack:CFINDINGS\tfinding-card\ton time',

@@ -32,7 +32,7 @@ describe('scheduler ticker', () => {
     expect(report.messages).toContainEqual({
       key: 'review:1:2026-05-20:overdue-7@slack:UOLIVE',
       target: 'slack:UOLIVE',
-      template: 'review-reminder',
+      template: 'vendor-reminder',
       late: true,
     });
   });

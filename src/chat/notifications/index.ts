@@ -23,6 +23,7 @@ import {
   renderReassessmentPrompt,
   renderReviewReminder,
   renderText,
+  renderVendorReminder,
 } from './reminders.ts';
 import type { NotificationRenderer, NotificationRenderers, RenderInput } from './types.ts';
 
@@ -40,6 +41,7 @@ const RENDERERS: NotificationRenderers = {
   'reassessment-prompt': renderReassessmentPrompt,
   'evidence-reminder': renderEvidenceReminder,
   'sla-reminder': renderSlaReminder,
+  'vendor-reminder': renderVendorReminder,
   'dead-letter': renderDeadLetter,
   text: renderText,
   'incident-card': renderIncidentCard,

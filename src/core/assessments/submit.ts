@@ -10,6 +10,7 @@ import { openFinding } from '../findings/actions.ts';
 import { closeDerivedFindings } from '../findings/derived.ts';
 import { ACTIVE_STATES } from '../findings/states.ts';
 import { authorize } from '../findings/transition.ts';
+import { refreshLiveReminders } from '../messaging/live-reminders.ts';
 import { enqueue } from '../messaging/outbox.ts';
 import { nextReviewOn } from '../policy/cadence.ts';
 import { answersOf, checkAnswers, loadAssessment, requireOpen, storeAnswers } from './answers.ts';
@@ -151,6 +152,8 @@ export async function submit(
     },
   });
   await closePrompts(tx, deps, assessmentId);
+  // The vendor's live reminder says the reassessment is done, and its button goes.
+  await refreshLiveReminders(tx, deps, vendor.id, 'submitted');
   // The overdue review is over: its finding (and the escalation waiting on it) closes itself.
   await closeDerivedFindings(
     tx,
