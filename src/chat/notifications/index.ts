@@ -6,6 +6,7 @@ import type { Reply } from '../reply.ts';
 import {
   renderApprovalCard,
   renderAssigned,
+  renderDeadlineSet,
   renderFindingCard,
   renderFindingHistory,
   renderSlaReminder,
@@ -36,6 +37,7 @@ const RENDERERS: NotificationRenderers = {
   'finding-card': renderFindingCard,
   'finding-history': renderFindingHistory,
   'approval-card': renderApprovalCard,
+  'deadline-set': renderDeadlineSet,
   assigned: renderAssigned,
   'review-reminder': renderReviewReminder,
   'reassessment-prompt': renderReassessmentPrompt,

@@ -217,6 +217,29 @@ export function slaReminder(s: SlaReminderInput): Reply {
   return inChannel(fallback([line], s.late), withLate(blocks, s.late));
 }
 
+export interface DeadlineSetInput {
+  findingId: number;
+  title: string;
+  vendorName: string;
+  /** The approver's printed name. */
+  approver: string;
+  dueOn: string;
+  today: string;
+  card: Block[];
+}
+
+/** An approver set a finding's remediation deadline: it is now the finding's SLA due date. */
+export function deadlineSet(d: DeadlineSetInput): Reply {
+  const line =
+    `${inert(d.approver)} approved a remediation deadline for finding #${d.findingId} on ${inert(d.vendorName)}: ` +
+    `${inertTitle(d.title)}. Fix it by ${d.dueOn} (${dueWording(d.today, d.dueOn)}); that is now its SLA due date.`;
+  return inChannel(line, [
+    { type: 'text', text: `**Remediation deadline set.** ${line}` },
+    { type: 'divider' },
+    ...d.card,
+  ]);
+}
+
 export interface DeadLetterInput {
   outboxId: number;
   target: string;

@@ -12,6 +12,8 @@ export type NotificationContent =
   | { template: 'finding-card'; data: { findingId: number } }
   | { template: 'finding-history'; data: { findingId: number; text: string } }
   | { template: 'approval-card'; data: { requestId: number } }
+  /** To the vendor owner and assignee: an approver set the finding's remediation deadline. */
+  | { template: 'deadline-set'; data: { requestId: number } }
   | { template: 'assigned'; data: { findingId: number; byName: string } }
   | { template: 'review-reminder'; data: { vendorId: number; dueOn: string; daysBefore: number } }
   | { template: 'reassessment-prompt'; data: { assessmentId: number } }
