@@ -234,7 +234,8 @@ describe('vendor reminder: everything asked about one vendor, in one live messag
     const reply = vendorReminder(base);
     expect(reply.blocks?.[0]).toEqual({ type: 'header', text: 'Reminder: Acme Health Cloud' });
     expect(reply.text).toContain('due in 7 days (2026-06-08)');
-    expect(reply.text).toContain('Penetration test** of **Acme Health Cloud** expires in 25 days (2026-06-26)');
+    expect(reply.text.split('\n')[0]).toBe('Reassessment of Acme Health Cloud due in 7 days (2026-06-08).');
+    expect(reply.text).toContain('Penetration test of Acme Health Cloud expires in 25 days (2026-06-26)');
     expect(reply.text).toContain('Finding #8 is due in 3 days under its SLA (2026-06-04)');
     expect(buttons(reply.blocks)).toEqual(['Start reassessment -> assessment.start:vendor:3']);
     expect(reply.text).not.toContain(LATE_NOTE);
@@ -269,7 +270,7 @@ describe('vendor reminder: everything asked about one vendor, in one live messag
       findings: [{ id: 9, title: '_x_ <https://phish.example|click>', dueOn: '2026-06-04' }],
     });
     // Escaped the way every view escapes untrusted text, so no renderer reads a mention or a link.
-    expect(reply.text).toContain('**\\*Evil\\* \\<!channel>**');
+    expect(reply.text).toContain('reassessment of \\*Evil\\* \\<!channel> (critical tier)');
     expect(reply.text).toContain('\\_x\\_ \\<https://phish.example|click>');
     expect(reply.text).not.toMatch(/(^|[^\\])<!channel>/);
   });

@@ -117,6 +117,19 @@ export interface VendorReminderInput {
 export const asksSomething = (r: Pick<VendorReminderInput, 'prompt' | 'reviewDueOn' | 'evidence' | 'findings'>) =>
   r.prompt !== null || r.reviewDueOn !== null || r.evidence.length > 0 || r.findings.length > 0;
 
+/** The fallback's first line: the most pressing thing, the way notifications and previews show it. */
+function leadLine(r: VendorReminderInput, open: boolean): string {
+  const name = inert(r.vendor.name);
+  if (r.supersededOn) return `Replaced by a newer reminder: ${name}.`;
+  if (!open) return `Done: ${name}.`;
+  if (r.prompt) return `Reassessment requested: ${name}, due ${r.prompt.dueOn}.`;
+  if (r.reviewDueOn) return `Reassessment of ${name} ${dueWording(r.today, r.reviewDueOn)} (${r.reviewDueOn}).`;
+  const doc = r.evidence[0];
+  if (doc) return `${doc.label} of ${name} ${expiryWording(r.today, doc.expiresOn)} (${doc.expiresOn}).`;
+  const f = r.findings[0];
+  return f ? `Finding #${f.id} on ${name} is ${dueWording(r.today, f.dueOn)} under its SLA (${f.dueOn}).` : name;
+}
+
 /**
  * Everything asked of a vendor's owner, in one message: the reassessment (with its Start or Continue
  * button), documents about to lapse, findings near their SLA, and what was done since it was sent.
@@ -163,7 +176,7 @@ export function vendorReminder(r: VendorReminderInput): Reply {
       text: `A newer reminder about ${name} was sent on ${r.supersededOn} and carries what is still open; this one is kept for the record.`,
     });
   } else if (!open) blocks.push({ type: 'context', text: 'Nothing is left to do here. Thank you.' });
-  const summary = [header, ...asks, ...r.done.map((d) => `✓ ${d}`)];
+  const summary = [leadLine(r, open), ...asks.map((a) => a.replace(/\*\*/g, '')), ...r.done.map((d) => `✓ ${d}`)];
   const late = r.late && open && !r.supersededOn;
   return inChannel(fallback(summary, late), withLate(blocks, late));
 }
