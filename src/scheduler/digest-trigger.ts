@@ -2,7 +2,7 @@ import { TZDate } from '@date-fns/tz';
 import { format } from 'date-fns/format';
 import { addDaysIso } from '../core/common/dates.ts';
 import type { Policy } from '../core/policy/policy.ts';
-import { enqueueAll, type Firing, fire, type SweepContext } from './firing.ts';
+import { enqueueAll, type Firing, fire, missedWhileDown, type SweepContext } from './firing.ts';
 
 // The weekly digest, e.g. Monday 09:00 where the organisation works. The notification carries only
 // the week it is for; the view builds the numbers from the store when it is sent. After downtime the
@@ -44,7 +44,7 @@ async function digestTargets(ctx: SweepContext): Promise<string[]> {
 
 export async function runDigestTrigger(ctx: SweepContext): Promise<void> {
   const slot = digestSlot(ctx.deps.clock.now(), ctx.deps.timeZone, ctx.deps.policy.digest);
-  const firing: Firing = { key: digestKey(slot.weekOf), late: slot.late };
+  const firing: Firing = { key: digestKey(slot.weekOf), late: slot.late && missedWhileDown(ctx, slot.at) };
   const fired = await ctx.tx
     .selectFrom('fired_triggers')
     .select('key')

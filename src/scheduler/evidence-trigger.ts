@@ -6,7 +6,7 @@ import { EVIDENCE_LABELS, type EvidenceType, type Tier } from '../core/common/vo
 import { currentEvidenceDueBy } from '../core/evidence/status.ts';
 import { openFinding } from '../core/findings/actions.ts';
 import { evidenceReminderSlots, latestDueSlot } from '../core/policy/cadence.ts';
-import { enqueueAll, type Firing, fire, ownerOrRouting, type SweepContext } from './firing.ts';
+import { dayLate, type Firing, fire, ownerOrRouting, remindAll, type SweepContext } from './firing.ts';
 
 // Evidence expiry: the owner is reminded 30, 7 and 1 days before a document lapses, and on the expiry
 // day a finding opens. Once the expiry has fired, the document never shows up here again, so expired
@@ -70,7 +70,7 @@ export async function runEvidenceTrigger(ctx: SweepContext): Promise<void> {
     if (!slot) return [];
     const firing: Firing = {
       key: evidenceKey(doc.id, slot.key),
-      late: slot.late,
+      late: slot.late && dayLate(ctx, slot.on),
     };
     return [{ ...firing, doc, slot }];
   });
@@ -78,10 +78,7 @@ export async function runEvidenceTrigger(ctx: SweepContext): Promise<void> {
     const { doc, slot } = plan;
     await fire(ctx, plan, async () => {
       if (!slot.opensFinding) {
-        return enqueueAll(ctx, plan, await ownerOrRouting(ctx, doc), {
-          template: 'evidence-reminder',
-          data: { evidenceId: doc.id, daysBefore: slot.daysBefore },
-        });
+        return remindAll(ctx, plan, await ownerOrRouting(ctx, doc), doc.vendor_id, { evidenceIds: [doc.id] });
       }
       const label = EVIDENCE_LABELS[doc.type as EvidenceType] ?? doc.type;
       const { finding } = await openFinding(ctx.tx, ctx.deps, SYSTEM_ACTOR, {

@@ -4,7 +4,7 @@ import { addDaysIso } from '../core/common/dates.ts';
 import { reopenExpiredAcceptance } from '../core/findings/actions.ts';
 import { expiredAcceptances } from '../core/findings/queries.ts';
 import { slaReminderOn } from '../core/policy/cadence.ts';
-import { enqueueAll, type Firing, fire, ownerOrRouting, type SweepContext } from './firing.ts';
+import { dayLate, type Firing, fire, ownerOrRouting, remindAll, type SweepContext } from './firing.ts';
 
 // Finding deadlines: the assignee hears 3 days before the SLA lapses; a lapsed SLA asks an approver
 // to escalate; a risk acceptance that ran out reopens the finding, whose card then says why. Keys
@@ -27,7 +27,7 @@ function slaReminderCandidates(ctx: SweepContext) {
   return ctx.tx
     .selectFrom('findings as f')
     .innerJoin('vendors as v', 'v.id', 'f.vendor_id')
-    .select(['f.id', 'f.sla_due_on', 'f.assignee_id', 'v.owner_id', 'v.channel', 'v.tier'])
+    .select(['f.id', 'f.vendor_id', 'f.sla_due_on', 'f.assignee_id', 'v.owner_id', 'v.channel', 'v.tier'])
     .where('f.state', 'in', WAITING_STATES)
     .where('f.sla_due_on', '>=', ctx.today)
     .where('f.sla_due_on', '<=', addDaysIso(ctx.today, ctx.deps.policy.slaReminderDays))
@@ -55,14 +55,11 @@ export async function runSlaReminderTrigger(ctx: SweepContext): Promise<void> {
     if (on > ctx.today) continue;
     const firing: Firing = {
       key: slaKey(f.id, f.sla_due_on, 'reminder'),
-      late: on < ctx.today,
+      late: dayLate(ctx, on),
     };
     await fire(ctx, firing, async () => {
       const targets = f.assignee_id ? [f.assignee_id] : await ownerOrRouting(ctx, f);
-      return enqueueAll(ctx, firing, targets, {
-        template: 'sla-reminder',
-        data: { findingId: f.id, dueOn: f.sla_due_on },
-      });
+      return remindAll(ctx, firing, targets, f.vendor_id, { findingIds: [f.id] });
     });
   }
 }
@@ -99,7 +96,7 @@ export async function runSlaBreachTrigger(ctx: SweepContext): Promise<void> {
   for (const finding of await unfiredBreaches(ctx)) {
     const firing: Firing = {
       key: slaKey(finding.id, finding.sla_due_on, 'breach'),
-      late: dayAfter(finding.sla_due_on) < ctx.today,
+      late: dayLate(ctx, dayAfter(finding.sla_due_on)),
     };
     await fire(ctx, firing, async () => {
       const result = await escalateSlaBreach(ctx.tx, ctx.deps, finding);
@@ -115,7 +112,7 @@ export async function runAcceptanceExpiryTrigger(ctx: SweepContext): Promise<voi
           {
             findingId: f.id,
             key: acceptanceKey(f.id, f.accepted_until),
-            late: dayAfter(f.accepted_until) < ctx.today,
+            late: dayLate(ctx, dayAfter(f.accepted_until)),
           },
         ]
       : [],

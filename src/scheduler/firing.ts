@@ -1,9 +1,11 @@
+import { TZDate } from '@date-fns/tz';
 import { sql } from 'kysely';
 import type { Logger } from 'pino';
 import { appendAudit } from '../core/audit/log.ts';
 import { SYSTEM_ACTOR } from '../core/common/actor.ts';
 import type { CoreDeps } from '../core/common/deps.ts';
 import { findingTargets } from '../core/findings/routing.ts';
+import { type ReminderItems, remindAboutVendor } from '../core/messaging/live-reminders.ts';
 import { enqueue, type NotificationContent } from '../core/messaging/outbox.ts';
 import type { Tx } from '../store/database.ts';
 
@@ -24,6 +26,8 @@ export interface SweepContext {
   fired: FiredItem[];
   /** Keys whose work threw this sweep; they stay unfired. */
   failed: string[];
+  /** When the sweep before this one ran; null (or absent) on a database never swept. */
+  lastSweepAt?: Date | null;
 }
 
 export interface FiredItem {
@@ -42,6 +46,28 @@ export interface Firing {
 export const LATE_REASON = 'Some items fired after downtime; earlier missed slots of those items were skipped.';
 
 const CHUNK = 500;
+
+/**
+ * Whether an item planned for `plannedAt` is late because the bot was down: a sweep ran before, and
+ * none has run since that moment, so the item's time passed while nothing was sweeping. The first
+ * sweep of a fresh database (or a freshly seeded one) is never late: nothing was delayed, the data
+ * was just entered. Items that only became due by what people did since the last sweep are not late.
+ */
+export function missedWhileDown(ctx: Pick<SweepContext, 'lastSweepAt'>, plannedAt: Date): boolean {
+  const last = ctx.lastSweepAt;
+  return last !== null && last !== undefined && last.getTime() < plannedAt.getTime();
+}
+
+/** The first instant of a calendar day where the organisation works: when a day's slot comes due. */
+export function startOfDay(day: string, timeZone: string): Date {
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+  return new Date(new TZDate(y, m - 1, d, 0, 0, 0, timeZone).getTime());
+}
+
+/** A slot planned for a calendar day, fired on a later one: late only if no sweep ran since it came due. */
+export function dayLate(ctx: Pick<SweepContext, 'lastSweepAt' | 'today' | 'deps'>, on: string): boolean {
+  return on < ctx.today && missedWhileDown(ctx, startOfDay(on, ctx.deps.timeZone));
+}
 
 /** Which of `keys` have not fired yet: one primary-key lookup per chunk, not one per item. */
 export async function unfiredKeys(tx: Tx, keys: readonly string[]): Promise<Set<string>> {
@@ -112,6 +138,31 @@ export async function ownerOrRouting(
 ): Promise<string[]> {
   if (vendor.owner_id) return [vendor.owner_id];
   return findingTargets(ctx.tx, ctx.deps.routing, vendor);
+}
+
+/**
+ * A reminder about a vendor to each target, through the vendor's one live message per target
+ * (src/core/messaging/live-reminders.ts): the day's message is edited, or a new one replaces the last.
+ */
+export async function remindAll(
+  ctx: SweepContext,
+  firing: Firing,
+  targets: readonly string[],
+  vendorId: number,
+  add: Partial<ReminderItems>,
+): Promise<{ targets: string[] }> {
+  if (targets.length === 0)
+    ctx.log.warn({ key: firing.key }, 'scheduled reminder has nowhere to go: no owner or channel');
+  for (const target of targets) {
+    await remindAboutVendor(ctx.tx, ctx.deps, {
+      vendorId,
+      target,
+      key: `${firing.key}@${target}`,
+      add,
+      late: firing.late,
+    });
+  }
+  return { targets: [...targets] };
 }
 
 /** Queues one message per target, keyed by the trigger key so a retried sweep cannot double it. */

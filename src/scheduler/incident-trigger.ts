@@ -1,7 +1,7 @@
 import { subjectTargets } from '../core/findings/routing.ts';
 import { missClock } from '../core/incidents/clocks.ts';
 import { dueSlot, reminderSlots } from '../core/incidents/reminders.ts';
-import { enqueueAll, type Firing, fire, type SweepContext, unfiredKeys } from './firing.ts';
+import { enqueueAll, type Firing, fire, missedWhileDown, type SweepContext, unfiredKeys } from './firing.ts';
 
 // Regulatory clocks: reminders at 50, 75 and 90 % of each window and an hour before the deadline, to
 // the incident lead and the incident's channel; a deadline passed while running is missed and
@@ -36,7 +36,12 @@ export async function runIncidentClockTrigger(ctx: SweepContext): Promise<void> 
     const earlier = slots
       .slice(0, slots.indexOf(due.slot))
       .map((s) => incidentClockKey(clock.id, clock.deadline, s.name));
-    const overtaken = earlier.length > 0 && (await unfiredKeys(ctx.tx, earlier)).size > 0;
+    // Late only when an earlier slot's time passed while no sweep ran: the bot was down for it.
+    const missedAt = slots[slots.indexOf(due.slot) - 1]?.at;
+    const overtaken =
+      missedAt !== undefined &&
+      missedWhileDown(ctx, new Date(missedAt)) &&
+      (await unfiredKeys(ctx.tx, earlier)).size > 0;
     const firing: Firing = { key, late: overtaken };
     await fire(ctx, firing, async () => {
       const channels = await subjectTargets(ctx.tx, `incident:${clock.incident_id}`, 'incident-card');

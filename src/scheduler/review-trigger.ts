@@ -1,8 +1,8 @@
 import { escalateOverdueReview } from '../core/approvals/auto-escalate.ts';
 import { addDaysIso } from '../core/common/dates.ts';
 import { IN_CADENCE } from '../core/lifecycle/states.ts';
-import { latestReviewSlot, reviewEscalationDue } from '../core/policy/cadence.ts';
-import { enqueueAll, type Firing, fire, ownerOrRouting, type SweepContext, unfiredKeys } from './firing.ts';
+import { autoEscalationOn, latestReviewSlot, reviewEscalationDue } from '../core/policy/cadence.ts';
+import { dayLate, type Firing, fire, ownerOrRouting, remindAll, type SweepContext, unfiredKeys } from './firing.ts';
 
 // Reassessment reminders to the vendor's owner (30, 7 and 1 days before, the due day, weekly while
 // overdue) and, once a review is long overdue, an escalation request to the approvers. Keys carry the
@@ -42,7 +42,7 @@ export function dueVendors(ctx: Pick<SweepContext, 'tx' | 'today' | 'deps'>): Pr
 }
 
 /** Pure: what is due for one vendor today. Only the latest missed reminder slot, ever. */
-export function planReview(vendor: DueVendor, ctx: Pick<SweepContext, 'today' | 'deps'>): Plan[] {
+export function planReview(vendor: DueVendor, ctx: Pick<SweepContext, 'today' | 'deps' | 'lastSweepAt'>): Plan[] {
   const dueOn = vendor.next_review_on;
   if (!dueOn) return [];
   const { today, deps } = ctx;
@@ -52,12 +52,14 @@ export function planReview(vendor: DueVendor, ctx: Pick<SweepContext, 'today' | 
   const slot = latestReviewSlot(dueOn, deps.policy, today);
   if (slot) {
     const key = reviewKey(vendor.id, dueOn, slot.key);
-    plans.push({ vendor, dueOn, kind: 'reminder', key, late: slot.late, daysBefore: slot.daysBefore });
+    const late = slot.late && dayLate(ctx, slot.on);
+    plans.push({ vendor, dueOn, kind: 'reminder', key, late, daysBefore: slot.daysBefore });
   }
   const escalation = reviewEscalationDue(dueOn, deps.policy, today);
   if (escalation) {
     const key = reviewKey(vendor.id, dueOn, 'escalate');
-    plans.push({ vendor, dueOn, kind: 'escalation', key, late: escalation.late });
+    const late = escalation.late && dayLate(ctx, autoEscalationOn(dueOn, deps.policy));
+    plans.push({ vendor, dueOn, kind: 'escalation', key, late });
   }
   return plans;
 }
@@ -75,9 +77,8 @@ export async function runReviewTrigger(ctx: SweepContext): Promise<void> {
         const { finding, escalation } = await escalateOverdueReview(ctx.tx, ctx.deps, plan.vendor, plan.dueOn);
         return { findingId: finding.id, requestId: escalation?.request.id ?? null };
       }
-      return enqueueAll(ctx, plan, await ownerOrRouting(ctx, plan.vendor), {
-        template: 'review-reminder',
-        data: { vendorId: plan.vendor.id, dueOn: plan.dueOn, daysBefore: plan.daysBefore },
+      return remindAll(ctx, plan, await ownerOrRouting(ctx, plan.vendor), plan.vendor.id, {
+        reviewDueOn: plan.dueOn,
       });
     });
   }

@@ -2,7 +2,7 @@ import { type Logger, pino } from 'pino';
 import type { Clock } from '../core/common/clock.ts';
 import { todayOf } from '../core/common/dates.ts';
 import type { CoreDeps } from '../core/common/deps.ts';
-import { inTransaction } from '../store/database.ts';
+import { inTransaction, type Tx } from '../store/database.ts';
 import { runDigestTrigger } from './digest-trigger.ts';
 import { runEvidenceTrigger } from './evidence-trigger.ts';
 import { runAcceptanceExpiryTrigger, runSlaBreachTrigger, runSlaReminderTrigger } from './finding-triggers.ts';
@@ -63,6 +63,28 @@ function frozen(at: Date): Clock {
   return { now: () => new Date(at.getTime()) };
 }
 
+const HEARTBEAT = 'sweep';
+
+async function lastSweep(tx: Tx): Promise<Date | null> {
+  const row = await tx
+    .selectFrom('scheduler_heartbeats')
+    .select('swept_at')
+    .where('name', '=', HEARTBEAT)
+    .executeTakeFirst();
+  return row ? new Date(row.swept_at) : null;
+}
+
+/** Remembers this sweep's instant, never moving it back (a CLI sweep `--now` in the past). */
+async function recordSweep(tx: Tx, at: Date, last: Date | null): Promise<void> {
+  if (last && last.getTime() >= at.getTime()) return;
+  const sweptAt = at.toISOString();
+  await tx
+    .insertInto('scheduler_heartbeats')
+    .values({ name: HEARTBEAT, swept_at: sweptAt })
+    .onConflict((oc) => oc.column('name').doUpdateSet({ swept_at: sweptAt }))
+    .execute();
+}
+
 export async function runSweep(deps: CoreDeps, options: SweepOptions = {}): Promise<SweepReport> {
   const at = options.now ?? deps.clock.now();
   const swept: CoreDeps = { ...deps, clock: frozen(at) };
@@ -70,7 +92,16 @@ export async function runSweep(deps: CoreDeps, options: SweepOptions = {}): Prom
   const dryRun = options.dryRun ?? false;
   try {
     return await inTransaction(deps.db, async (tx) => {
-      const ctx: SweepContext = { tx, deps: swept, today, log: options.log ?? silent, fired: [], failed: [] };
+      const lastSweepAt = await lastSweep(tx);
+      const ctx: SweepContext = {
+        tx,
+        deps: swept,
+        today,
+        log: options.log ?? silent,
+        fired: [],
+        failed: [],
+        lastSweepAt,
+      };
       const last = await tx
         .selectFrom('outbox')
         .select((eb) => eb.fn.max('id').as('id'))
@@ -87,6 +118,7 @@ export async function runSweep(deps: CoreDeps, options: SweepOptions = {}): Prom
       const posture = await runPostureTrigger(ctx);
       await runDigestTrigger(ctx);
       await auditSweep(ctx);
+      await recordSweep(tx, at, lastSweepAt);
       const messages = await tx
         .selectFrom('outbox')
         .select(['idempotency_key as key', 'target', 'template', 'late'])

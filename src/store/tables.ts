@@ -266,6 +266,25 @@ export interface FiredTriggerTable {
   late: number;
 }
 
+/** The message that carries a vendor's reminders to one target now (migration 0021). */
+export interface LiveReminderTable {
+  vendor_id: number;
+  target: string;
+  /** The outbox subject of that message: edits to it go to the same message. */
+  subject: string;
+  template: string;
+  /** The notification data it was last drawn from, JSON. */
+  data: string;
+  /** The calendar day it was posted: a later reminder that day edits it, one on a later day replaces it. */
+  posted_on: string;
+  updated_at: string;
+}
+
+export interface SchedulerHeartbeatTable {
+  name: string;
+  swept_at: string;
+}
+
 export interface InboundReceiptTable {
   key: string;
   received_at: string;
@@ -479,6 +498,8 @@ export interface Database {
   outbox: OutboxTable;
   message_refs: MessageRefTable;
   fired_triggers: FiredTriggerTable;
+  live_reminders: LiveReminderTable;
+  scheduler_heartbeats: SchedulerHeartbeatTable;
   inbound_receipts: InboundReceiptTable;
   conversation_refs: ConversationRefTable;
   leases: LeaseTable;

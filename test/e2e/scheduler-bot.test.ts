@@ -72,6 +72,11 @@ describe('the bot runs its schedule', () => {
     // Due on 20 May: the 27 May weekly reminder was missed while the bot was down.
     const acme = await insertVendor(store, { name: 'Acme Health Cloud', nextReviewOn: '2026-05-20' });
     await holdsRequiredDocuments(acme);
+    // The bot last swept on the due day and was down since.
+    await store.db
+      .insertInto('scheduler_heartbeats')
+      .values({ name: 'sweep', swept_at: '2026-05-20T09:30:00.000Z' })
+      .execute();
   });
 
   afterEach(async () => {

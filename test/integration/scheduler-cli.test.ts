@@ -60,6 +60,11 @@ describe('vendor-risk sweep', () => {
     await inTransaction(store.deps.db, (tx) =>
       recordEvidence(tx, store.deps, dana, { vendorId: beta.id, type: 'pentest', expiresOn: '2026-06-08' }),
     );
+    // The bot last swept when these were recorded and has been down since.
+    await store.db
+      .insertInto('scheduler_heartbeats')
+      .values({ name: 'sweep', swept_at: '2026-05-20T10:00:00.000Z' })
+      .execute();
   });
   afterEach(() => store.cleanup());
 
@@ -74,15 +79,15 @@ describe('vendor-risk sweep', () => {
     );
     expect(lines.slice(1)).toEqual([
       'target\ttemplate\tlate',
-      'slack:USAM\tevidence-reminder\ton time',
+      'slack:USAM\tvendor-reminder\ton time',
       // Beta's review is a month overdue: only the latest weekly reminder, late, and the escalation it
       // is owed (a finding for the overdue review, an approval card, the card edited with its history).
-      'slack:USAM\treview-reminder\tlate',
+      'slack:USAM\tvendor-reminder\tlate',
       'slack:CFINDINGS\tfinding-card\ton time',
       'slack:CAPPROVALS\tapproval-card\ton time',
       'slack:CFINDINGS\tfinding-card\ton time',
       'slack:CFINDINGS\tfinding-history\ton time',
-      'slack:UOLIVE\treview-reminder\ton time',
+      'slack:UOLIVE\tvendor-reminder\ton time',
       // The posture sweep finds documents policy requires and nobody has recorded: one finding each
       // (Acme Health, critical and holding PHI: BAA, SOC 2 or ISO 27001, pen test; Beta Payroll: BAA).
       'slack:CFINDINGS\tfinding-card\ton time',

@@ -12,6 +12,11 @@ describe('scheduler ticker', () => {
   beforeEach(async () => {
     store = await createTestStore('2026-06-02T10:00:00.000Z');
     await insertVendor(store, { name: 'Acme Health Cloud', nextReviewOn: '2026-05-20' });
+    // The bot last swept on the due day and was down since: the reminder it missed comes late.
+    await store.db
+      .insertInto('scheduler_heartbeats')
+      .values({ name: 'sweep', swept_at: '2026-05-20T09:00:00.000Z' })
+      .execute();
   });
   afterEach(() => store.cleanup());
 
@@ -27,7 +32,7 @@ describe('scheduler ticker', () => {
     expect(report.messages).toContainEqual({
       key: 'review:1:2026-05-20:overdue-7@slack:UOLIVE',
       target: 'slack:UOLIVE',
-      template: 'review-reminder',
+      template: 'vendor-reminder',
       late: true,
     });
   });

@@ -12,6 +12,8 @@ import {
   reassessmentPrompt,
   reviewReminder,
   slaReminder,
+  type VendorReminderInput,
+  vendorReminder,
 } from '../../src/chat/views/reminders.ts';
 import { LATE_NOTE } from '../../src/chat/views/wording.ts';
 import { loadQuestionnaire } from '../../src/core/assessments/questionnaire.ts';
@@ -211,5 +213,65 @@ describe('questionnaire form', () => {
         'Questionnaire score: 81/100. Next review: 2026-12-01.\n' +
         'Controls that failed, each now a finding posted to the vendor’s channel:\n• Encryption at rest: finding #5 (High)',
     );
+  });
+});
+
+describe('vendor reminder: everything asked about one vendor, in one live message', () => {
+  const base: VendorReminderInput = {
+    vendor,
+    today: '2026-06-01',
+    late: false,
+    prompt: null,
+    reviewDueOn: '2026-06-08',
+    evidence: [{ label: 'Penetration test', expiresOn: '2026-06-26' }],
+    findings: [{ id: 8, title: 'Required evidence missing: BAA', dueOn: '2026-06-04' }],
+    done: [],
+    open: null,
+    supersededOn: null,
+  };
+
+  it('lists the review, the lapsing document and the finding near its SLA, with one Start button', () => {
+    const reply = vendorReminder(base);
+    expect(reply.blocks?.[0]).toEqual({ type: 'header', text: 'Reminder: Acme Health Cloud' });
+    expect(reply.text).toContain('due in 7 days (2026-06-08)');
+    expect(reply.text.split('\n')[0]).toBe('Reassessment of Acme Health Cloud due in 7 days (2026-06-08).');
+    expect(reply.text).toContain('Penetration test of Acme Health Cloud expires in 25 days (2026-06-26)');
+    expect(reply.text).toContain('Finding #8 is due in 3 days under its SLA (2026-06-04)');
+    expect(buttons(reply.blocks)).toEqual(['Start reassessment -> assessment.start:vendor:3']);
+    expect(reply.text).not.toContain(LATE_NOTE);
+    expect(vendorReminder({ ...base, late: true }).text).toContain(LATE_NOTE);
+  });
+
+  it('once replaced by a newer reminder keeps its lines for the record but loses its buttons', () => {
+    const reply = vendorReminder({ ...base, late: true, supersededOn: '2026-06-02' });
+    expect(reply.blocks?.[0]).toEqual({ type: 'header', text: 'Replaced by a newer reminder: Acme Health Cloud' });
+    expect(buttons(reply.blocks)).toEqual([]);
+    expect(reply.text).not.toContain(LATE_NOTE);
+    expect(JSON.stringify(reply.blocks)).toContain('sent on 2026-06-02');
+  });
+
+  it('says done when nothing is left, with no button', () => {
+    const reply = vendorReminder({
+      ...base,
+      reviewDueOn: null,
+      evidence: [],
+      findings: [],
+      done: ['Reassessment submitted by Sam Patel at 2026-06-03 10:00 UTC with a questionnaire score of 91.'],
+    });
+    expect(reply.blocks?.[0]).toEqual({ type: 'header', text: 'Done: Acme Health Cloud' });
+    expect(reply.text).toContain('✓ Reassessment submitted by Sam Patel');
+    expect(buttons(reply.blocks)).toEqual([]);
+  });
+
+  it('prints an untrusted vendor name and finding title inert', () => {
+    const reply = vendorReminder({
+      ...base,
+      vendor: { ...vendor, name: '*Evil* <!channel>' },
+      findings: [{ id: 9, title: '_x_ <https://phish.example|click>', dueOn: '2026-06-04' }],
+    });
+    // Escaped the way every view escapes untrusted text, so no renderer reads a mention or a link.
+    expect(reply.text).toContain('reassessment of \\*Evil\\* \\<!channel> (critical tier)');
+    expect(reply.text).toContain('\\_x\\_ \\<https://phish.example|click>');
+    expect(reply.text).not.toMatch(/(^|[^\\])<!channel>/);
   });
 });

@@ -6,7 +6,8 @@ import { inChannel } from '../reply.ts';
 import { approvalCard } from '../views/approval-card.ts';
 import { findingCard } from '../views/finding-card.ts';
 import { loadFindingCard } from '../views/finding-card-data.ts';
-import { slaReminder } from '../views/reminders.ts';
+import { deadlineSet, slaReminder } from '../views/reminders.ts';
+import { printedName } from '../views/wording.ts';
 import type { NotificationRenderer } from './types.ts';
 
 // The finding's card, the lines threaded under it, the assignee's DM and the approval card. Each is
@@ -47,6 +48,25 @@ export const renderSlaReminder: NotificationRenderer<'sla-reminder'> = async ({ 
     dueOn: data.dueOn,
     today,
     late,
+    card: findingCard(card, today).blocks ?? [],
+  });
+};
+
+export const renderDeadlineSet: NotificationRenderer<'deadline-set'> = async ({ deps, data, today }) => {
+  const request = await getApprovalRequest(deps.db, data.requestId).catch((error: unknown) => {
+    if (isUserError(error) && error.code === 'not_found') return null;
+    throw error;
+  });
+  if (request?.state !== 'approved' || !request.action_until) return null;
+  const card = await loadFindingCard(deps.db, request.finding_id);
+  if (!card) return null;
+  return deadlineSet({
+    findingId: request.finding_id,
+    title: request.finding_title,
+    vendorName: request.vendor_name,
+    approver: printedName(request.decided_by, request.decided_by_name),
+    dueOn: request.action_until,
+    today,
     card: findingCard(card, today).blocks ?? [],
   });
 };

@@ -6,6 +6,7 @@ import type { Reply } from '../reply.ts';
 import {
   renderApprovalCard,
   renderAssigned,
+  renderDeadlineSet,
   renderFindingCard,
   renderFindingHistory,
   renderSlaReminder,
@@ -24,6 +25,7 @@ import {
   renderReassessmentPrompt,
   renderReviewReminder,
   renderText,
+  renderVendorReminder,
 } from './reminders.ts';
 import type { NotificationRenderer, NotificationRenderers, RenderInput } from './types.ts';
 
@@ -36,11 +38,13 @@ const RENDERERS: NotificationRenderers = {
   'finding-card': renderFindingCard,
   'finding-history': renderFindingHistory,
   'approval-card': renderApprovalCard,
+  'deadline-set': renderDeadlineSet,
   assigned: renderAssigned,
   'review-reminder': renderReviewReminder,
   'reassessment-prompt': renderReassessmentPrompt,
   'evidence-reminder': renderEvidenceReminder,
   'sla-reminder': renderSlaReminder,
+  'vendor-reminder': renderVendorReminder,
   'dead-letter': renderDeadLetter,
   text: renderText,
   'incident-card': renderIncidentCard,

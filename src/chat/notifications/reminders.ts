@@ -2,16 +2,21 @@ import { OPEN_ASSESSMENT_STATUSES } from '../../core/assessments/answers.ts';
 import { getAssessment } from '../../core/assessments/queries.ts';
 import { SYSTEM_ACTOR } from '../../core/common/actor.ts';
 import { EVIDENCE_LABELS } from '../../core/common/vocabulary.ts';
+import { mergeItems, NO_ITEMS, outstandingItems } from '../../core/messaging/live-reminders.ts';
 import { displayName } from '../../core/roles/people.ts';
 import type { DbOrTx } from '../../store/database.ts';
+import { inert } from '../inert.ts';
 import { inChannel } from '../reply.ts';
 import {
+  asksSomething,
   deadLetter,
   evidenceReminder,
   type OpenAssessmentRef,
   reassessmentPrompt,
   reviewReminder,
+  vendorReminder,
 } from '../views/reminders.ts';
+import { formatUtc } from '../views/wording.ts';
 import type { NotificationRenderer } from './types.ts';
 
 // Reminders and prompts for people, and the notices for admins. A reminder that no longer applies
@@ -101,6 +106,105 @@ export const renderEvidenceReminder: NotificationRenderer<'evidence-reminder'> =
     late,
   });
 };
+
+/** Whether the message about `subject` for `target` was ever posted (an edit of it has something to change). */
+async function wasPosted(db: DbOrTx, subject: string | null, target: string): Promise<boolean> {
+  if (!subject) return false;
+  const ref = await db
+    .selectFrom('message_refs')
+    .select('subject')
+    .where('subject', '=', subject)
+    .where('target', '=', target)
+    .executeTakeFirst();
+  return ref !== undefined;
+}
+
+export const renderVendorReminder: NotificationRenderer<'vendor-reminder'> = async ({
+  deps,
+  data,
+  today,
+  late,
+  row,
+}) => {
+  const vendor = await deps.db
+    .selectFrom('vendors')
+    .select(['id', 'name', 'tier', 'status', 'next_review_on'])
+    .where('id', '=', data.vendorId)
+    .executeTakeFirst();
+  if (!vendor) return null;
+  const items = mergeItems(NO_ITEMS, data);
+  const still = await outstandingItems(deps.db, vendor.id, items);
+  const done: string[] = [];
+  let prompt: { requestedBy: string; dueOn: string } | null = null;
+  if (items.assessmentId !== undefined) {
+    const a = await deps.db
+      .selectFrom('assessments')
+      .selectAll()
+      .where('id', '=', items.assessmentId)
+      .executeTakeFirst();
+    if (a && still.assessmentId !== undefined) {
+      const by =
+        a.requested_by === SYSTEM_ACTOR.id ? 'The review schedule' : await displayName(deps.db, a.requested_by);
+      prompt = { requestedBy: by ?? a.requested_by, dueOn: a.due_on };
+    } else if (a?.submitted_at) done.push(await submittedLine(deps.db, a));
+  }
+  if (items.reviewDueOn !== null && still.reviewDueOn === null) {
+    const last = await deps.db
+      .selectFrom('assessments')
+      .selectAll()
+      .where('vendor_id', '=', vendor.id)
+      .where('status', '=', 'submitted')
+      .orderBy('submitted_at', 'desc')
+      .executeTakeFirst();
+    if (last && last.id !== items.assessmentId) done.push(await submittedLine(deps.db, last));
+    else if (!last) done.push(`The reassessment due ${items.reviewDueOn} is no longer due.`);
+  }
+  const evidence: { label: string; expiresOn: string }[] = [];
+  for (const id of items.evidenceIds) {
+    const doc = await deps.db.selectFrom('evidence').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!doc) continue;
+    const label = EVIDENCE_LABELS[doc.type] ?? doc.type;
+    if (still.evidenceIds.includes(id)) evidence.push({ label, expiresOn: doc.expires_on });
+    else done.push(`${label} renewed.`);
+  }
+  const findings: { id: number; title: string; dueOn: string }[] = [];
+  for (const id of items.findingIds) {
+    const f = await deps.db
+      .selectFrom('findings')
+      .select(['id', 'title', 'sla_due_on', 'state'])
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (!f) continue;
+    if (still.findingIds.includes(id)) findings.push({ id: f.id, title: f.title, dueOn: f.sla_due_on });
+    else done.push(`Finding #${f.id} is ${f.state.replace(/_/g, ' ')}.`);
+  }
+  const input = {
+    vendor,
+    today,
+    late,
+    prompt,
+    reviewDueOn: still.reviewDueOn,
+    evidence,
+    findings,
+    done,
+    open: await openAssessmentOf(deps.db, vendor.id, deps),
+    supersededOn: data.supersededOn ?? null,
+  };
+  // An edit changes a message that was posted; a first post says something only while work is open.
+  const posted = await wasPosted(deps.db, row.subject, row.target);
+  if (input.supersededOn && !posted) return null;
+  if (!posted && !asksSomething(input)) return null;
+  return vendorReminder(input);
+};
+
+async function submittedLine(
+  db: DbOrTx,
+  a: { submitted_by: string | null; submitted_at: string | null; score: number | null },
+): Promise<string> {
+  const by = (await displayName(db, a.submitted_by)) ?? 'someone';
+  const score = a.score === null ? '' : ` with a questionnaire score of ${a.score}`;
+  return `Reassessment submitted by ${inert(by)} at ${formatUtc(a.submitted_at ?? '')}${score}.`;
+}
 
 export const renderDeadLetter: NotificationRenderer<'dead-letter'> = async ({ deps, data }) => {
   const row = await deps.db

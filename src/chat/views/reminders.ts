@@ -95,6 +95,92 @@ export function reassessmentPrompt(p: ReassessmentPromptInput): Reply {
   return inChannel(`${header}, due ${p.dueOn}. ${progress ?? ''}`.trim(), blocks);
 }
 
+export interface VendorReminderInput {
+  vendor: { id: number; name: string; tier: string };
+  today: string;
+  late: boolean;
+  /** A reassessment a person asked for, still open. */
+  prompt: { requestedBy: string; dueOn: string } | null;
+  /** The periodic review the reminder is about, still not done. */
+  reviewDueOn: string | null;
+  evidence: { label: string; expiresOn: string }[];
+  findings: { id: number; title: string; dueOn: string }[];
+  /** What this message asked for and is done now, one line each. */
+  done: string[];
+  /** The open assessment, for the button's label; null when none is open yet. */
+  open: OpenAssessmentRef | null;
+  /** A newer reminder replaced this message on this day: no buttons, and it says where to look. */
+  supersededOn: string | null;
+}
+
+/** Whether a vendor reminder still asks anything of anyone. */
+export const asksSomething = (r: Pick<VendorReminderInput, 'prompt' | 'reviewDueOn' | 'evidence' | 'findings'>) =>
+  r.prompt !== null || r.reviewDueOn !== null || r.evidence.length > 0 || r.findings.length > 0;
+
+/** The fallback's first line: the most pressing thing, the way notifications and previews show it. */
+function leadLine(r: VendorReminderInput, open: boolean): string {
+  const name = inert(r.vendor.name);
+  if (r.supersededOn) return `Replaced by a newer reminder: ${name}.`;
+  if (!open) return `Done: ${name}.`;
+  if (r.prompt) return `Reassessment requested: ${name}, due ${r.prompt.dueOn}.`;
+  if (r.reviewDueOn) return `Reassessment of ${name} ${dueWording(r.today, r.reviewDueOn)} (${r.reviewDueOn}).`;
+  const doc = r.evidence[0];
+  if (doc) return `${doc.label} of ${name} ${expiryWording(r.today, doc.expiresOn)} (${doc.expiresOn}).`;
+  const f = r.findings[0];
+  return f ? `Finding #${f.id} on ${name} is ${dueWording(r.today, f.dueOn)} under its SLA (${f.dueOn}).` : name;
+}
+
+/**
+ * Everything asked of a vendor's owner, in one message: the reassessment (with its Start or Continue
+ * button), documents about to lapse, findings near their SLA, and what was done since it was sent.
+ */
+export function vendorReminder(r: VendorReminderInput): Reply {
+  const name = inert(r.vendor.name);
+  const open = asksSomething(r);
+  const asks: string[] = [];
+  if (r.prompt) {
+    asks.push(
+      `${inert(r.prompt.requestedBy)} asked you to reassess **${name}** (${r.vendor.tier} tier) by ${r.prompt.dueOn} (${dueWording(r.today, r.prompt.dueOn)}).`,
+    );
+  }
+  if (r.reviewDueOn && !r.prompt) {
+    const when = dueWording(r.today, r.reviewDueOn);
+    const overdue = daysBetween(r.today, r.reviewDueOn) < 0;
+    asks.push(
+      `The periodic reassessment of **${name}** (${r.vendor.tier} tier) is ${when} (${r.reviewDueOn}). ` +
+        (overdue
+          ? 'An overdue review lowers the vendor’s posture and is escalated after two weeks.'
+          : 'You can save a draft and continue later.'),
+    );
+  }
+  for (const e of r.evidence) {
+    asks.push(
+      `The **${e.label}** of **${name}** ${expiryWording(r.today, e.expiresOn)} (${e.expiresOn}): ask the vendor for the renewed document and record it with the \`evidence\` command.`,
+    );
+  }
+  for (const f of r.findings) {
+    asks.push(`Finding #${f.id} is ${dueWording(r.today, f.dueOn)} under its SLA (${f.dueOn}): ${inertTitle(f.title)}`);
+  }
+  const header = r.supersededOn
+    ? `Replaced by a newer reminder: ${name}`
+    : open
+      ? `Reminder: ${name}`
+      : `Done: ${name}`;
+  const blocks: Block[] = [{ type: 'header', text: header }];
+  if (asks.length > 0) blocks.push({ type: 'text', text: asks.map((a) => `• ${a}`).join('\n') });
+  if (r.done.length > 0) blocks.push({ type: 'text', text: r.done.map((d) => `✓ ${d}`).join('\n') });
+  if (!r.supersededOn && (r.prompt || r.reviewDueOn)) blocks.push(startButtonBlock(r.vendor.id, r.open));
+  if (r.supersededOn) {
+    blocks.push({
+      type: 'context',
+      text: `A newer reminder about ${name} was sent on ${r.supersededOn} and carries what is still open; this one is kept for the record.`,
+    });
+  } else if (!open) blocks.push({ type: 'context', text: 'Nothing is left to do here. Thank you.' });
+  const summary = [leadLine(r, open), ...asks.map((a) => a.replace(/\*\*/g, '')), ...r.done.map((d) => `✓ ${d}`)];
+  const late = r.late && open && !r.supersededOn;
+  return inChannel(fallback(summary, late), withLate(blocks, late));
+}
+
 export interface EvidenceReminderInput {
   label: string;
   vendorName: string;
@@ -142,6 +228,29 @@ export function slaReminder(s: SlaReminderInput): Reply {
   const line = `Finding #${s.findingId} on ${inert(s.vendorName)} is ${when} under its SLA (${s.dueOn}): ${inertTitle(s.title)}`;
   const blocks: Block[] = [{ type: 'text', text: `**SLA reminder.** ${line}` }, { type: 'divider' }, ...s.card];
   return inChannel(fallback([line], s.late), withLate(blocks, s.late));
+}
+
+export interface DeadlineSetInput {
+  findingId: number;
+  title: string;
+  vendorName: string;
+  /** The approver's printed name. */
+  approver: string;
+  dueOn: string;
+  today: string;
+  card: Block[];
+}
+
+/** An approver set a finding's remediation deadline: it is now the finding's SLA due date. */
+export function deadlineSet(d: DeadlineSetInput): Reply {
+  const line =
+    `${inert(d.approver)} approved a remediation deadline for finding #${d.findingId} on ${inert(d.vendorName)}: ` +
+    `${inertTitle(d.title)}. Fix it by ${d.dueOn} (${dueWording(d.today, d.dueOn)}); that is now its SLA due date.`;
+  return inChannel(line, [
+    { type: 'text', text: `**Remediation deadline set.** ${line}` },
+    { type: 'divider' },
+    ...d.card,
+  ]);
 }
 
 export interface DeadLetterInput {

@@ -1,6 +1,7 @@
 import type { Tx } from '../../store/database.ts';
 import type { FindingRow } from '../../store/tables.ts';
 import { SYSTEM_ACTOR } from '../common/actor.ts';
+import { addDaysIso, todayOf } from '../common/dates.ts';
 import type { CoreDeps } from '../common/deps.ts';
 import type { RequestedAction, Severity, Tier } from '../common/vocabulary.ts';
 import { openFinding } from '../findings/actions.ts';
@@ -36,10 +37,19 @@ export async function autoEscalate(
     .where('reason', '=', cause.reason)
     .executeTakeFirst();
   if (asked) return null;
+  const requestedAction = cause.requestedAction ?? 'remediation_deadline';
   return requestEscalation(tx, deps, SYSTEM_ACTOR, findingId, {
-    requestedAction: cause.requestedAction ?? 'remediation_deadline',
+    requestedAction,
     reason: cause.reason,
+    // The approver is asked to approve a date, not to invent one: the policy's SLA for the severity.
+    actionUntil: requestedAction === 'remediation_deadline' ? proposedDeadline(deps, finding.severity) : null,
   });
+}
+
+/** The remediation deadline the bot proposes for a finding it escalates: today plus the SLA of its severity. */
+export function proposedDeadline(deps: CoreDeps, severity: string): string {
+  const days = deps.policy.findingSlaDays[severity as Severity] ?? deps.policy.findingSlaDays.medium;
+  return addDaysIso(todayOf(deps), days);
 }
 
 /** An SLA breach: the finding's due date passed while it was still open, acknowledged or assigned. */

@@ -9,7 +9,8 @@ import { conflict, forbidden, invalidInput } from '../common/errors.ts';
 import { announceFinding } from '../findings/notify.ts';
 import { stateAfterRejection } from '../findings/states.ts';
 import { formatUtc, historyLine } from '../findings/text.ts';
-import { applyFindingTransition, isSystem, loadFinding } from '../findings/transition.ts';
+import { applyFindingTransition, isSystem, loadFinding, vendorOwnerOf } from '../findings/transition.ts';
+import { enqueue } from '../messaging/outbox.ts';
 import { samePerson } from '../roles/identity.ts';
 import { displayName, rememberPerson } from '../roles/people.ts';
 import { requirePermission } from '../roles/permissions.ts';
@@ -40,6 +41,29 @@ async function alreadyDecided(tx: Tx, request: ApprovalRequestRow) {
   if (request.state === 'withdrawn') return withdrawnRefusal(tx, request);
   const by = await displayName(tx, request.decided_by);
   return conflict(`Already ${request.state} by ${by} at ${formatUtc(request.decided_at ?? '')}.`);
+}
+
+/** An approved remediation deadline becomes the finding's due date; other escalations leave it. */
+function approvedDeadline(request: ApprovalRequestRow): { sla_due_on?: string } {
+  return request.kind === 'escalation' && request.requested_action === 'remediation_deadline' && request.action_until
+    ? { sla_due_on: request.action_until }
+    : {};
+}
+
+/** The vendor's owner (and the assignee, when another person) hear the new deadline by direct message. */
+async function tellDeadline(tx: Tx, deps: CoreDeps, finding: FindingRow, request: ApprovalRequestRow): Promise<void> {
+  const owner = await vendorOwnerOf(tx, finding.vendor_id);
+  const people = [...new Set([owner, finding.assignee_id])].filter(
+    (p): p is string => typeof p === 'string' && /^(slack|teams):/.test(p),
+  );
+  for (const target of people) {
+    await enqueue(tx, deps.clock, {
+      key: `approval:${request.id}:deadline:${target}`,
+      target,
+      template: 'deadline-set',
+      data: { requestId: request.id },
+    });
+  }
 }
 
 export async function decide(
@@ -119,10 +143,12 @@ export async function decide(
       ? { action: 'reject' as const, to: stateAfterRejection(finding) }
       : request.kind === 'risk_acceptance'
         ? { action: 'approve_acceptance' as const, set: { accepted_until: request.action_until } }
-        : { action: 'approve_escalation' as const }),
+        : { action: 'approve_escalation' as const, set: approvedDeadline(decided) }),
     reason,
   });
   await announceApproval(tx, deps, decided);
+  if (input.decision === 'approve' && approvedDeadline(decided).sla_due_on)
+    await tellDeadline(tx, deps, moved, decided);
   const line = historyLine.decided(actor.name, state, requestTitle(decided), now, reason);
   await announceFinding(tx, deps, moved, line);
   return { request: decided, finding: moved, signature };

@@ -8,6 +8,7 @@ import { conflict, invalidState, notFound } from '../common/errors.ts';
 import { findingTargets } from '../findings/routing.ts';
 import { authorize } from '../findings/transition.ts';
 import { refreshOwnerHome } from '../messaging/home-refresh.ts';
+import { adoptPrompt } from '../messaging/live-reminders.ts';
 import { enqueue } from '../messaging/outbox.ts';
 import { checkAnswers, loadAssessment, OPEN_ASSESSMENT_STATUSES, requireOpen, storeAnswers } from './answers.ts';
 import { type Questionnaire, questionnaireOf } from './questionnaire.ts';
@@ -89,6 +90,12 @@ export async function requestReassessment(
       subject: `assessment:${assessment.id}`,
       template: 'reassessment-prompt',
       data: { assessmentId: assessment.id },
+    });
+    await adoptPrompt(tx, deps, {
+      vendorId,
+      target,
+      subject: `assessment:${assessment.id}`,
+      assessmentId: assessment.id,
     });
   }
   await refreshOwnerHome(tx, deps.clock, vendorId);

@@ -11,6 +11,7 @@ import { closeDerivedFindings } from '../findings/derived.ts';
 import { ACTIVE_STATES } from '../findings/states.ts';
 import { authorize } from '../findings/transition.ts';
 import { refreshOwnerHome } from '../messaging/home-refresh.ts';
+import { refreshLiveReminders } from '../messaging/live-reminders.ts';
 import { enqueue } from '../messaging/outbox.ts';
 import { nextReviewOn } from '../policy/cadence.ts';
 import { answersOf, checkAnswers, loadAssessment, requireOpen, storeAnswers } from './answers.ts';
@@ -153,6 +154,8 @@ export async function submit(
   });
   await closePrompts(tx, deps, assessmentId);
   await refreshOwnerHome(tx, deps.clock, vendor.id);
+  // The vendor's live reminder says the reassessment is done, and its button goes.
+  await refreshLiveReminders(tx, deps, vendor.id, 'submitted');
   // The overdue review is over: its finding (and the escalation waiting on it) closes itself.
   await closeDerivedFindings(
     tx,

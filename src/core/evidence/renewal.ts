@@ -4,6 +4,7 @@ import { todayOf } from '../common/dates.ts';
 import type { CoreDeps } from '../common/deps.ts';
 import { EVIDENCE_LABELS, type EvidenceType } from '../common/vocabulary.ts';
 import { closeDerivedFindings } from '../findings/derived.ts';
+import { refreshLiveReminders } from '../messaging/live-reminders.ts';
 import { requiredEvidenceOf, requiredEvidenceRules, ruleKey } from './required.ts';
 
 // A document recorded answers the findings that asked for it: the expiry finding of the document it
@@ -12,6 +13,8 @@ import { requiredEvidenceOf, requiredEvidenceRules, ruleKey } from './required.t
 export async function closeFindingsTheDocumentAnswers(tx: Tx, deps: CoreDeps, doc: EvidenceRow): Promise<void> {
   const today = todayOf(deps);
   if (doc.expires_on <= today) return;
+  // A reminder about the lapsing document now says it was renewed.
+  await refreshLiveReminders(tx, deps, doc.vendor_id, `renewed-${doc.id}`);
   const label = EVIDENCE_LABELS[doc.type as EvidenceType] ?? doc.type;
   const replaced = await tx
     .selectFrom('evidence')

@@ -1,5 +1,6 @@
 import type { Tx } from '../../store/database.ts';
 import type { Clock } from '../common/clock.ts';
+import type { VendorReminderData } from './live-reminders.ts';
 
 /**
  * What must be told to whom, written in the same transaction as the change that caused it. The core
@@ -11,11 +12,15 @@ export type NotificationContent =
   | { template: 'finding-card'; data: { findingId: number } }
   | { template: 'finding-history'; data: { findingId: number; text: string } }
   | { template: 'approval-card'; data: { requestId: number } }
+  /** To the vendor owner and assignee: an approver set the finding's remediation deadline. */
+  | { template: 'deadline-set'; data: { requestId: number } }
   | { template: 'assigned'; data: { findingId: number; byName: string } }
   | { template: 'review-reminder'; data: { vendorId: number; dueOn: string; daysBefore: number } }
   | { template: 'reassessment-prompt'; data: { assessmentId: number } }
   | { template: 'evidence-reminder'; data: { evidenceId: number; daysBefore: number } }
   | { template: 'sla-reminder'; data: { findingId: number; dueOn: string } }
+  /** Everything asked of a vendor's owner on a day, one live message per vendor (live-reminders.ts). */
+  | { template: 'vendor-reminder'; data: VendorReminderData }
   | { template: 'digest'; data: { weekOf: string } }
   | { template: 'dead-letter'; data: { outboxId: number; target: string; error: string } }
   | { template: 'text'; data: { text: string } }
