@@ -252,6 +252,27 @@ describe('the playground in a browser', () => {
     await jump.waitFor({ state: 'hidden' });
     expect(await messages().last().textContent()).toContain('/vendor posture');
   }, 120_000);
+
+  it("refreshes the approver's Home after an approval made there", async () => {
+    await actAs('Morgan Lee');
+    await open('Morgan Lee (you)');
+    await page.getByRole('navigation', { name: 'Bot views' }).getByRole('button', { name: 'Home' }).click();
+    const approve = page.locator('#messages').getByRole('button', { name: 'Approve', exact: true });
+    await approve.first().waitFor();
+    const waiting = await approve.count();
+    await approve.first().click();
+    await page.locator('#confirm-dialog').getByRole('button', { name: 'Sign and approve' }).click();
+    const pin = /demo signing PIN (\d+)/.exec(
+      (await page.locator('#persona option', { hasText: 'Morgan Lee' }).textContent()) ?? '',
+    )?.[1];
+    await modal()
+      .getByLabel('Your signing PIN')
+      .fill(pin ?? '');
+    await modal().getByRole('button', { name: 'Sign and approve' }).click();
+    await modal().waitFor({ state: 'hidden' });
+    // Without opening Home again, the decision is gone from it.
+    await expect.poll(() => approve.count(), { timeout: WAIT }).toBe(waiting - 1);
+  }, 120_000);
 });
 
 /** Every control answered "Yes", page after page, until the form is submitted. */
