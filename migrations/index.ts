@@ -10,6 +10,7 @@ import * as m0016 from './0016_incidents.ts';
 import * as m0017 from './0017_vendor_lifecycle.ts';
 import * as m0019 from './0019_outbox_thread_of.ts';
 import * as m0020 from './0020_signing_pins.ts';
+import * as m0024 from './0024_posture_schedule.ts';
 
 /** Every migration, in order. A test checks this list against the files in this folder. */
 export const migrations: Record<string, Migration> = {
@@ -24,4 +25,5 @@ export const migrations: Record<string, Migration> = {
   '0017_vendor_lifecycle': m0017,
   '0019_outbox_thread_of': m0019,
   '0020_signing_pins': m0020,
+  '0024_posture_schedule': m0024,
 };

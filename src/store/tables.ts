@@ -217,6 +217,24 @@ export interface PostureSnapshotTable {
   grade: string;
 }
 
+/** Per vendor: the score its last scoring gave and the first day it must be scored again (0024). */
+export interface PostureScheduleTable {
+  vendor_id: number;
+  score: number | null;
+  grade: string | null;
+  /** '0000-00-00' when an input changed (kept by database triggers); '9999-12-31' while out of service. */
+  rescore_on: string;
+  /** Until this day the drift window still holds a higher score than the current one. */
+  watch_until: string | null;
+}
+
+/** The one row saying which day's snapshots are all written, and under which policy. */
+export interface PostureSweepTable {
+  id: number;
+  swept_on: string;
+  policy: string;
+}
+
 export interface AuditLogTable {
   seq: number;
   at: string;
@@ -467,6 +485,8 @@ export interface Database {
   people: PersonTable;
   subscriptions: SubscriptionTable;
   posture_snapshots: PostureSnapshotTable;
+  posture_schedule: PostureScheduleTable;
+  posture_sweep: PostureSweepTable;
   audit_log: AuditLogTable;
   outbox: OutboxTable;
   message_refs: MessageRefTable;
