@@ -101,7 +101,7 @@ async function snapshotHistory(raw: SqliteDatabase.Database, deps: CoreDeps): Pr
     raw.prepare("update posture_schedule set rescore_on = '9999-12-31'").run();
     for (const s of scored) schedule.run(s.current.score, s.current.grade, s.datedChangeOn, s.vendorId);
     raw
-      .prepare('insert into posture_sweep (id, swept_on, policy) values (1, ?, ?)')
+      .prepare('insert into sweep_state (id, posture_on, policy) values (1, ?, ?)')
       .run(yesterday, scoringFingerprint(deps.policy, questionnaireOf(deps)));
   })();
 }

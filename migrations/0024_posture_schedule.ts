@@ -4,8 +4,10 @@ import { type Kysely, PostgresAdapter, sql } from 'kysely';
 // and the first day it must be scored again: the next day a date in its inputs passes (a review falls
 // overdue, a document expires or grows too old), or at once ('0000-00-00') when an input changed. The
 // database keeps the "at once" mark itself, with triggers on every table the score reads, so no write
-// path (commands, imports, the scheduler's own steps) can forget it. posture_sweep remembers the last
-// day whose snapshots are all written and the policy they were scored under.
+// path (commands, imports, the scheduler's own steps) can forget it. The same mark tells a tick that
+// something changed since the last one (the day's dated triggers must look again); the tick then turns
+// it into '0000-00-01', still due for scoring. sweep_state remembers the last day whose snapshots are
+// all written, the policy they were scored under, and the last day whose dated triggers all ran.
 
 // biome-ignore lint/suspicious/noExplicitAny: kysely requires Kysely<any> in migrations so they stay frozen in time.
 type Db = Kysely<any>;
@@ -16,12 +18,30 @@ const NOW = "'0000-00-00'";
 
 /** Tables whose rows carry vendor_id and feed the score, with the columns whose update matters. */
 const BY_VENDOR: Record<string, string[]> = {
-  findings: ['vendor_id', 'state', 'severity', 'source', 'dedupe_key', 'title', 'opened_at'],
+  findings: [
+    'vendor_id',
+    'state',
+    'severity',
+    'source',
+    'dedupe_key',
+    'title',
+    'opened_at',
+    'sla_due_on',
+    'accepted_until',
+  ],
   evidence: ['vendor_id', 'type', 'issued_on', 'expires_on'],
   signals: ['vendor_id', 'kind', 'details', 'source', 'observed_at', 'received_at', 'finding_id'],
   assessments: ['vendor_id', 'status', 'submitted_at'],
 };
-const VENDOR_COLUMNS = ['status', 'tier', 'next_review_on', 'last_review_on', 'data_types', 'regulatory_scope'];
+const VENDOR_COLUMNS = [
+  'status',
+  'tier',
+  'next_review_on',
+  'last_review_on',
+  'data_types',
+  'regulatory_scope',
+  'contract_end',
+];
 const ANSWER_COLUMNS = ['assessment_id', 'control_id', 'answer'];
 
 async function sqliteTriggers(db: Db): Promise<void> {
@@ -96,10 +116,11 @@ export async function up(db: Db): Promise<void> {
     .execute();
   await db.schema.createIndex('posture_schedule_due').on('posture_schedule').column('rescore_on').execute();
   await db.schema
-    .createTable('posture_sweep')
+    .createTable('sweep_state')
     .addColumn('id', 'integer', (c) => c.primaryKey())
-    .addColumn('swept_on', 'text', (c) => c.notNull())
-    .addColumn('policy', 'text', (c) => c.notNull())
+    .addColumn('posture_on', 'text')
+    .addColumn('policy', 'text')
+    .addColumn('dated_on', 'text')
     .execute();
   // Every vendor already stored is scored by the next sweep, as every sweep did before.
   await sql.raw(`insert into posture_schedule (vendor_id, rescore_on) select id, ${NOW} from vendors`).execute(db);
@@ -128,6 +149,6 @@ export async function down(db: Db): Promise<void> {
     for (const table of Object.keys(BY_VENDOR)) names.push(`${table}_insert`, `${table}_update`, `${table}_delete`);
     for (const name of names) await sql.raw(`drop trigger if exists posture_${name}`).execute(db);
   }
-  await db.schema.dropTable('posture_sweep').execute();
+  await db.schema.dropTable('sweep_state').execute();
   await db.schema.dropTable('posture_schedule').execute();
 }

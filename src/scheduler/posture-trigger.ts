@@ -101,9 +101,9 @@ function dueVendors(tx: Tx, today: string): Promise<DueVendor[]> {
 async function carryForward(ctx: SweepContext): Promise<number> {
   const { tx, deps, today } = ctx;
   const fingerprint = scoringFingerprint(deps.policy, questionnaireOf(deps));
-  const state = await tx.selectFrom('posture_sweep').selectAll().where('id', '=', 1).executeTakeFirst();
-  if (state?.swept_on === today && state.policy === fingerprint) return 0;
-  if (state && (state.policy !== fingerprint || state.swept_on > today)) {
+  const state = await tx.selectFrom('sweep_state').selectAll().where('id', '=', 1).executeTakeFirst();
+  if (state?.posture_on === today && state.policy === fingerprint) return 0;
+  if (state?.posture_on && (state.policy !== fingerprint || state.posture_on > today)) {
     await tx.updateTable('posture_schedule').set({ rescore_on: RESCORE_NOW }).execute();
   }
   const carried = await tx
@@ -120,9 +120,9 @@ async function carryForward(ctx: SweepContext): Promise<number> {
     .onConflict((oc) => oc.columns(['vendor_id', 'taken_on']).doNothing())
     .executeTakeFirst();
   await tx
-    .insertInto('posture_sweep')
-    .values({ id: 1, swept_on: today, policy: fingerprint })
-    .onConflict((oc) => oc.column('id').doUpdateSet({ swept_on: today, policy: fingerprint }))
+    .insertInto('sweep_state')
+    .values({ id: 1, posture_on: today, policy: fingerprint })
+    .onConflict((oc) => oc.column('id').doUpdateSet({ posture_on: today, policy: fingerprint }))
     .execute();
   return Number(carried.numInsertedOrUpdatedRows ?? 0);
 }

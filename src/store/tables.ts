@@ -222,17 +222,18 @@ export interface PostureScheduleTable {
   vendor_id: number;
   score: number | null;
   grade: string | null;
-  /** '0000-00-00' when an input changed (kept by database triggers); '9999-12-31' while out of service. */
+  /** '0000-00-00' when an input changed (database triggers), '0000-00-01' once a tick saw it; '9999-12-31' out of service. */
   rescore_on: string;
   /** Until this day the drift window still holds a higher score than the current one. */
   watch_until: string | null;
 }
 
-/** The one row saying which day's snapshots are all written, and under which policy. */
-export interface PostureSweepTable {
+/** The one row saying which day's snapshots are all written (and under which policy), and which day's dated triggers all ran. */
+export interface SweepStateTable {
   id: number;
-  swept_on: string;
-  policy: string;
+  posture_on: string | null;
+  policy: string | null;
+  dated_on: string | null;
 }
 
 export interface AuditLogTable {
@@ -486,7 +487,7 @@ export interface Database {
   subscriptions: SubscriptionTable;
   posture_snapshots: PostureSnapshotTable;
   posture_schedule: PostureScheduleTable;
-  posture_sweep: PostureSweepTable;
+  sweep_state: SweepStateTable;
   audit_log: AuditLogTable;
   outbox: OutboxTable;
   message_refs: MessageRefTable;

@@ -12,6 +12,8 @@ import type { Policy, RequiredEvidenceRule } from '../policy/policy.ts';
 
 /** Scored again at the next sweep: an input changed. Database triggers write it (migration 0024). */
 export const RESCORE_NOW = '0000-00-00';
+/** As RESCORE_NOW, once a sweep's dated triggers have looked at the change. */
+export const RESCORE_SEEN = '0000-00-01';
 /** Never scored again by the calendar alone: out of service, or no date in its inputs lies ahead. */
 export const RESCORE_NEVER = '9999-12-31';
 
