@@ -20,6 +20,8 @@ import { deriveTier } from '../src/core/vendors/tier.ts';
 
 export const VENDORS = 10_000;
 export const FINDINGS = 100_000;
+const VENDOR_COUNT = VENDORS;
+const FINDING_COUNT = FINDINGS;
 /** Two per finding: its opening and one later step. */
 export const AUDIT_ROWS = FINDINGS * 2;
 export const NOW = '2026-06-01T09:00:00.000Z';
@@ -58,7 +60,22 @@ const STEP_TO: Record<string, string> = {
 };
 const SEVERITY: Severity[] = ['critical', 'high', 'high', 'medium', 'medium', 'medium', 'low', 'low'];
 
-export function loadStoreData(raw: SqliteDatabase.Database): void {
+/** How much to load; the store benchmark's defaults unless a benchmark needs another scale. */
+export interface StoreScale {
+  vendors: number;
+  findings: number;
+  /** Write the findings' hash-chained audit rows (benchmarks that never read them can skip the hashing). */
+  audit: boolean;
+}
+
+export function loadStoreData(
+  raw: SqliteDatabase.Database,
+  { vendors: VENDORS, findings: FINDINGS, audit: withAudit }: StoreScale = {
+    vendors: VENDOR_COUNT,
+    findings: FINDING_COUNT,
+    audit: true,
+  },
+): void {
   const r = rng(42);
   const pick = <T>(list: readonly T[]) => list[Math.floor(r() * list.length)]!;
   const insertVendor = raw.prepare(`insert into vendors (id, name, name_key, services, data_types, criticality,
@@ -124,6 +141,7 @@ export function loadStoreData(raw: SqliteDatabase.Database): void {
   let seq = 0;
   let prev = GENESIS_HASH;
   const audit = (action: string, id: number, before: unknown, after: unknown) => {
+    if (!withAudit) return;
     const row = {
       seq: ++seq,
       at: NOW,

@@ -11,6 +11,7 @@ import * as m0017 from './0017_vendor_lifecycle.ts';
 import * as m0019 from './0019_outbox_thread_of.ts';
 import * as m0020 from './0020_signing_pins.ts';
 import * as m0021 from './0021_live_reminders.ts';
+import * as m0024 from './0024_posture_schedule.ts';
 import * as m0025 from './0025_inbound_inbox.ts';
 import * as m0026 from './0026_home_views.ts';
 
@@ -28,6 +29,7 @@ export const migrations: Record<string, Migration> = {
   '0019_outbox_thread_of': m0019,
   '0020_signing_pins': m0020,
   '0021_live_reminders': m0021,
+  '0024_posture_schedule': m0024,
   '0025_inbound_inbox': m0025,
   '0026_home_views': m0026,
 };

@@ -7,15 +7,17 @@ import { IN_CADENCE } from '../core/lifecycle/states.ts';
 import type { Policy, RequiredEvidenceRule } from '../core/policy/policy.ts';
 import type { Snapshot } from '../core/posture/drift.ts';
 import { findingFacts, ratingFrom, withWeights } from '../core/posture/posture.ts';
+import { nextDatedChange } from '../core/posture/rescore.ts';
 import { type Driver, type Grade, scorePosture } from '../core/posture/score.ts';
 import { parseTier } from '../core/vendors/input.ts';
 import type { Tx } from '../store/database.ts';
 import type { EvidenceRow } from '../store/tables.ts';
 
-// The daily snapshot scores every vendor in service, so it cannot afford the five reads per vendor a
-// single posture lookup makes (10,000 vendors would be 50,000 statements). This loads the same inputs
-// for all vendors still without today's snapshot in six set-based statements and scores them with
-// the core's own pure scorer; a test holds the result equal to getPosture for each vendor.
+// The daily snapshot scores the vendors whose score may have changed (posture-trigger.ts picks them),
+// up to every vendor in service, so it cannot afford the five reads per vendor a single posture lookup
+// makes (10,000 vendors would be 50,000 statements). This loads the same inputs for a few hundred
+// vendors at a time in six set-based statements and scores them with the core's own pure scorer; a
+// test holds the result equal to getPosture for each vendor.
 
 export interface ScoredVendor {
   vendorId: number;
@@ -29,17 +31,20 @@ export interface ScoredVendor {
    * and its last snapshot. Enough to decide drift without reading every day of every vendor.
    */
   previous: Snapshot[];
+  /** The first later day on which the score may change with no input changing (nextDatedChange). */
+  datedChangeOn: string;
 }
 
 const IN_SERVICE = IN_CADENCE;
-/** Up to this many vendors are named in an IN list; beyond it, reading every vendor's rows is cheaper. */
+/** Vendors are read this many at a time, named in an IN list. */
 const LISTED = 500;
 
-/** In-service vendors without a snapshot for `today`: the first sweep of a day finds all of them. */
-function pendingVendors(tx: Tx, today: string) {
+/** Of `vendorIds`, those in service without a snapshot for `today`. */
+function pendingVendors(tx: Tx, vendorIds: readonly number[], today: string) {
   return tx
     .selectFrom('vendors as v')
     .select(['v.id', 'v.tier', 'v.next_review_on', 'v.last_review_on', 'v.data_types', 'v.regulatory_scope'])
+    .where('v.id', 'in', vendorIds)
     .where('v.status', 'in', IN_SERVICE)
     .where(({ not, exists, selectFrom }) =>
       not(
@@ -66,10 +71,8 @@ function groupBy<T, K>(rows: readonly T[], key: (row: T) => K): Map<K, T[]> {
   return out;
 }
 
-async function loadInputs(tx: Tx, vendorIds: number[] | null, today: string, windowStart: string) {
-  // Limits a statement to the pending vendors when they are few; otherwise every vendor's rows are read.
-  const inScope = (column: string) =>
-    vendorIds ? sql<boolean>`${sql.ref(column)} in (${sql.join(vendorIds)})` : sql<boolean>`1 = 1`;
+async function loadInputs(tx: Tx, vendorIds: number[], today: string, windowStart: string) {
+  const inScope = (column: string) => sql<boolean>`${sql.ref(column)} in (${sql.join(vendorIds)})`;
   const open = await tx
     .selectFrom('findings')
     .select(['id', 'vendor_id', 'severity', 'source', 'dedupe_key', 'title', 'opened_at'])
@@ -143,16 +146,36 @@ async function loadInputs(tx: Tx, vendorIds: number[] | null, today: string, win
   return { open, evidence, failed, ratings, drift };
 }
 
-/** Scores every in-service vendor still without a snapshot for `today`, with its recent snapshots. */
-export async function scorePendingVendors(
+/** Scores those of `vendorIds` in service and still without a snapshot for `today`, with their recent snapshots. */
+export async function scoreVendors(
   tx: Tx,
   deps: { policy: Policy; questionnaire?: Questionnaire },
+  vendorIds: readonly number[],
   today: string,
   windowStart: string,
 ): Promise<ScoredVendor[]> {
-  const vendors = await pendingVendors(tx, today);
+  const scored: ScoredVendor[] = [];
+  for (let i = 0; i < vendorIds.length; i += LISTED) {
+    scored.push(...(await scoreChunk(tx, deps, vendorIds.slice(i, i + LISTED), today, windowStart)));
+  }
+  return scored;
+}
+
+async function scoreChunk(
+  tx: Tx,
+  deps: { policy: Policy; questionnaire?: Questionnaire },
+  vendorIds: readonly number[],
+  today: string,
+  windowStart: string,
+): Promise<ScoredVendor[]> {
+  const vendors = await pendingVendors(tx, vendorIds, today);
   if (vendors.length === 0) return [];
-  const inputs = await loadInputs(tx, vendors.length <= LISTED ? vendors.map((v) => v.id) : null, today, windowStart);
+  const inputs = await loadInputs(
+    tx,
+    vendors.map((v) => v.id),
+    today,
+    windowStart,
+  );
   const questionnaire = questionnaireOf(deps);
   const open = groupBy(inputs.open, (r) => r.vendor_id);
   const evidence = groupBy(inputs.evidence as EvidenceRow[], (r) => r.vendor_id);
@@ -162,7 +185,8 @@ export async function scorePendingVendors(
   return vendors.map((v) => {
     const findingRows = open.get(v.id) ?? [];
     const evidenceOfVendor = evidence.get(v.id) ?? [];
-    const required = requiredEvidenceOf(requiredEvidenceRules(deps.policy, v), evidenceOfVendor, today);
+    const rules = requiredEvidenceRules(deps.policy, v);
+    const required = requiredEvidenceOf(rules, evidenceOfVendor, today);
     const requiredMissing = required.filter((r) => !r.satisfiedBy).map((r) => r.rule);
     const scored = scorePosture(
       {
@@ -192,6 +216,7 @@ export async function scorePendingVendors(
             { takenOn: w.taken_on, score: w.score, grade },
           ]
         : [],
+      datedChangeOn: nextDatedChange(today, v.next_review_on, evidenceOfVendor, rules),
     };
   });
 }

@@ -1,11 +1,14 @@
 import { sql } from 'kysely';
+import { questionnaireOf } from '../core/assessments/questionnaire.ts';
 import { SYSTEM_ACTOR } from '../core/common/actor.ts';
 import { addDaysIso } from '../core/common/dates.ts';
 import { ACTIVE_STATES } from '../core/findings/states.ts';
-import { DRIFT_SOURCE, detectDrift, recordPostureSnapshot } from '../core/posture/drift.ts';
+import { IN_CADENCE } from '../core/lifecycle/states.ts';
+import { DRIFT_SOURCE, detectDrift, recordPostureSnapshot, type Snapshot } from '../core/posture/drift.ts';
+import { RESCORE_NEVER, RESCORE_NOW, scoringFingerprint } from '../core/posture/rescore.ts';
 import type { DbOrTx, Tx } from '../store/database.ts';
 import type { SweepContext } from './firing.ts';
-import { type ScoredVendor, scorePendingVendors } from './posture-batch.ts';
+import { type ScoredVendor, scoreVendors } from './posture-batch.ts';
 
 // The daily posture snapshot of every vendor in service, and a drift finding when the score fell by
 // the policy's points within its window or the grade fell. The snapshot row for (vendor, day) is the
@@ -57,10 +60,137 @@ async function insertSnapshots(tx: Tx, today: string, scored: readonly ScoredVen
   }
 }
 
+/** What the schedule held for a vendor due today: the score it carried and how long it is watched. */
+interface DueVendor {
+  vendor_id: number;
+  score: number | null;
+  watch_until: string | null;
+  status: string;
+}
+
+/**
+ * The vendors whose score may have moved since their last snapshot (an input changed, a dated change
+ * came, or the drift window still holds a higher score) and that have no snapshot today, through the
+ * schedule's index: on a quiet day a few rows, not the portfolio.
+ */
+function dueVendors(tx: Tx, today: string): Promise<DueVendor[]> {
+  return tx
+    .selectFrom('posture_schedule as s')
+    .innerJoin('vendors as v', 'v.id', 's.vendor_id')
+    .select(['s.vendor_id', 's.score', 's.watch_until', 'v.status'])
+    .where('s.rescore_on', '<=', today)
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('posture_snapshots as ps')
+            .select('ps.vendor_id')
+            .whereRef('ps.vendor_id', '=', 's.vendor_id')
+            .where('ps.taken_on', '=', today),
+        ),
+      ),
+    )
+    .orderBy('s.vendor_id')
+    .execute();
+}
+
+/**
+ * Once a day, today's snapshot of every vendor whose score cannot have moved: the score it carries,
+ * copied in one statement. A new policy or questionnaire, or a clock set back before the last day
+ * carried, first marks every vendor to be scored again. Returns the snapshots written.
+ */
+async function carryForward(ctx: SweepContext): Promise<number> {
+  const { tx, deps, today } = ctx;
+  const fingerprint = scoringFingerprint(deps.policy, questionnaireOf(deps));
+  const state = await tx.selectFrom('sweep_state').selectAll().where('id', '=', 1).executeTakeFirst();
+  if (state?.posture_on === today && state.policy === fingerprint) return 0;
+  if (state?.posture_on && (state.policy !== fingerprint || state.posture_on > today)) {
+    await tx.updateTable('posture_schedule').set({ rescore_on: RESCORE_NOW }).execute();
+  }
+  const carried = await tx
+    .insertInto('posture_snapshots')
+    .columns(['vendor_id', 'taken_on', 'score', 'grade'])
+    .expression((eb) =>
+      eb
+        .selectFrom('posture_schedule')
+        .select(['vendor_id', sql<string>`${today}`.as('taken_on'), 'score', 'grade'])
+        .where('rescore_on', '>', today)
+        .where('score', 'is not', null)
+        .$narrowType<{ score: number; grade: string }>(),
+    )
+    .onConflict((oc) => oc.columns(['vendor_id', 'taken_on']).doNothing())
+    .executeTakeFirst();
+  await tx
+    .insertInto('sweep_state')
+    .values({ id: 1, posture_on: today, policy: fingerprint })
+    .onConflict((oc) => oc.column('id').doUpdateSet({ posture_on: today, policy: fingerprint }))
+    .execute();
+  return Number(carried.numInsertedOrUpdatedRows ?? 0);
+}
+
+interface Scheduled {
+  vendor_id: number;
+  score: number | null;
+  grade: string | null;
+  rescore_on: string;
+  watch_until: string | null;
+}
+
+/**
+ * When a vendor scored today must be scored again: at its next dated change, or every day while the
+ * drift window still holds a higher score than today's (the window slides, and drift is measured from
+ * its best) or a drift finding is open (it closes itself when the score recovers).
+ */
+function scheduleOf(
+  s: ScoredVendor,
+  prior: DueVendor,
+  today: Snapshot,
+  dailyForDrift: boolean,
+  windowDays: number,
+): Scheduled {
+  const fell = prior.score === null || today.score < prior.score;
+  const watchUntil = fell ? addDaysIso(today.takenOn, windowDays - 1) : prior.watch_until;
+  const daily = dailyForDrift || (watchUntil !== null && watchUntil > today.takenOn);
+  return {
+    vendor_id: s.vendorId,
+    score: today.score,
+    grade: today.grade,
+    rescore_on: daily ? addDaysIso(today.takenOn, 1) : s.datedChangeOn,
+    watch_until: watchUntil,
+  };
+}
+
+async function writeSchedule(tx: Tx, rows: readonly Scheduled[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += CHUNK) {
+    await tx
+      .insertInto('posture_schedule')
+      .values(rows.slice(i, i + CHUNK))
+      .onConflict((oc) =>
+        oc.column('vendor_id').doUpdateSet((eb) => ({
+          score: eb.ref('excluded.score'),
+          grade: eb.ref('excluded.grade'),
+          rescore_on: eb.ref('excluded.rescore_on'),
+          watch_until: eb.ref('excluded.watch_until'),
+        })),
+      )
+      .execute();
+  }
+}
+
 export async function runPostureTrigger(ctx: SweepContext): Promise<PostureOutcome> {
   const { tx, deps, today } = ctx;
+  const carried = await carryForward(ctx);
+  const due = await dueVendors(tx, today);
+  if (due.length === 0) return { snapshots: carried, drifted: [] };
+  const inService = new Set<string>(IN_CADENCE);
+  const prior = new Map(due.map((d) => [d.vendor_id, d]));
   const windowStart = addDaysIso(today, -deps.policy.driftWindowDays);
-  const scored = await scorePendingVendors(tx, deps, today, windowStart);
+  const scored = await scoreVendors(
+    tx,
+    deps,
+    due.filter((d) => inService.has(d.status)).map((d) => d.vendor_id),
+    today,
+    windowStart,
+  );
   // The batch knows only the window's best score, not its day, so it cannot tell which causes came
   // after it: it picks every fall, and the core's step measures it net of the causes already reported.
   const moved = scored.filter((s) => detectDrift(s.previous, s.current, deps.policy));
@@ -75,10 +205,11 @@ export async function runPostureTrigger(ctx: SweepContext): Promise<PostureOutco
     ...scored.filter((s) => driftOpen.has(s.vendorId)),
     ...scored.filter((s) => s.drivers.some((d) => d.origin === 'required_evidence' && d.since === null)),
   ]);
-  await insertSnapshots(
-    tx,
-    today,
-    scored.filter((s) => !throughCore.has(s)),
+  const batch = scored.filter((s) => !throughCore.has(s));
+  await insertSnapshots(tx, today, batch);
+  const windowDays = deps.policy.driftWindowDays;
+  const schedule = batch.map((s) =>
+    scheduleOf(s, prior.get(s.vendorId) as DueVendor, s.current, driftOpen.has(s.vendorId), windowDays),
   );
   const drifted: number[] = [];
   for (const s of throughCore) {
@@ -86,13 +217,25 @@ export async function runPostureTrigger(ctx: SweepContext): Promise<PostureOutco
     try {
       const result = await recordPostureSnapshot(tx, deps, SYSTEM_ACTOR, s.vendorId, today);
       if (result.finding) drifted.push(s.vendorId);
+      const current = { takenOn: today, score: result.posture.score, grade: result.posture.grade };
+      const watched = driftOpen.has(s.vendorId) || result.finding !== null;
+      schedule.push(scheduleOf(s, prior.get(s.vendorId) as DueVendor, current, watched, windowDays));
       await sql`release savepoint sweep_item`.execute(tx);
     } catch (error) {
+      // Left due: the vendor has no snapshot today, so the next sweep scores it again.
       await sql`rollback to savepoint sweep_item`.execute(tx);
       await sql`release savepoint sweep_item`.execute(tx);
       ctx.failed.push(`posture:${s.vendorId}:${today}`);
       ctx.log.error({ err: error, vendorId: s.vendorId }, 'posture snapshot failed; retried next sweep');
     }
   }
-  return { snapshots: scored.length, drifted };
+  // Out of service: no snapshots, and nothing to score until a change of status marks it again.
+  for (const d of due) {
+    if (inService.has(d.status)) continue;
+    schedule.push({ vendor_id: d.vendor_id, score: null, grade: null, rescore_on: RESCORE_NEVER, watch_until: null });
+  }
+  // Written last: the sweep's own steps (a finding opened above) marked their vendors, and this score
+  // already counts them.
+  await writeSchedule(tx, schedule);
+  return { snapshots: carried + scored.length, drifted };
 }

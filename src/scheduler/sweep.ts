@@ -3,13 +3,14 @@ import type { Clock } from '../core/common/clock.ts';
 import { todayOf } from '../core/common/dates.ts';
 import type { CoreDeps } from '../core/common/deps.ts';
 import { inTransaction, type Tx } from '../store/database.ts';
+import { datedWorkDone, datedWorkPending } from './dated-work.ts';
 import { runDigestTrigger } from './digest-trigger.ts';
 import { runEvidenceTrigger } from './evidence-trigger.ts';
 import { runAcceptanceExpiryTrigger, runSlaBreachTrigger, runSlaReminderTrigger } from './finding-triggers.ts';
 import { auditSweep, type SweepContext } from './firing.ts';
 import { runIncidentClockTrigger } from './incident-trigger.ts';
 import { runLifecycleTrigger } from './lifecycle-trigger.ts';
-import { runPostureTrigger } from './posture-trigger.ts';
+import { type PostureOutcome, runPostureTrigger } from './posture-trigger.ts';
 import { runReviewTrigger } from './review-trigger.ts';
 
 // One sweep: read the store at one instant, fire everything due, in one transaction. Nothing is sent
@@ -108,15 +109,22 @@ export async function runSweep(deps: CoreDeps, options: SweepOptions = {}): Prom
         .executeTakeFirst();
       // Order matters a little: findings opened or reopened today count in today's posture snapshot,
       // and the digest, built later from the store, sees the day's snapshots.
-      await runAcceptanceExpiryTrigger(ctx);
-      await runSlaBreachTrigger(ctx);
-      await runSlaReminderTrigger(ctx);
+      const dated = await datedWorkPending(tx, today);
+      if (dated) {
+        await runAcceptanceExpiryTrigger(ctx);
+        await runSlaBreachTrigger(ctx);
+        await runSlaReminderTrigger(ctx);
+      }
       await runIncidentClockTrigger(ctx);
-      await runEvidenceTrigger(ctx);
-      await runReviewTrigger(ctx);
-      await runLifecycleTrigger(ctx);
-      const posture = await runPostureTrigger(ctx);
+      let posture: PostureOutcome = { snapshots: 0, drifted: [] };
+      if (dated) {
+        await runEvidenceTrigger(ctx);
+        await runReviewTrigger(ctx);
+        await runLifecycleTrigger(ctx);
+        posture = await runPostureTrigger(ctx);
+      }
       await runDigestTrigger(ctx);
+      if (dated && ctx.failed.length === 0) await datedWorkDone(tx, today);
       await auditSweep(ctx);
       await recordSweep(tx, at, lastSweepAt);
       const messages = await tx

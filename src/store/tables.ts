@@ -217,6 +217,25 @@ export interface PostureSnapshotTable {
   grade: string;
 }
 
+/** Per vendor: the score its last scoring gave and the first day it must be scored again (0024). */
+export interface PostureScheduleTable {
+  vendor_id: number;
+  score: number | null;
+  grade: string | null;
+  /** '0000-00-00' when an input changed (database triggers), '0000-00-01' once a tick saw it; '9999-12-31' out of service. */
+  rescore_on: string;
+  /** Until this day the drift window still holds a higher score than the current one. */
+  watch_until: string | null;
+}
+
+/** The one row saying which day's snapshots are all written (and under which policy), and which day's dated triggers all ran. */
+export interface SweepStateTable {
+  id: number;
+  posture_on: string | null;
+  policy: string | null;
+  dated_on: string | null;
+}
+
 export interface AuditLogTable {
   seq: number;
   at: string;
@@ -494,6 +513,8 @@ export interface Database {
   people: PersonTable;
   subscriptions: SubscriptionTable;
   posture_snapshots: PostureSnapshotTable;
+  posture_schedule: PostureScheduleTable;
+  sweep_state: SweepStateTable;
   audit_log: AuditLogTable;
   outbox: OutboxTable;
   message_refs: MessageRefTable;
