@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { isUserError, UserError } from '../core/common/errors.ts';
 import { typoDistance } from '../core/vendors/lookup.ts';
+import { isActionId } from './actions.ts';
 import type { ChatContext, FormValues, Outcome, Registry } from './command.ts';
 import { type Block, ephemeral, type Reply } from './reply.ts';
 import { tokenize } from './tokenize.ts';
@@ -77,7 +78,8 @@ export function dispatchCommand(registry: Registry, ctx: ChatContext, text: stri
 
 export function dispatchAction(registry: Registry, ctx: ChatContext, action: string, value: string): Promise<Outcome> {
   return guarded(ctx, { action }, async () => {
-    const handler = registry.actions.find((a) => a.action === action);
+    // The id comes back from the platform as any string: only one of ours reaches a handler.
+    const handler = isActionId(action) ? registry.actions.find((a) => a.action === action) : undefined;
     if (!handler) throw new UserError('bad_arguments', 'That button is no longer supported. Try the command again.');
     return handler.run(ctx, value);
   });
