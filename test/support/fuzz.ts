@@ -197,7 +197,7 @@ export function describeTally(title: string, seed: number, tally: Tally, ms: num
         .join(' ')}`,
   );
   return [
-    `${title}: FUZZ_SEED=${seed}, ${total} signed payloads in ${(ms / 1000).toFixed(1)} s, ${tally.failures.length} answered >= 500`,
+    `${title}: FUZZ_SEED=${seed}, ${total} payloads in ${(ms / 1000).toFixed(1)} s, ${tally.failures.length} answered >= 500`,
     ...lines,
   ].join('\n');
 }
