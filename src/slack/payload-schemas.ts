@@ -84,7 +84,16 @@ export const blockActionsSchema = z
   .passthrough();
 
 export const viewSubmissionSchema = z
-  .object({ ...common, type: z.literal('view_submission'), view: view.required({ state: true }) })
+  .object({
+    ...common,
+    type: z.literal('view_submission'),
+    view: view.required({ state: true }),
+    // Bolt builds respond() from the first of these before any listener runs.
+    response_urls: z
+      .array(z.object({ response_url: z.string().url().max(2000) }).passthrough())
+      .max(10)
+      .optional(),
+  })
   .passthrough();
 
 export const viewClosedSchema = z.object({ ...common, type: z.literal('view_closed'), view }).passthrough();

@@ -38,7 +38,14 @@ export const envelopeSchema = z
     from: account,
     recipient: account,
     conversation: z
-      .object({ id, conversationType: z.string().max(64).optional(), tenantId: z.string().max(255).optional() })
+      .object({
+        id,
+        conversationType: z.string().max(64).optional(),
+        tenantId: z.string().max(255).optional(),
+        // botbuilder refuses to serialize a reply whose conversation has a non-boolean isGroup.
+        isGroup: z.boolean().optional(),
+        name: z.string().max(1024).optional(),
+      })
       .passthrough(),
     channelData: z
       .object({
