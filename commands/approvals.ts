@@ -1,3 +1,4 @@
+import { ACTIONS } from '../src/chat/actions.ts';
 import { type ChatContext, type Command, type CommandModule, openForm, reply } from '../src/chat/command.ts';
 import { inert } from '../src/chat/inert.ts';
 import { type Block, ephemeral, type Form } from '../src/chat/reply.ts';
@@ -123,7 +124,7 @@ export const approvals: CommandModule = {
   command: approvalsCommand,
   actions: [
     {
-      action: 'approval.approve',
+      action: ACTIONS.approvalApprove,
       async run(ctx, value) {
         if (pinRequired(ctx.deps)) return openForm(approveForm(ctx, await decidable(ctx, requestIdFrom(value))));
         const { signature } = await inTransaction(ctx.deps.db, (tx) =>
@@ -133,7 +134,7 @@ export const approvals: CommandModule = {
       },
     },
     {
-      action: 'approval.reject',
+      action: ACTIONS.approvalReject,
       run: async (ctx, value) => openForm(rejectForm(ctx, await decidable(ctx, requestIdFrom(value)))),
     },
   ],

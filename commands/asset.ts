@@ -1,3 +1,4 @@
+import { ACTIONS } from '../src/chat/actions.ts';
 import { type ChatContext, type CommandModule, reply } from '../src/chat/command.ts';
 import { type Block, ephemeral } from '../src/chat/reply.ts';
 import { CHECK_KINDS } from '../src/core/exposure/checks.ts';
@@ -13,7 +14,7 @@ import { badArguments, joinOptionWords, nameFrom } from './support/args.ts';
 // once an analyst confirms the vendor authorised it; the reply to `add` carries that confirmation as a
 // button, and whoever presses it is recorded with the time.
 
-export const ASSET_AUTHORISE_ACTION = 'asset.authorise';
+export const ASSET_AUTHORISE_ACTION = ACTIONS.assetAuthorise;
 const VERBS = ['add', 'remove', 'authorise', 'list'] as const;
 type Verb = (typeof VERBS)[number];
 

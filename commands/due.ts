@@ -1,3 +1,4 @@
+import { ACTIONS } from '../src/chat/actions.ts';
 import { type ChatContext, type CommandModule, reply } from '../src/chat/command.ts';
 import type { Reply } from '../src/chat/reply.ts';
 import { type DueItem, dueLine } from '../src/chat/views/vendor-lines.ts';
@@ -13,7 +14,7 @@ import { namesOf } from './support/people.ts';
 // told), overdue ones included, soonest first. Both lists are small (one row per vendor and
 // document type), so they are merged in memory and paged together.
 
-export const DUE_PAGE_ACTION = 'due.page';
+export const DUE_PAGE_ACTION = ACTIONS.duePage;
 export const DEFAULT_DUE_DAYS = 30;
 const MAX_DUE_DAYS = 366;
 

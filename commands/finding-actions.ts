@@ -1,3 +1,4 @@
+import { ACTIONS, type ActionId } from '../src/chat/actions.ts';
 import { type ChatContext, type CommandModule, type FormHandler, openForm, reply } from '../src/chat/command.ts';
 import { ephemeral, type Form, mention } from '../src/chat/reply.ts';
 import { requestSummary } from '../src/chat/views/approval-card.ts';
@@ -60,7 +61,7 @@ export function changeFromForm<T>(ctx: ChatContext, state: string, change: (tx: 
   });
 }
 
-const opens = (action: string, step: FindingAction, form: (f: FindingDetail) => Form) => ({
+const opens = (action: ActionId, step: FindingAction, form: (f: FindingDetail) => Form) => ({
   action,
   run: async (ctx: ChatContext, value: string) => openForm(form(await findingFor(ctx, value, step))),
 });
@@ -117,7 +118,7 @@ const resolveSubmit: FormHandler = {
 export const findingActions: CommandModule = {
   actions: [
     {
-      action: 'finding.ack',
+      action: ACTIONS.findingAck,
       async run(ctx, value) {
         const finding = await inTransaction(ctx.deps.db, (tx) =>
           acknowledge(tx, ctx.deps, ctx.actor, findingIdFrom(value)),
@@ -125,10 +126,10 @@ export const findingActions: CommandModule = {
         return confirm(`Acknowledged finding #${finding.id}. The card now shows it for everyone.`);
       },
     },
-    opens('finding.assign', 'assign', assignForm),
-    opens('finding.escalate', 'escalate', escalateForm),
-    opens('finding.resolve', 'resolve', resolveForm),
-    opens('finding.accept', 'request_acceptance', acceptForm),
+    opens(ACTIONS.findingAssign, 'assign', assignForm),
+    opens(ACTIONS.findingEscalate, 'escalate', escalateForm),
+    opens(ACTIONS.findingResolve, 'resolve', resolveForm),
+    opens(ACTIONS.findingAccept, 'request_acceptance', acceptForm),
   ],
   forms: [assignSubmit, escalateSubmit, acceptSubmit, resolveSubmit],
 };

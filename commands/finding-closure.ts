@@ -1,3 +1,4 @@
+import { ACTIONS, type ActionId } from '../src/chat/actions.ts';
 import { type ChatContext, type CommandModule, openForm, reply } from '../src/chat/command.ts';
 import { ephemeral, type Form } from '../src/chat/reply.ts';
 import { markFixedForm, sendBackForm, withdrawForm } from '../src/chat/views/closure-forms.ts';
@@ -43,7 +44,7 @@ async function ownRequest(ctx: ChatContext, finding: FindingDetail): Promise<Fin
 }
 
 const opens = (
-  action: string,
+  action: ActionId,
   load: (ctx: ChatContext, value: string) => Promise<FindingDetail>,
   form: (f: FindingDetail) => Form,
 ) => ({
@@ -53,9 +54,9 @@ const opens = (
 
 export const findingClosure: CommandModule = {
   actions: [
-    opens('finding.fixed', (ctx, v) => findingFor(ctx, v, 'propose_fix', 'finding.triage'), markFixedForm),
+    opens(ACTIONS.findingFixed, (ctx, v) => findingFor(ctx, v, 'propose_fix', 'finding.triage'), markFixedForm),
     {
-      action: 'finding.verify',
+      action: ACTIONS.findingVerify,
       async run(ctx, value) {
         const finding = await inTransaction(ctx.deps.db, (tx) =>
           verifyFix(tx, ctx.deps, ctx.actor, findingIdFrom(value)),
@@ -64,12 +65,12 @@ export const findingClosure: CommandModule = {
       },
     },
     opens(
-      'finding.sendback',
+      ACTIONS.findingSendBack,
       async (ctx, v) => notProposer(ctx, await findingFor(ctx, v, 'return_fix', 'finding.resolve')),
       sendBackForm,
     ),
     opens(
-      'finding.withdraw',
+      ACTIONS.findingWithdraw,
       async (ctx, v) => ownRequest(ctx, await findingFor(ctx, v, 'withdraw_request', 'read')),
       withdrawForm,
     ),

@@ -1,3 +1,4 @@
+import { ACTIONS } from '../src/chat/actions.ts';
 import { type ChatContext, type CommandModule, reply } from '../src/chat/command.ts';
 import { inert, inertTitle } from '../src/chat/inert.ts';
 import type { Reply } from '../src/chat/reply.ts';
@@ -14,7 +15,7 @@ import { severityWord } from './support/vocab.ts';
 // `/vendor findings [Acme] [severity:high] [mine]`: findings that still need someone, most severe
 // first. The posture card's "Show findings" button lands here too, with the vendor's id.
 
-export const FINDINGS_PAGE_ACTION = 'findings.page';
+export const FINDINGS_PAGE_ACTION = ACTIONS.findingsPage;
 
 interface FindingsQuery {
   vendor?: string;

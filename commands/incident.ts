@@ -1,3 +1,4 @@
+import { ACTIONS } from '../src/chat/actions.ts';
 import { type ChatContext, type CommandModule, type FormHandler, openForm, reply } from '../src/chat/command.ts';
 import { ephemeral, type Form, mention } from '../src/chat/reply.ts';
 import { textValue } from '../src/chat/views/finding-forms.ts';
@@ -277,14 +278,14 @@ export const incidentModule: CommandModule = {
   },
   actions: [
     {
-      action: 'incident.declare',
+      action: ACTIONS.incidentDeclare,
       async run(ctx, value) {
         const finding = await getFinding(ctx.deps.db, idFrom(value));
         return openForm(declareForm(finding.id, finding.title));
       },
     },
     {
-      action: 'incident.done',
+      action: ACTIONS.incidentDone,
       async run(ctx, value) {
         const { incidentId, number } = taskFrom(value);
         await inTransaction(ctx.deps.db, (tx) => completeTask(tx, ctx.deps, ctx.actor, incidentId, number));
@@ -292,7 +293,7 @@ export const incidentModule: CommandModule = {
       },
     },
     {
-      action: 'incident.assign',
+      action: ACTIONS.incidentAssign,
       run: async (_ctx, value) =>
         openForm({
           id: 'incident.assign',
@@ -302,13 +303,13 @@ export const incidentModule: CommandModule = {
           fields: [{ id: 'assignee', label: 'Who does it?', kind: 'user' }],
         }),
     },
-    { action: 'incident.met', run: async (ctx, value) => openForm(await clockForm(ctx, value, 'met')) },
+    { action: ACTIONS.incidentMet, run: async (ctx, value) => openForm(await clockForm(ctx, value, 'met')) },
     {
-      action: 'incident.not-required',
+      action: ACTIONS.incidentNotRequired,
       run: async (ctx, value) => openForm(await clockForm(ctx, value, 'not-required')),
     },
     {
-      action: 'incident.contained',
+      action: ACTIONS.incidentContained,
       async run(ctx, value) {
         const incident = await inTransaction(ctx.deps.db, (tx) =>
           advanceIncident(tx, ctx.deps, ctx.actor, idFrom(value), 'contained'),
@@ -317,7 +318,7 @@ export const incidentModule: CommandModule = {
       },
     },
     {
-      action: 'incident.notified',
+      action: ACTIONS.incidentNotified,
       async run(ctx, value) {
         const incident = await inTransaction(ctx.deps.db, (tx) =>
           advanceIncident(tx, ctx.deps, ctx.actor, idFrom(value), 'notifications_done'),
@@ -325,9 +326,9 @@ export const incidentModule: CommandModule = {
         return confirm(`Incident #${incident.id}: notifications done. Close it with the post-incident review.`);
       },
     },
-    { action: 'incident.close', run: async (_ctx, value) => openForm(closeForm(idFrom(value))) },
+    { action: ACTIONS.incidentClose, run: async (_ctx, value) => openForm(closeForm(idFrom(value))) },
     {
-      action: 'incident.sign',
+      action: ACTIONS.incidentSign,
       async run(ctx, value) {
         if (pinRequired(ctx.deps)) return openForm(await signForm(ctx, idFrom(value)));
         return signIncident(ctx, idFrom(value));

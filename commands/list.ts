@@ -1,3 +1,4 @@
+import { ACTIONS } from '../src/chat/actions.ts';
 import { type ChatContext, type CommandModule, reply } from '../src/chat/command.ts';
 import { parseUserRef } from '../src/chat/refs.ts';
 import { mention, type Reply } from '../src/chat/reply.ts';
@@ -12,7 +13,7 @@ import { tierWord } from './support/vocab.ts';
 
 // `/vendor list [tier:high] [overdue] [owner:@dana]`: the inventory, filtered, a page at a time.
 
-export const LIST_PAGE_ACTION = 'list.page';
+export const LIST_PAGE_ACTION = ACTIONS.listPage;
 
 const tierOption = (value: string | undefined) => (value === undefined ? undefined : tierWord(value));
 

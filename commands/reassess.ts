@@ -1,3 +1,4 @@
+import { ACTIONS } from '../src/chat/actions.ts';
 import { type ChatContext, type Command, type CommandModule, openForm, reply } from '../src/chat/command.ts';
 import { type Block, ephemeral } from '../src/chat/reply.ts';
 import {
@@ -81,7 +82,7 @@ export const reassess: CommandModule = {
   command: reassessCommand,
   actions: [
     {
-      action: 'assessment.start',
+      action: ACTIONS.assessmentStart,
       async run(ctx, value) {
         const detail = await getAssessment(ctx.deps.db, await assessmentFor(ctx, value), ctx.deps);
         await requirePermission(ctx.deps.db, ctx.actor, 'assessment.answer', detail.vendor.owner_id);

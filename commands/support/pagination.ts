@@ -1,3 +1,4 @@
+import type { ActionId } from '../../src/chat/actions.ts';
 import type { Block, Button, Reply } from '../../src/chat/reply.ts';
 import { ephemeral } from '../../src/chat/reply.ts';
 import { badArguments } from './args.ts';
@@ -45,7 +46,7 @@ export interface PageView {
   total: number;
   page: number;
   /** The action id the Next/Previous buttons route to. */
-  action: string;
+  action: ActionId;
   params: PageParams;
   /** What to say when nothing matches. */
   empty: string;

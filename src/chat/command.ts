@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Actor } from '../core/common/actor.ts';
 import type { CoreDeps } from '../core/common/deps.ts';
 import type { Permission } from '../core/roles/permissions.ts';
+import type { ActionId } from './actions.ts';
 import type { Block, Form, Reply } from './reply.ts';
 
 export type Platform = 'slack' | 'teams';
@@ -45,7 +46,7 @@ export interface Command<Args = unknown> {
 
 /** A button press, routed by the button's `action` id. */
 export interface ActionHandler {
-  action: string;
+  action: ActionId;
   run(ctx: ChatContext, value: string): Promise<Outcome>;
 }
 

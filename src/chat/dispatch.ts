@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { isUserError, UserError } from '../core/common/errors.ts';
 import { typoDistance } from '../core/vendors/lookup.ts';
+import { isActionId } from './actions.ts';
 import type { ChatContext, FormValues, Outcome, Registry } from './command.ts';
 import { type Block, ephemeral, type Reply } from './reply.ts';
 import { choiceButtons, SUGGESTED_COMMAND_ACTION, subcommandButton, suggestionReply } from './suggestions.ts';
@@ -84,7 +85,8 @@ export function dispatchAction(registry: Registry, ctx: ChatContext, action: str
   return guarded(ctx, { action }, async () => {
     // A "Did you mean" button: its value is the corrected command, run as if the presser typed it.
     if (action === SUGGESTED_COMMAND_ACTION) return dispatchCommand(registry, ctx, value);
-    const handler = registry.actions.find((a) => a.action === action);
+    // The id comes back from the platform as any string: only one of ours reaches a handler.
+    const handler = isActionId(action) ? registry.actions.find((a) => a.action === action) : undefined;
     if (!handler) throw new UserError('bad_arguments', 'That button is no longer supported. Try the command again.');
     return handler.run(ctx, value);
   });

@@ -1,3 +1,5 @@
+import type { ActionId } from './actions.ts';
+
 // The neutral message model. Commands and notification views build these; each platform has one
 // renderer (Block Kit, Adaptive Cards, the playground). Text is light Markdown: **bold**, _italic_,
 // `code`, [label](url), and mentions written <@principal|Printed Name>.
@@ -10,8 +12,8 @@ export interface Confirm {
 }
 
 export interface Button {
-  /** Routed to a command's action handler, e.g. `finding.ack`. */
-  action: string;
+  /** Routed to a command's action handler, e.g. `ACTIONS.findingAck`. */
+  action: ActionId;
   label: string;
   /** Opaque to the platform; parsed by the handler (ids, page cursors). */
   value: string;

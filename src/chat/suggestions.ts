@@ -1,4 +1,5 @@
 import type { Choices } from '../core/common/errors.ts';
+import { ACTIONS } from './actions.ts';
 import type { Block, Button, Reply } from './reply.ts';
 
 // "Did you mean …?" with a button: the command the person typed, run again with the name (or the
@@ -6,7 +7,7 @@ import type { Block, Button, Reply } from './reply.ts';
 // it runs it as if typed by whoever presses, with their own permissions.
 
 /** The action of a suggestion button; its value is the command text to run. */
-export const SUGGESTED_COMMAND_ACTION = 'command.suggested';
+export const SUGGESTED_COMMAND_ACTION = ACTIONS.suggestedCommand;
 
 /** A platform caps button labels (Slack: 75 characters); long names are cut with an ellipsis. */
 const LABEL_MAX = 60;

@@ -14,6 +14,8 @@ import { onAction } from './on-action.ts';
 import { onCommand } from './on-command.ts';
 import { onHomeOpened } from './on-home.ts';
 import { onViewClosed, onViewSubmission } from './on-view.ts';
+import { payloadCheckMiddleware } from './payload-check.ts';
+import { slackPayloadGuard } from './payload-guard.ts';
 import { RecentKeys } from './receipts.ts';
 import { describeSlackError } from './slack-errors.ts';
 import { slackStartupError } from './start-failure.ts';
@@ -56,11 +58,14 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
   const log = options.log.child({ platform: 'slack' });
   const logger = boltLogger(log);
   const socketMode = Boolean(config.appToken);
+  const command = options.command ?? SLACK_COMMAND;
   // Commands, interactivity and events all arrive at one URL; Bolt checks each signature (401 if
   // it is missing, wrong or older than five minutes) before any listener runs.
   // The inbound guard (timestamp window both ways, body limit) is mounted first, so it runs before Bolt.
   const expressApp = socketMode ? null : (options.expressApp ?? express());
   expressApp?.use(SLACK_EVENTS_PATH, slackInboundGuard());
+  // Then a validly signed but malformed payload is refused before Bolt routes it (payload-guard.ts).
+  expressApp?.use(SLACK_EVENTS_PATH, slackPayloadGuard(config.signingSecret, command, log));
   const receiver = expressApp
     ? new ExpressReceiver({
         signingSecret: config.signingSecret,
@@ -106,7 +111,9 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     names: new Map(),
     inboxLeaseMs: config.inboxLeaseMs ?? DEFAULT_INBOX_LEASE_MS,
   };
-  onCommand(app, env, options.command ?? SLACK_COMMAND);
+  // Socket Mode has no HTTP guard in front of Bolt: the same check runs as Bolt's first middleware.
+  if (socketMode) app.use(payloadCheckMiddleware(log, command));
+  onCommand(app, env, command);
   onAction(app, env);
   onViewSubmission(app, env);
   onViewClosed(app, env);

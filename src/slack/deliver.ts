@@ -8,6 +8,7 @@ import { describeSlackError } from './slack-errors.ts';
 // What a handler's Outcome becomes in Slack. Every Web API failure is logged with what we were
 // doing (never a token) and the person hears a short apology through whatever way is still open.
 
+const TRIGGER_ERRORS = new Set(['invalid_trigger_id', 'expired_trigger_id', 'trigger_exchanged']);
 const FORM_APOLOGY = 'Sorry, Slack would not open that form just now. Please try again.';
 
 export async function deliverOutcome(env: SlackEnv, origin: Origin, outcome: Outcome): Promise<void> {
@@ -64,7 +65,10 @@ async function openForm(env: SlackEnv, origin: Origin, form: Form): Promise<void
     await (origin.inModal ? origin.client.views.push(args) : origin.client.views.open(args));
   } catch (error) {
     env.forms.finish(key);
-    env.log.error({ err: describeSlackError(error), user: origin.userId, form: form.id }, 'could not open a form');
+    const err = describeSlackError(error);
+    // A trigger_id lives three seconds: one Slack calls expired or unknown is the request's age, not our fault.
+    const level = TRIGGER_ERRORS.has(String(err.slackError)) ? 'warn' : 'error';
+    env.log[level]({ err, user: origin.userId, form: form.id }, 'could not open a form');
     await sendReply(env, origin, ephemeral(FORM_APOLOGY), false);
   }
 }

@@ -1,4 +1,8 @@
+import { z } from 'zod';
 import { LIMITS } from './limits.ts';
+
+/** Option lists kept out of Slack, by field id (`o`); anything else in their place is ignored. */
+const LONG_OPTIONS = z.record(z.array(z.string()));
 
 /** What a modal carries through Slack and back (private_metadata, at most 3000 characters). */
 export interface ModalMeta {
@@ -33,16 +37,19 @@ export function encodeMeta(meta: ModalMeta): string {
 export function readModalMeta(view: { private_metadata?: string }): ModalMeta {
   let raw: Record<string, unknown> = {};
   try {
-    raw = JSON.parse(view.private_metadata || '{}') as Record<string, unknown>;
+    const parsed: unknown = JSON.parse(view.private_metadata || '{}');
+    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed))
+      raw = parsed as Record<string, unknown>;
   } catch {
     // A view we did not build (or an old format): treat as empty state rather than fail the person.
   }
+  const long = LONG_OPTIONS.safeParse(raw.o);
   return {
     state: typeof raw.s === 'string' ? raw.s : '',
     channel: typeof raw.c === 'string' ? raw.c : null,
-    page: typeof raw.p === 'number' ? raw.p : 0,
-    pages: typeof raw.n === 'number' ? raw.n : 1,
+    page: typeof raw.p === 'number' && Number.isInteger(raw.p) && raw.p >= 0 ? raw.p : 0,
+    pages: typeof raw.n === 'number' && Number.isInteger(raw.n) && raw.n >= 1 ? raw.n : 1,
     key: typeof raw.k === 'string' ? raw.k : null,
-    long: typeof raw.o === 'object' && raw.o !== null ? (raw.o as Record<string, string[]>) : {},
+    long: long.success ? long.data : {},
   };
 }

@@ -17,7 +17,7 @@ const EXPIRED = 'This form expired while it was open. Close it and run the comma
  */
 export function onViewSubmission(app: App, env: SlackEnv): void {
   app.view({ type: 'view_submission' }, async ({ ack, body, view, client }) => {
-    const receipt = receiptKeys.submission(view.id, `${view.hash}:${digest(view.state.values)}`);
+    const receipt = receiptKeys.submission(view.id, `${view.hash}:${digest(view.state?.values ?? {})}`);
     if (!(await firstDelivery(env, receipt))) return ack();
     const meta = readModalMeta(view);
     const pending = env.forms.get(meta.key);

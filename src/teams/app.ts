@@ -5,9 +5,10 @@ import type { Registry } from '../chat/command.ts';
 import type { TeamsConfig } from '../config.ts';
 import type { CoreDeps } from '../core/common/deps.ts';
 import { BODY_LIMITS } from '../http/body-limits.ts';
+import { teamsActivityGuard } from './activity-guard.ts';
 import { createAdapter } from './adapter.ts';
 import { createEndpoint, isAnonymousDev } from './endpoint.ts';
-import { beforeTurn, onAction, onMessage, onTurnError, type TurnDeps } from './turns.ts';
+import { beforeTurn, onAction, onMessage, onOtherInvoke, onTurnError, type TurnDeps } from './turns.ts';
 
 // The Teams side of the bot: a teams-ai Application on botbuilder's CloudAdapter, served at
 // POST /api/messages on the composition root's express app.
@@ -49,12 +50,18 @@ export function createTeamsApp(options: TeamsAppOptions): TeamsApp {
   application.turn('beforeTurn', (context) => beforeTurn(turn, context));
   application.message(/[\s\S]*/, (context) => onMessage(turn, context));
   application.adaptiveCards.actionExecute(/[\s\S]*/, (context, _state, data) => onAction(turn, context, data));
+  // Any other invoke (a task module, a message extension): answered with a refusal, not botbuilder's 501.
+  application.addRoute(
+    async (context) => context.activity.type === 'invoke',
+    (context) => onOtherInvoke(turn, context),
+    true,
+  );
   // Installs and membership changes need no answer: beforeTurn has already stored the reference.
   application.conversationUpdate('membersAdded', async () => {});
   application.error((context, error) => onTurnError(turn, context, error));
   const handle = createEndpoint({ config, adapter, application, log });
   const mount = (router: IRouter) => {
-    router.post(TEAMS_PATH, express.json({ limit: BODY_LIMITS.teams }), handle);
+    router.post(TEAMS_PATH, express.json({ limit: BODY_LIMITS.teams }), teamsActivityGuard(log), handle);
   };
   if (options.expressApp) mount(options.expressApp);
   return { application, adapter, handle, mount };

@@ -6,6 +6,8 @@ import type { CoreDeps } from '../core/common/deps.ts';
 import { claimReceipt } from '../core/messaging/inbound-receipts.ts';
 import { rememberPerson } from '../core/roles/people.ts';
 import { wakeWaitingFor } from '../delivery/waiting.ts';
+import { issuesText } from './activity-guard.ts';
+import { actionExecuteSchema } from './activity-schemas.ts';
 import { outcomeWithChannelNames } from './channel-names.ts';
 import { captureReferences, conversationTarget, rememberMentionedChannels } from './conversation-refs.ts';
 import { FORM_DRAFT_VERB, FORM_SUBMIT_VERB, pickedPeople, readFormValues } from './forms.ts';
@@ -31,6 +33,8 @@ const DRAFT_SAVED = 'Draft saved: your answers are filled in when you open the f
 export async function beforeTurn(t: TurnDeps, context: TurnContext): Promise<boolean> {
   const { db, clock } = t.deps;
   const activity = context.activity;
+  // An Action.Execute we cannot read is refused before anything is claimed or stored.
+  if (!(await wellFormed(t, context))) return false;
   const key = receiptKey(activity);
   if (key && !(await claimReceipt(db, clock, key))) {
     t.log.info({ activityId: activity.id, type: activity.type }, 'Teams resent an activity already applied; ignored');
@@ -50,6 +54,43 @@ export async function beforeTurn(t: TurnDeps, context: TurnContext): Promise<boo
     await rememberActor(db, clock, actorOf(activity));
   }
   return true;
+}
+
+const MALFORMED = 'Sorry, I could not read that, so nothing was changed. Try the command again.';
+
+async function wellFormed(t: TurnDeps, context: TurnContext): Promise<boolean> {
+  const activity = context.activity;
+  if (activity.type !== ActivityTypes.Invoke || activity.name !== 'adaptiveCard/action') return true;
+  const parsed = actionExecuteSchema.safeParse(activity);
+  if (parsed.success) return true;
+  t.log.warn(
+    { type: activity.type, name: activity.name, reason: issuesText(parsed.error) },
+    'Teams activity refused: malformed',
+  );
+  // Universal Actions answer a bad request with an error response the client shows.
+  await context.sendActivity({
+    type: ActivityTypes.InvokeResponse,
+    value: {
+      status: 200,
+      body: {
+        statusCode: 400,
+        type: 'application/vnd.microsoft.error',
+        value: { code: 'BadRequest', message: MALFORMED },
+      },
+    },
+  });
+  return false;
+}
+
+/** An invoke the bot never offered (a task module, a message extension): a refusal Teams can show. */
+export async function onOtherInvoke(t: TurnDeps, context: TurnContext): Promise<void> {
+  const name = String(context.activity.name ?? '');
+  t.log.info({ name }, 'Teams invoke the bot does not serve; refused');
+  const text = 'This app has no dialogs or message extensions. Use the buttons on its cards, or type `help`.';
+  const body = name.startsWith('task/')
+    ? { task: { type: 'message', value: text } }
+    : { statusCode: 400, type: 'application/vnd.microsoft.error', value: { code: 'NotSupported', message: text } };
+  await context.sendActivity({ type: ActivityTypes.InvokeResponse, value: { status: 200, body } });
 }
 
 function chatContext(t: TurnDeps, context: TurnContext): ChatContext {

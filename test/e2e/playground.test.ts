@@ -271,7 +271,7 @@ describe('the playground in a browser', () => {
     await modal().getByRole('button', { name: 'Sign and approve' }).click();
     await modal().waitFor({ state: 'hidden' });
     // Without opening Home again, the decision is gone from it.
-    await expect.poll(() => approve.count(), { timeout: WAIT }).toBe(waiting - 1);
+    await expect.poll(() => approve.count(), { timeout: 120_000 }).toBe(waiting - 1);
   }, 120_000);
 });
 

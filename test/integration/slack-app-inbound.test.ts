@@ -32,7 +32,7 @@ describe('Slack inbound requests', () => {
         run: async () => reply(ephemeral(`command ${++counts.commands}`)),
       },
     ],
-    actions: [{ action: 'item.count', run: async () => reply(ephemeral(`click ${++counts.clicks}`)) }],
+    actions: [{ action: 'finding.ack', run: async () => reply(ephemeral(`click ${++counts.clicks}`)) }],
     forms: [],
     home: async () => [{ type: 'text', text: `home ${++counts.homes}` }],
   };
@@ -103,7 +103,7 @@ describe('Slack inbound requests', () => {
         blockActions({
           userId: 'U1',
           channelId: 'C1',
-          actionId: 'item.count',
+          actionId: 'finding.ack',
           responseUrl: slack.responses.url(),
           actionTs,
         }),

@@ -38,15 +38,15 @@ function testRegistry() {
           reply(
             inChannel(`pong for **${ctx.actor.name}** ${mention(ctx.actor.id, ctx.actor.name)} ${words.join(' ')}`, [
               { type: 'text', text: `pong for ${mention(ctx.actor.id, ctx.actor.name)} in ${ctx.channel}` },
-              { type: 'actions', buttons: [{ action: 'item.open', label: 'Add note', value: '7' }] },
+              { type: 'actions', buttons: [{ action: 'finding.assign', label: 'Add note', value: '7' }] },
             ]),
           ),
       },
     ],
     actions: [
-      { action: 'item.open', run: async (_ctx, value) => openForm(noteForm(value)) },
+      { action: 'finding.assign', run: async (_ctx, value) => openForm(noteForm(value)) },
       {
-        action: 'item.done',
+        action: 'finding.resolve',
         run: async (ctx, value) => reply(inChannel(`Item ${value} closed by ${ctx.actor.name}`), true),
       },
     ],
@@ -128,7 +128,7 @@ describe('Slack app over HTTP', () => {
     const click = blockActions({
       userId: 'U1',
       channelId: 'C1',
-      actionId: 'item.open#2',
+      actionId: 'finding.assign#2',
       value: '7',
       responseUrl: slack.responses.url(),
       triggerId: slack.api.issueTrigger('U1'),
@@ -169,7 +169,7 @@ describe('Slack app over HTTP', () => {
     const click = blockActions({
       userId: 'U1',
       channelId: 'C1',
-      actionId: 'item.done',
+      actionId: 'finding.resolve',
       value: '7',
       responseUrl: slack.responses.url(),
     });

@@ -55,8 +55,8 @@ const registry: Registry = {
       run: async (ctx, value) =>
         reply(inChannel(`Finding ${value} acknowledged by ${mention(ctx.actor.id, ctx.actor.name)}`), true),
     },
-    { action: 'finding.peek', run: async (_ctx, value) => reply(ephemeral(`Finding ${value} is open.`)) },
-    { action: 'note.open', run: async () => openForm(noteForm) },
+    { action: 'intake.show', run: async (_ctx, value) => reply(ephemeral(`Finding ${value} is open.`)) },
+    { action: 'finding.fixed', run: async () => openForm(noteForm) },
   ],
   forms: [
     {
@@ -106,7 +106,7 @@ describe('card actions in Teams', () => {
   it('answers an ephemeral reply to a click with a message only the clicker sees', async () => {
     const answer = await postActivity(
       h.botUrl,
-      actionExecute(h.where, { verb: 'finding.peek', data: { value: '7' } }, 'card-2'),
+      actionExecute(h.where, { verb: 'intake.show', data: { value: '7' } }, 'card-2'),
     );
     expect(answer.body).toEqual({
       statusCode: 200,
@@ -183,7 +183,7 @@ describe('card actions in Teams', () => {
   it('draws a form opened from a button over the card, for the clicker only', async () => {
     const answer = await postActivity(
       h.botUrl,
-      actionExecute(h.where, { verb: 'note.open', data: { value: '12' } }, 'card-4'),
+      actionExecute(h.where, { verb: 'finding.fixed', data: { value: '12' } }, 'card-4'),
     );
     const card = JSON.stringify((answer.body as InvokeBody).value);
     expect(card).toContain('"own":false');

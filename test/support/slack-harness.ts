@@ -1,3 +1,4 @@
+import type { Logger } from 'pino';
 import type { Registry } from '../../src/chat/command.ts';
 import { renderNotification } from '../../src/chat/notifications/index.ts';
 import { createSlackPacer } from '../../src/delivery/pacing.ts';
@@ -24,6 +25,10 @@ export interface SlackHarnessOptions {
   /** The channels configured for finding cards and approval requests; none by default. */
   findingsChannel?: string;
   approvalsChannel?: string;
+  /** Where the app logs; silent by default. */
+  log?: Logger;
+  /** The store to serve; a fresh one by default. */
+  store?: TestStore;
 }
 
 export interface SlackHarness {
@@ -47,7 +52,7 @@ const SECRET = 'test-signing-secret';
 export async function startSlackHarness(
   options: SlackHarnessOptions & { postsPerSecondPerChannel?: number },
 ): Promise<SlackHarness> {
-  const store = await createTestStore();
+  const store = options.store ?? (await createTestStore());
   const api = await startSlackWebApi({
     channels: options.channels ?? ['C1'],
     users: options.users ?? [DANA],
@@ -61,6 +66,7 @@ export async function startSlackHarness(
     secret: SECRET,
     findingsChannel: options.findingsChannel,
     approvalsChannel: options.approvalsChannel,
+    ...(options.log ? { log: options.log } : {}),
   });
   return {
     store,

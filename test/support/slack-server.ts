@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
+import type { Logger } from 'pino';
 import type { Registry } from '../../src/chat/command.ts';
 import type { CoreDeps } from '../../src/core/common/deps.ts';
 import { createLogger } from '../../src/log.ts';
@@ -21,6 +22,8 @@ export interface SlackServerOptions {
   approvalsChannel?: string | undefined;
   /** Socket Mode instead of HTTP: the app-level token the Web API stand-in accepts. */
   appToken?: string;
+  /** Where the app logs; silent by default. */
+  log?: Logger;
 }
 
 export interface SlackServer {
@@ -44,7 +47,7 @@ export async function serveSlackApp(options: SlackServerOptions): Promise<SlackS
     },
     registry: options.registry,
     deps: options.deps,
-    log: createLogger('silent'),
+    log: options.log ?? createLogger('silent'),
     ...(options.appToken ? {} : { expressApp: http }),
   });
   await app.start();

@@ -18,7 +18,7 @@ describe('readAction', () => {
           { action: 'finding.ack', label: 'Ack 1', value: '1' },
           { action: 'finding.ack', label: 'Ack 2', value: '2' },
         ],
-        more: [{ action: 'finding.snooze', label: 'Snooze', value: '2|1d' }],
+        more: [{ action: 'finding.withdraw', label: 'Snooze', value: '2|1d' }],
       },
     ]),
   );
@@ -39,7 +39,7 @@ describe('readAction', () => {
       action_id: overflow?.action_id ?? '',
       selected_option: { text: text('Snooze'), value: option?.value ?? '' },
     };
-    expect(readAction(action as BlockElementAction)).toEqual({ name: 'finding.snooze', value: '2|1d' });
+    expect(readAction(action as BlockElementAction)).toEqual({ name: 'finding.withdraw', value: '2|1d' });
   });
 
   it('reads selects as values and people as principals', () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ACTIONS } from '../../src/chat/actions.ts';
 import { type Block, type Button, inChannel, mention } from '../../src/chat/reply.ts';
 import { messageBlockProblems, viewProblems } from '../../src/playground/slack-web-api-blocks.ts';
 import { decodeActionId, decodeOverflowValue } from '../../src/slack/action-ids.ts';
@@ -52,7 +53,7 @@ describe('renderMessage: Block Kit limits', () => {
     const many: Block[] = Array.from({ length: 59 }, (_, i) => ({ type: 'text', text: `Vendor ${i + 1}` }));
     const blocks = blocksOf([
       ...many,
-      { type: 'actions', buttons: [{ action: 'page.next', label: 'Next', value: '2' }] },
+      { type: 'actions', buttons: [{ action: 'list.page', label: 'Next', value: '2' }] },
     ]);
     expect(blocks).toHaveLength(50);
     expect(sectionText(blocks[47])).toBe('Vendor 48');
@@ -74,7 +75,7 @@ describe('renderMessage: Block Kit limits', () => {
 
   it('cuts an 80-character button label to 75 with an ellipsis, and a long header to 150', () => {
     const label = 'A'.repeat(80);
-    const [actions] = blocksOf([{ type: 'actions', buttons: [{ action: 'x', label, value: '1' }] }]);
+    const [actions] = blocksOf([{ type: 'actions', buttons: [{ action: 'list.page', label, value: '1' }] }]);
     const text = buttonText(elements(actions)[0]);
     expect(text).toHaveLength(75);
     expect(text.endsWith('…')).toBe(true);
@@ -134,8 +135,9 @@ describe('renderMessage: buttons', () => {
   });
 
   it('folds `more` buttons into overflow menus of five that decode to action and value', () => {
-    const more = Array.from({ length: 7 }, (_, i) => ({
-      action: `finding.more${i}`,
+    const ids = Object.values(ACTIONS).slice(0, 7);
+    const more = ids.map((action, i) => ({
+      action,
       label: `More ${i}`,
       value: `${i}`,
     }));
@@ -146,12 +148,12 @@ describe('renderMessage: buttons', () => {
     const options = first?.options as { value: string }[];
     expect(options).toHaveLength(5);
     expect(second?.options).toHaveLength(2);
-    expect(decodeOverflowValue(options[2]?.value ?? '')).toEqual({ action: 'finding.more2', value: '2' });
+    expect(decodeOverflowValue(options[2]?.value ?? '')).toEqual({ action: ids[2], value: '2' });
   });
 
   it('keeps a `more` button whose value is too long for an overflow option as a real button', () => {
     const [actions] = blocksOf([
-      { type: 'actions', buttons: [], more: [{ action: 'a', label: 'Long', value: 'v'.repeat(100) }] },
+      { type: 'actions', buttons: [], more: [{ action: 'list.page', label: 'Long', value: 'v'.repeat(100) }] },
     ]);
     expect(elements(actions).map((e) => e.type)).toEqual(['button']);
     expect(elements(actions)[0]?.value).toBe('v'.repeat(100));

@@ -36,7 +36,7 @@ const findingCard: Reply = {
           confirm: { title: 'Accept the risk?', text: 'This is signed.', confirm: 'Accept', deny: 'Cancel' },
         },
       ],
-      more: [{ action: 'finding.snooze', label: 'Snooze', value: '12' }],
+      more: [{ action: 'finding.withdraw', label: 'Snooze', value: '12' }],
     },
   ],
 };
@@ -96,7 +96,7 @@ describe('Adaptive Card rendering', () => {
     expect(JSON.stringify(actions[1])).toContain(
       '"title":"Accept","verb":"finding.accept","data":{"value":"12"},"style":"destructive"',
     );
-    expect(actions[2]).toMatchObject({ verb: 'finding.snooze', mode: 'secondary' });
+    expect(actions[2]).toMatchObject({ verb: 'finding.withdraw', mode: 'secondary' });
   });
 
   it('stays under the 80 KB budget, says how much it left out and keeps its buttons', () => {
@@ -105,7 +105,7 @@ describe('Adaptive Card rendering', () => {
       text: 'Many findings',
       blocks: [
         ...Array.from({ length: 400 }, (_, i) => ({ type: 'text' as const, text: `Finding ${i}: ${'x'.repeat(400)}` })),
-        { type: 'actions', buttons: [{ action: 'page.next', label: 'Next', value: '2' }] },
+        { type: 'actions', buttons: [{ action: 'list.page', label: 'Next', value: '2' }] },
       ],
     };
     const big = renderCard(long);

@@ -2,6 +2,7 @@ import type { ApprovalDetail, ApprovalSummary } from '../../core/approvals/queri
 import { kindLabel } from '../../core/approvals/records.ts';
 import { manifestation } from '../../core/audit/signatures.ts';
 import { REQUESTED_ACTION_LABELS, type RequestedAction } from '../../core/common/vocabulary.ts';
+import { ACTIONS } from '../actions.ts';
 import { inert, inertTitle } from '../inert.ts';
 import type { Block, Button, Confirm, Field, Reply } from '../reply.ts';
 import { inChannel } from '../reply.ts';
@@ -23,8 +24,8 @@ export const SIGNING_CONFIRM: Confirm = {
 export function approvalButtons(requestId: number): Button[] {
   const value = String(requestId);
   return [
-    { action: 'approval.approve', label: 'Approve', value, style: 'primary', confirm: SIGNING_CONFIRM },
-    { action: 'approval.reject', label: 'Reject', value, style: 'danger' },
+    { action: ACTIONS.approvalApprove, label: 'Approve', value, style: 'primary', confirm: SIGNING_CONFIRM },
+    { action: ACTIONS.approvalReject, label: 'Reject', value, style: 'danger' },
   ];
 }
 

@@ -3,6 +3,7 @@ import { requestTitle } from '../../core/approvals/request.ts';
 import { manifestation } from '../../core/audit/signatures.ts';
 import type { FindingDetail } from '../../core/findings/queries.ts';
 import { type CardAction, isFinal, STATE_LABELS } from '../../core/findings/states.ts';
+import { ACTIONS, type ActionId } from '../actions.ts';
 import { inert, inertTitle } from '../inert.ts';
 import type { Block, Button, Reply } from '../reply.ts';
 import { inChannel } from '../reply.ts';
@@ -29,16 +30,16 @@ export interface FindingCardData {
 }
 
 /** Button label, action id and placement for each card action; at most three primary buttons. */
-const CARD_BUTTONS: Record<CardAction, { label: string; action: string; primary: boolean }> = {
-  acknowledge: { label: 'Acknowledge', action: 'finding.ack', primary: true },
-  assign: { label: 'Assign', action: 'finding.assign', primary: true },
-  escalate: { label: 'Escalate', action: 'finding.escalate', primary: true },
-  resolve: { label: 'Resolve', action: 'finding.resolve', primary: false },
-  request_acceptance: { label: 'Request risk acceptance', action: 'finding.accept', primary: false },
-  propose_fix: { label: 'Mark fixed', action: 'finding.fixed', primary: false },
-  verify_fix: { label: 'Verify fix', action: 'finding.verify', primary: true },
-  return_fix: { label: 'Send back', action: 'finding.sendback', primary: true },
-  withdraw_request: { label: 'Withdraw request', action: 'finding.withdraw', primary: false },
+const CARD_BUTTONS: Record<CardAction, { label: string; action: ActionId; primary: boolean }> = {
+  acknowledge: { label: 'Acknowledge', action: ACTIONS.findingAck, primary: true },
+  assign: { label: 'Assign', action: ACTIONS.findingAssign, primary: true },
+  escalate: { label: 'Escalate', action: ACTIONS.findingEscalate, primary: true },
+  resolve: { label: 'Resolve', action: ACTIONS.findingResolve, primary: false },
+  request_acceptance: { label: 'Request risk acceptance', action: ACTIONS.findingAccept, primary: false },
+  propose_fix: { label: 'Mark fixed', action: ACTIONS.findingFixed, primary: false },
+  verify_fix: { label: 'Verify fix', action: ACTIONS.findingVerify, primary: true },
+  return_fix: { label: 'Send back', action: ACTIONS.findingSendBack, primary: true },
+  withdraw_request: { label: 'Withdraw request', action: ACTIONS.findingWithdraw, primary: false },
 };
 
 /** Display order: the everyday steps first; closing steps lead the overflow menu. */

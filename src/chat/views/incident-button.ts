@@ -1,3 +1,4 @@
+import { ACTIONS } from '../actions.ts';
 import type { Block, Button } from '../reply.ts';
 
 // A critical finding that is still open offers "Declare incident" on its card: one click, a short
@@ -9,7 +10,7 @@ export function withDeclareIncident(
 ): Block | null {
   if (finding.severity !== 'critical' || finding.state === 'resolved') return actions;
   const button: Button = {
-    action: 'incident.declare',
+    action: ACTIONS.incidentDeclare,
     label: 'Declare incident',
     value: String(finding.id),
     style: 'danger',

@@ -4,6 +4,7 @@ import { clockName } from '../../core/incidents/clocks.ts';
 import type { IncidentDetail } from '../../core/incidents/queries.ts';
 import { STATE_LABELS } from '../../core/incidents/work.ts';
 import type { IncidentClockRow } from '../../store/tables.ts';
+import { ACTIONS } from '../actions.ts';
 import { type Block, type Button, inChannel, type Reply } from '../reply.ts';
 import { capitalize, formatUtc, person } from './wording.ts';
 
@@ -58,7 +59,7 @@ export function incidentCard(d: IncidentDetail, now: Date): Reply {
           ? 'Close with the post-incident review'
           : `Not required: ${clockName(d.clocks.find((c) => c.id === x.clock_id) ?? { regulation: '?', recipient: '?' })}`;
       buttons.push({
-        action: 'incident.sign',
+        action: ACTIONS.incidentSign,
         label: `Sign D${x.id}`,
         value: String(x.id),
         style: 'primary',
@@ -91,8 +92,8 @@ export function incidentCard(d: IncidentDetail, now: Date): Reply {
       text: `**Next tasks** (${done} of ${d.tasks.length} done)\n${lines.length ? lines.join('\n') : 'Every playbook task is done.'}`,
     });
     for (const t of next) {
-      buttons.push({ action: 'incident.done', label: `Done T${t.number}`, value: `${i.id}:${t.number}` });
-      buttons.push({ action: 'incident.assign', label: `Assign T${t.number}`, value: `${i.id}:${t.number}` });
+      buttons.push({ action: ACTIONS.incidentDone, label: `Done T${t.number}`, value: `${i.id}:${t.number}` });
+      buttons.push({ action: ACTIONS.incidentAssign, label: `Assign T${t.number}`, value: `${i.id}:${t.number}` });
     }
   } else if (i.review) {
     const review = JSON.parse(i.review) as { lessons?: string; applied?: { summary?: string } };
@@ -105,12 +106,13 @@ export function incidentCard(d: IncidentDetail, now: Date): Reply {
   const more: Button[] = [];
   if (!closed) {
     if (d.clocks.some((c) => c.state === 'running')) {
-      more.push({ action: 'incident.met', label: 'Clock met…', value });
-      more.push({ action: 'incident.not-required', label: 'Not required…', value });
+      more.push({ action: ACTIONS.incidentMet, label: 'Clock met…', value });
+      more.push({ action: ACTIONS.incidentNotRequired, label: 'Not required…', value });
     }
-    if (i.state === 'open') more.push({ action: 'incident.contained', label: 'Mark contained', value });
-    if (i.state === 'contained') more.push({ action: 'incident.notified', label: 'Notifications done', value });
-    if (i.state === 'notifications_done') more.push({ action: 'incident.close', label: 'Close with review…', value });
+    if (i.state === 'open') more.push({ action: ACTIONS.incidentContained, label: 'Mark contained', value });
+    if (i.state === 'contained') more.push({ action: ACTIONS.incidentNotified, label: 'Notifications done', value });
+    if (i.state === 'notifications_done')
+      more.push({ action: ACTIONS.incidentClose, label: 'Close with review…', value });
   }
   if (more.length === 1) buttons.push(...more.splice(0));
   if (buttons.length || more.length) blocks.push({ type: 'actions', buttons, ...(more.length ? { more } : {}) });

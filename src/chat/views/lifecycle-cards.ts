@@ -13,6 +13,7 @@ import { gateText, statusLabel } from '../../core/lifecycle/states.ts';
 import { displayName } from '../../core/roles/people.ts';
 import { readList } from '../../core/vendors/input.ts';
 import type { DbOrTx } from '../../store/database.ts';
+import { ACTIONS } from '../actions.ts';
 import { inert } from '../inert.ts';
 import { type Block, type Button, type Confirm, ephemeral, inChannel, type Reply } from '../reply.ts';
 import { formatUtc, person } from './wording.ts';
@@ -22,14 +23,14 @@ import { formatUtc, person } from './wording.ts';
 // buttons give way to the signature.
 
 export const LIFECYCLE_ACTIONS = {
-  acknowledge: 'intake.ack',
-  assign: 'intake.assign',
-  show: 'intake.show',
-  approve: 'activation.approve',
-  conditions: 'activation.conditions',
-  reject: 'activation.reject',
-  item: 'offboarding.item',
-  signOff: 'offboarding.signoff',
+  acknowledge: ACTIONS.intakeAck,
+  assign: ACTIONS.intakeAssign,
+  show: ACTIONS.intakeShow,
+  approve: ACTIONS.activationApprove,
+  conditions: ACTIONS.activationConditions,
+  reject: ACTIONS.activationReject,
+  item: ACTIONS.offboardingItem,
+  signOff: ACTIONS.offboardingSignOff,
 } as const;
 
 const ACTIVATION_CONFIRM: Confirm = {

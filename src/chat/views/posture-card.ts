@@ -3,6 +3,7 @@ import { describeRule } from '../../core/evidence/required.ts';
 import type { EvidenceStatus } from '../../core/evidence/status.ts';
 import { gateText } from '../../core/lifecycle/states.ts';
 import type { Posture } from '../../core/posture/posture.ts';
+import { ACTIONS } from '../actions.ts';
 import { inert, inertTitle } from '../inert.ts';
 import { type Block, ephemeral, type Reply } from '../reply.ts';
 import { personText, relativeDay, SEVERITY_MARKS } from './vendor-lines.ts';
@@ -14,8 +15,8 @@ import { personText, relativeDay, SEVERITY_MARKS } from './vendor-lines.ts';
 // "Start reassessment" uses the reassess module's start action with a vendor: it requests one if
 // none is open (asking the owner) and opens the questionnaire for whoever may answer it.
 export const POSTURE_ACTIONS = {
-  reassess: 'assessment.start',
-  findings: 'findings.page',
+  reassess: ACTIONS.assessmentStart,
+  findings: ACTIONS.findingsPage,
 } as const;
 
 const EVIDENCE_MARKS: Record<EvidenceStatus['status'], string> = {

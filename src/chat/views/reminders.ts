@@ -1,4 +1,5 @@
 import { daysBetween } from '../../core/common/dates.ts';
+import { ACTIONS } from '../actions.ts';
 import { inert, inertTitle } from '../inert.ts';
 import type { Block, Reply } from '../reply.ts';
 import { inChannel } from '../reply.ts';
@@ -21,7 +22,12 @@ export function startButtonBlock(vendorId: number, open: OpenAssessmentRef | nul
   return {
     type: 'actions',
     buttons: [
-      { action: 'assessment.start', label, value: open ? String(open.id) : `vendor:${vendorId}`, style: 'primary' },
+      {
+        action: ACTIONS.assessmentStart,
+        label,
+        value: open ? String(open.id) : `vendor:${vendorId}`,
+        style: 'primary',
+      },
     ],
   };
 }
