@@ -1,12 +1,10 @@
-import type { NextFunction, Request, Response } from 'express';
-import type { Logger } from 'pino';
 import type { z } from 'zod';
 import { envelopeSchema } from './activity-schemas.ts';
 
-// Runs on POST /api/messages once the JSON is parsed, before botbuilder: an activity without the
-// envelope botbuilder and teams-ai read unguarded (a type, the sender, the recipient, the conversation,
-// a service URL) is answered 400 here. Nothing about the request is trusted or stored by this check;
-// a well-formed activity goes on to authentication as before.
+// Checked on POST /api/messages once the request is authenticated (endpoint.ts), before botbuilder:
+// an activity without the envelope botbuilder and teams-ai read unguarded (a type, the sender, the
+// recipient, the conversation, a service URL) is answered 400. An unauthenticated request is refused
+// with 401 first, so a stranger learns nothing about what a well-formed activity looks like.
 
 export const issuesText = (error: z.ZodError) =>
   error.issues
@@ -14,14 +12,8 @@ export const issuesText = (error: z.ZodError) =>
     .map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`)
     .join('; ');
 
-export function teamsActivityGuard(log: Logger) {
-  return (req: Request, res: Response, next: NextFunction): void => {
-    const parsed = envelopeSchema.safeParse(req.body);
-    if (parsed.success) {
-      next();
-      return;
-    }
-    log.warn({ reason: issuesText(parsed.error) }, 'Teams request refused: the activity is malformed');
-    res.status(400).json({ error: 'malformed_activity' });
-  };
+/** What is wrong with an activity's envelope, or null when botbuilder can read it. */
+export function envelopeProblem(body: unknown): string | null {
+  const parsed = envelopeSchema.safeParse(body);
+  return parsed.success ? null : issuesText(parsed.error);
 }

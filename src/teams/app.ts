@@ -5,7 +5,6 @@ import type { Registry } from '../chat/command.ts';
 import type { TeamsConfig } from '../config.ts';
 import type { CoreDeps } from '../core/common/deps.ts';
 import { BODY_LIMITS } from '../http/body-limits.ts';
-import { teamsActivityGuard } from './activity-guard.ts';
 import { createAdapter } from './adapter.ts';
 import { createEndpoint, isAnonymousDev } from './endpoint.ts';
 import { beforeTurn, onAction, onMessage, onOtherInvoke, onTurnError, type TurnDeps } from './turns.ts';
@@ -61,7 +60,7 @@ export function createTeamsApp(options: TeamsAppOptions): TeamsApp {
   application.error((context, error) => onTurnError(turn, context, error));
   const handle = createEndpoint({ config, adapter, application, log });
   const mount = (router: IRouter) => {
-    router.post(TEAMS_PATH, express.json({ limit: BODY_LIMITS.teams }), teamsActivityGuard(log), handle);
+    router.post(TEAMS_PATH, express.json({ limit: BODY_LIMITS.teams }), handle);
   };
   if (options.expressApp) mount(options.expressApp);
   return { application, adapter, handle, mount };

@@ -3,12 +3,13 @@ import type { Activity, TurnContext } from 'botbuilder';
 import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
 import type { TeamsConfig } from '../config.ts';
+import { envelopeProblem } from './activity-guard.ts';
 import { isLoopbackUrl } from './anonymous-dev.ts';
 import { createInboundAuthenticator } from './inbound-auth.ts';
 
 // POST /api/messages. With an app id, the token is checked first (inbound-auth.ts: any bad token is
-// 401 with nothing stored) and botbuilder checks it again before our logic runs; the logic then serves
-// only allowed tenants. The response goes
+// 401 with nothing stored), then the activity's envelope (activity-guard.ts: 400 when malformed), and
+// botbuilder checks the token again before our logic runs; the logic then serves only allowed tenants. The response goes
 // through a small recorder so that a refused tenant is answered 403 (botbuilder itself would say 200)
 // and a failure is answered without botbuilder's error text (it echoes the exception message).
 
@@ -50,6 +51,12 @@ export function createEndpoint(options: EndpointOptions): (req: Request, res: Re
         res.status(verdict.status).json({ error: verdict.status === 401 ? 'unauthorized' : 'unavailable' });
         return;
       }
+    }
+    const malformed = envelopeProblem(req.body);
+    if (malformed) {
+      log.warn({ reason: malformed }, 'Teams request refused: the activity is malformed');
+      res.status(400).json({ error: 'malformed_activity' });
+      return;
     }
     const recorder = new ResponseRecorder(res);
     let refused = false;
