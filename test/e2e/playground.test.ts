@@ -238,7 +238,9 @@ describe('the playground in a browser', () => {
     // (Clicking scrolls the card into view; from there on nothing may move.)
     await card.getByRole('button', { name: 'Acknowledge' }).click();
     const before = await firstInView();
-    await page.locator(`#messages > article.msg[data-ts="${cardTs}"]`, { hasText: '(edited)' }).waitFor();
+    await page
+      .locator(`#messages > article.msg[data-ts="${cardTs}"]`, { hasText: '(edited)' })
+      .waitFor({ timeout: 120_000 });
     expect(await firstInView()).toEqual(before);
     const sent = await page.request.post(`${playground.url}playground/api/command`, {
       data: { as: 'UDEMOANALYST', channel: 'CDEMOFINDINGS', text: '/vendor help' },
@@ -251,15 +253,18 @@ describe('the playground in a browser', () => {
     await jump.click();
     await jump.waitFor({ state: 'hidden' });
     expect(await messages().last().textContent()).toContain('/vendor posture');
-  }, 120_000);
+  }, 240_000);
 
   it("refreshes the approver's Home after an approval made there", async () => {
     await actAs('Morgan Lee');
     await open('Morgan Lee (you)');
     await page.getByRole('navigation', { name: 'Bot views' }).getByRole('button', { name: 'Home' }).click();
+    // The header counts every decision waiting; the list itself shows only the first few.
+    const decisions = (n: number | string) =>
+      page.locator('#messages').getByText(new RegExp(`^Decisions waiting for you \\(${n}\\)$`));
+    await decisions('\\d+').first().waitFor();
+    const waiting = Number(/\((\d+)\)/.exec((await decisions('\\d+').first().textContent()) ?? '')?.[1]);
     const approve = page.locator('#messages').getByRole('button', { name: 'Approve', exact: true });
-    await approve.first().waitFor();
-    const waiting = await approve.count();
     await approve.first().click();
     await page.locator('#confirm-dialog').getByRole('button', { name: 'Sign and approve' }).click();
     const pin = /demo signing PIN (\d+)/.exec(
@@ -271,7 +276,9 @@ describe('the playground in a browser', () => {
     await modal().getByRole('button', { name: 'Sign and approve' }).click();
     await modal().waitFor({ state: 'hidden' });
     // Without opening Home again, the decision is gone from it.
-    await expect.poll(() => approve.count(), { timeout: 120_000 }).toBe(waiting - 1);
+    await decisions(waiting - 1)
+      .first()
+      .waitFor({ timeout: WAIT });
   }, 120_000);
 });
 
