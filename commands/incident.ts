@@ -46,9 +46,10 @@ function parseDeclare(words: string[]): DeclareArgs {
   return { vendor: nameFrom(words.slice(0, at)), scenario: words[at] ?? '', summary };
 }
 
+/** An id as the bot writes it into a button: digits, no sign, no leading zero, no exponent or hex. */
 const idFrom = (value: string): number => {
-  const id = Number(value);
-  if (!Number.isInteger(id) || id <= 0)
+  const id = /^[1-9]\d{0,14}$/.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isInteger(id))
     throw new UserError('bad_arguments', 'That button is out of date. Look at the incident card again.');
   return id;
 };

@@ -10,6 +10,12 @@ const id = z.string().min(1).max(255);
 const text = z.string().max(200_000);
 /** `{ id }` objects Bolt reads the id of (team, enterprise, channel); Slack sends null for some. */
 const withId = z.object({ id }).passthrough();
+/**
+ * A workspace or organisation id (T…, E…). Bolt keys a plain object of API clients by it, so a name
+ * such as `constructor` or `__proto__` would reach an inherited property and crash the request.
+ */
+const workspaceId = z.string().regex(/^[A-Z0-9]{1,64}$/);
+const workspace = z.object({ id: workspaceId }).passthrough();
 
 const option = z.object({ value: text }).passthrough();
 
@@ -32,9 +38,9 @@ const elementAction = z
   .refine((a) => a.type !== 'overflow' || a.selected_option, { message: 'an overflow choice names its option' });
 
 const common = {
-  user: z.object({ id }).passthrough(),
-  team: withId.nullable().optional(),
-  enterprise: withId.nullable().optional(),
+  user: z.object({ id, team_id: workspaceId.optional() }).passthrough(),
+  team: workspace.nullable().optional(),
+  enterprise: workspace.nullable().optional(),
   is_enterprise_install: z.boolean().optional(),
   api_app_id: z.string().max(64).optional(),
   trigger_id: z.string().max(255).optional(),
@@ -63,6 +69,7 @@ const view = z
     callback_id: z.string().max(255),
     private_metadata: z.string().max(3000).optional(),
     state: viewState.optional(),
+    app_installed_team_id: workspaceId.nullable().optional(),
   })
   .passthrough();
 
@@ -106,8 +113,8 @@ export const slashCommandSchema = (name: string) =>
       text: z.string().max(40_000).optional(),
       user_id: id,
       channel_id: z.string().max(255).optional(),
-      team_id: z.string().max(64).optional(),
-      enterprise_id: z.string().max(64).optional(),
+      team_id: workspaceId.optional(),
+      enterprise_id: workspaceId.optional(),
       trigger_id: id,
       response_url: z.string().url().max(2000),
     })
@@ -135,11 +142,15 @@ export const eventCallbackSchema = z
   .object({
     type: z.literal('event_callback'),
     event_id: id,
-    team_id: z.string().max(64).optional(),
-    enterprise_id: z.string().max(64).nullable().optional(),
+    team_id: workspaceId.optional(),
+    enterprise_id: workspaceId.nullable().optional(),
     event: eventSchema,
     authorizations: z
-      .array(z.object({ team_id: z.string().max(64).nullable().optional() }).passthrough())
+      .array(
+        z
+          .object({ team_id: workspaceId.nullable().optional(), enterprise_id: workspaceId.nullable().optional() })
+          .passthrough(),
+      )
       .max(10)
       .optional(),
   })

@@ -72,6 +72,13 @@ describe('malformed but validly signed Slack payloads', () => {
     expect((await send({ ...payload, actions: [overflow] })).status).toBe(200);
   });
 
+  it('block_actions whose team id names an object property (Bolt keys its API clients by it)', async () => {
+    const payload = blockActions({ userId: 'U1', channelId: 'C1', actionId: 'finding.ack', value: '1' });
+    for (const id of ['constructor', '__proto__', 'toString']) {
+      expect((await send({ ...payload, team: { id, domain: 'x' } })).status).toBe(200);
+    }
+  });
+
   it('block_actions whose user is null', async () => {
     const payload = blockActions({ userId: 'U1', channelId: 'C1', actionId: 'finding.ack', value: '1' });
     expect((await send({ ...payload, user: null })).status).toBe(200);

@@ -28,7 +28,7 @@ export function findingFormState(f: { id: number; version: number }): string {
 
 /** The finding id and the version a form was opened on; a bare id (older forms, buttons) has no version. */
 export function readFindingFormState(state: string): { id: number; version: number | null } {
-  const m = /^(\d+)(?:@v(\d+))?$/.exec(state.trim());
+  const m = /^([1-9]\d{0,14})(?:@v([1-9]\d{0,14}))?$/.exec(state.trim());
   return m ? { id: Number(m[1]), version: m[2] ? Number(m[2]) : null } : { id: Number.NaN, version: null };
 }
 
