@@ -21,7 +21,7 @@ const FINDINGS = 'CDEMOFINDINGS';
 const DAY = 86_400_000;
 /** Posts per channel per second: raised (for the stand-in and the relay alike) so the tests are quick. */
 const RATE = 20;
-const SLOW = 60_000;
+const SLOW = 150_000;
 
 let dir: string;
 let running: RunningPlayground[] = [];
