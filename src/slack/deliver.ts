@@ -51,9 +51,14 @@ export async function postReply(env: SlackEnv, origin: Origin, reply: Reply): Pr
   try {
     await client.chat.postMessage({ channel: userId, ...message });
   } catch (error) {
-    env.log.error({ err: describeSlackError(error), user: userId }, 'could not reach the person with a reply');
+    const err = describeSlackError(error);
+    // A person Slack does not know (any more) cannot be reached; anything else is ours to look into.
+    if (UNREACHABLE_PERSON.has(String(err.slackError))) env.log.warn({ err, user: userId }, 'person unreachable');
+    else env.log.error({ err, user: userId }, 'could not reach the person with a reply');
   }
 }
+
+const UNREACHABLE_PERSON = new Set(['channel_not_found', 'user_not_found', 'user_disabled', 'cannot_dm_bot']);
 
 async function openForm(env: SlackEnv, origin: Origin, form: Form): Promise<void> {
   const channel = origin.channelId ? `slack:${origin.channelId}` : null;

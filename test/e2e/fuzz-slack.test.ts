@@ -60,7 +60,7 @@ describe('fuzzing the Slack endpoint', () => {
 
   it('answers every malformed or unprivileged payload below 500, logs no error and changes nothing', async () => {
     const rng = new Rng(seed);
-    const count = fuzzCount(0.55);
+    const count = fuzzCount(0.6);
     const before = await guardedSnapshot(slack.store.db);
     const tally = newTally();
     const started = Date.now();
