@@ -54,17 +54,21 @@ export async function createMetrics(db: Db, clock: Clock): Promise<Metrics> {
       .select('target')
       .where('status', '=', 'pending')
       .where('last_error', 'like', `${WAITING_FOR_INSTALL}%`);
+  /** Outbox rows in one status, optionally only those for the given targets. */
+  const countOutbox = async (status: 'pending' | 'dead', targets?: ReturnType<typeof waitingTargets>) => {
+    let query = db
+      .selectFrom('outbox')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('status', '=', status);
+    if (targets) query = query.where('target', 'in', targets);
+    return Number((await query.executeTakeFirst())?.n ?? 0);
+  };
   new client.Gauge({
     name: 'vendor_risk_outbox_pending',
     help: 'Outbox messages waiting to be sent (due now or later)',
     registers: [registry],
     async collect() {
-      const row = await db
-        .selectFrom('outbox')
-        .select((eb) => eb.fn.countAll<number>().as('n'))
-        .where('status', '=', 'pending')
-        .executeTakeFirst();
-      this.set(Number(row?.n ?? 0));
+      this.set(await countOutbox('pending'));
     },
   });
   new client.Gauge({
@@ -87,13 +91,7 @@ export async function createMetrics(db: Db, clock: Clock): Promise<Metrics> {
     help: 'Messages for a Teams conversation the bot is not installed in yet; dead after teamsInstallWaitDays',
     registers: [registry],
     async collect() {
-      const row = await db
-        .selectFrom('outbox')
-        .select((eb) => eb.fn.countAll<number>().as('n'))
-        .where('status', '=', 'pending')
-        .where('target', 'in', waitingTargets())
-        .executeTakeFirst();
-      this.set(Number(row?.n ?? 0));
+      this.set(await countOutbox('pending', waitingTargets()));
     },
   });
   new client.Gauge({
@@ -101,12 +99,7 @@ export async function createMetrics(db: Db, clock: Clock): Promise<Metrics> {
     help: 'Messages given up on after their last attempt (dead letters); admins were told of each',
     registers: [registry],
     async collect() {
-      const row = await db
-        .selectFrom('outbox')
-        .select((eb) => eb.fn.countAll<number>().as('n'))
-        .where('status', '=', 'dead')
-        .executeTakeFirst();
-      this.set(Number(row?.n ?? 0));
+      this.set(await countOutbox('dead'));
     },
   });
   new client.Gauge({
