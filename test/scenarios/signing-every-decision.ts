@@ -5,6 +5,7 @@ import type { Db } from '../../src/store/database.ts';
 import { type ChatDriver, formOf, type Message, messageOf } from './driver.ts';
 import { cardIn, requested, reviewedWithEvidence, VENDOR } from './lifecycle.ts';
 import type { Scenario } from './scenario.ts';
+import { failures, rowCount } from './signing-pin.ts';
 import { openSignalFinding, standardWorld, type World } from './world.ts';
 
 // Every electronic signature asks for the signing PIN in SIGNATURE_MODE=pin, not only approvals:
@@ -17,15 +18,7 @@ const WRONG = '975310';
 
 /** Everything a refused signature must leave alone. */
 async function written(db: Db) {
-  const count = async (table: 'audit_log' | 'signatures' | 'outbox') =>
-    Number(
-      (
-        await db
-          .selectFrom(table)
-          .select((eb) => eb.fn.countAll().as('n'))
-          .executeTakeFirstOrThrow()
-      ).n,
-    );
+  const count = (table: 'audit_log' | 'signatures' | 'outbox') => rowCount(db, table);
   return {
     audit: await count('audit_log'),
     signatures: await count('signatures'),
@@ -36,9 +29,6 @@ async function written(db: Db) {
     vendors: await db.selectFrom('vendors').select(['id', 'status']).orderBy('id').execute(),
   };
 }
-
-const failures = async (db: Db) =>
-  (await db.selectFrom('signing_pins').select('failures').execute()).map((r) => r.failures);
 
 function inPinMode(world: World): void {
   world.deps.signatureMode = 'pin';

@@ -13,17 +13,20 @@ import type { World } from './world.ts';
 
 const PAT_PIN = '246813';
 
+type SigningTable = 'audit_log' | 'signatures' | 'outbox';
+
+/** Rows in a table a signature writes to. */
+export async function rowCount(db: Db, table: SigningTable): Promise<number> {
+  const row = await db
+    .selectFrom(table)
+    .select((eb) => eb.fn.countAll().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
 /** Everything a refused signature must leave alone: the record, the audit trail, the outbox. */
 async function written(db: Db) {
-  const count = async (table: 'audit_log' | 'signatures' | 'outbox') =>
-    Number(
-      (
-        await db
-          .selectFrom(table)
-          .select((eb) => eb.fn.countAll().as('n'))
-          .executeTakeFirstOrThrow()
-      ).n,
-    );
+  const count = (table: SigningTable) => rowCount(db, table);
   const requests = await db.selectFrom('approval_requests').select(['id', 'state', 'version']).execute();
   return {
     audit: await count('audit_log'),
@@ -33,7 +36,8 @@ async function written(db: Db) {
   };
 }
 
-async function failures(db: Db): Promise<number[]> {
+/** Each signing PIN's count of failed attempts. */
+export async function failures(db: Db): Promise<number[]> {
   return (await db.selectFrom('signing_pins').select('failures').execute()).map((r) => r.failures);
 }
 
