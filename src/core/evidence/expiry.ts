@@ -1,5 +1,5 @@
-import type { Tx } from '../../store/database.ts';
-import type { FindingRow } from '../../store/tables.ts';
+import type { DbOrTx, Tx } from '../../store/database.ts';
+import type { EvidenceRow, FindingRow } from '../../store/tables.ts';
 import type { Actor } from '../common/actor.ts';
 import type { CoreDeps } from '../common/deps.ts';
 import {
@@ -54,6 +54,22 @@ export function expiredEvidenceSeverity(type: EvidenceType, tier: string): Sever
   return tier === 'critical' ? SEVERITIES[Math.max(0, SEVERITIES.indexOf(base) - 1)]! : base;
 }
 
+/** Whether the vendor holds a later document of the same type, expiring after this one. */
+export async function isRenewed(
+  db: DbOrTx,
+  doc: Pick<EvidenceRow, 'vendor_id' | 'type' | 'expires_on'>,
+): Promise<boolean> {
+  if (doc.expires_on === null) return false;
+  const later = await db
+    .selectFrom('evidence')
+    .select('id')
+    .where('vendor_id', '=', doc.vendor_id)
+    .where('type', '=', doc.type)
+    .where('expires_on', '>', doc.expires_on)
+    .executeTakeFirst();
+  return later !== undefined;
+}
+
 /**
  * Opens the "evidence expired" finding for one document, once (the dedupe key names the document).
  * Returns null when the document was renewed meanwhile or the vendor is offboarded.
@@ -72,14 +88,7 @@ export async function openExpiredEvidenceFinding(
     .executeTakeFirst();
   if (!row || row.status === 'offboarded' || !isOneOf(EVIDENCE_TYPES, row.type)) return null;
   const type = row.type;
-  const renewed = await tx
-    .selectFrom('evidence')
-    .select('id')
-    .where('vendor_id', '=', row.vendor_id)
-    .where('type', '=', type)
-    .where('expires_on', '>', row.expires_on)
-    .executeTakeFirst();
-  if (renewed) return null;
+  if (await isRenewed(tx, row)) return null;
   const label = EVIDENCE_LABELS[type];
   return openFinding(tx, deps, actor, {
     vendorId: row.vendor_id,

@@ -2,6 +2,7 @@ import type { DbOrTx, Tx } from '../../store/database.ts';
 import type { LiveReminderTable } from '../../store/tables.ts';
 import { todayOf } from '../common/dates.ts';
 import type { CoreDeps } from '../common/deps.ts';
+import { isRenewed } from '../evidence/expiry.ts';
 import { ACTIVE_STATES } from '../findings/states.ts';
 import { enqueue } from './outbox.ts';
 
@@ -63,16 +64,12 @@ export async function outstandingItems(db: DbOrTx, vendorId: number, items: Remi
     items.reviewDueOn !== null && vendor.next_review_on === items.reviewDueOn ? items.reviewDueOn : null;
   const evidenceIds: number[] = [];
   for (const id of items.evidenceIds) {
-    const doc = await db.selectFrom('evidence').select(['type', 'expires_on']).where('id', '=', id).executeTakeFirst();
-    if (!doc) continue;
-    const renewed = await db
+    const doc = await db
       .selectFrom('evidence')
-      .select('id')
-      .where('vendor_id', '=', vendorId)
-      .where('type', '=', doc.type)
-      .where('expires_on', '>', doc.expires_on)
+      .select(['vendor_id', 'type', 'expires_on'])
+      .where('id', '=', id)
       .executeTakeFirst();
-    if (!renewed) evidenceIds.push(id);
+    if (doc && !(await isRenewed(db, doc))) evidenceIds.push(id);
   }
   const findingIds =
     items.findingIds.length === 0
