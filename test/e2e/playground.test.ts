@@ -73,6 +73,15 @@ async function command(text: string): Promise<void> {
   await page.getByLabel('Message or /vendor command').press('Enter');
 }
 const modal = () => page.locator('#modal-dialog');
+/** The second signature component: the persona's demo signing PIN, shown beside it, typed into the form. */
+async function signWithDemoPin(name: string): Promise<void> {
+  const label = (await page.locator('#persona option', { hasText: name }).textContent()) ?? '';
+  await modal()
+    .getByLabel('Your signing PIN')
+    .fill(/demo signing PIN (\d+)/.exec(label)?.[1] ?? '');
+  await modal().getByRole('button', { name: 'Sign and approve' }).click();
+  await modal().waitFor({ state: 'hidden' });
+}
 
 describe('the playground in a browser', () => {
   it('runs the whole workflow as the analyst, approver, viewer and owner would', async () => {
@@ -110,15 +119,7 @@ describe('the playground in a browser', () => {
     const signing = page.locator('#confirm-dialog');
     expect(await signing.textContent()).toContain("meaning 'approval'");
     await signing.getByRole('button', { name: 'Sign and approve' }).click();
-    // The second signature component: Morgan's demo signing PIN, shown beside the persona.
-    const pin = /demo signing PIN (\d+)/.exec(
-      (await page.locator('#persona option', { hasText: 'Morgan Lee' }).textContent()) ?? '',
-    )?.[1];
-    await modal()
-      .getByLabel('Your signing PIN')
-      .fill(pin ?? '');
-    await modal().getByRole('button', { name: 'Sign and approve' }).click();
-    await modal().waitFor({ state: 'hidden' });
+    await signWithDemoPin('Morgan Lee');
     await open('# vendor-findings');
     const signed = await messageWith('Backup restore not tested', 'Signed by Morgan Lee');
     expect(await signed.textContent()).toMatch(
@@ -267,14 +268,7 @@ describe('the playground in a browser', () => {
     const approve = page.locator('#messages').getByRole('button', { name: 'Approve', exact: true });
     await approve.first().click();
     await page.locator('#confirm-dialog').getByRole('button', { name: 'Sign and approve' }).click();
-    const pin = /demo signing PIN (\d+)/.exec(
-      (await page.locator('#persona option', { hasText: 'Morgan Lee' }).textContent()) ?? '',
-    )?.[1];
-    await modal()
-      .getByLabel('Your signing PIN')
-      .fill(pin ?? '');
-    await modal().getByRole('button', { name: 'Sign and approve' }).click();
-    await modal().waitFor({ state: 'hidden' });
+    await signWithDemoPin('Morgan Lee');
     // Without opening Home again, the decision is gone from it.
     await decisions(waiting - 1)
       .first()
