@@ -2,9 +2,10 @@ import { ACTIONS } from '../src/chat/actions.ts';
 import { type ChatContext, type CommandModule, type FormHandler, openForm, reply } from '../src/chat/command.ts';
 import { ephemeral, type Form, mention } from '../src/chat/reply.ts';
 import { textValue } from '../src/chat/views/finding-forms.ts';
+import { clockForm, closeForm, declareForm, signForm } from '../src/chat/views/incident-forms.ts';
 import { manifestation } from '../src/core/audit/signatures.ts';
 import { UserError } from '../src/core/common/errors.ts';
-import { EVIDENCE_LABELS, EVIDENCE_TYPES, TIERS } from '../src/core/common/vocabulary.ts';
+import type { EVIDENCE_TYPES, TIERS } from '../src/core/common/vocabulary.ts';
 import { getFinding } from '../src/core/findings/queries.ts';
 import { clockName, markClockMet } from '../src/core/incidents/clocks.ts';
 import {
@@ -61,106 +62,19 @@ function taskFrom(value: string): { incidentId: number; number: number } {
 
 const confirm = (text: string) => reply(ephemeral(text));
 
-async function clockForm(ctx: ChatContext, value: string, kind: 'met' | 'not-required'): Promise<Form> {
+/** The clocks still running on an incident, for a form that records one of them. */
+async function runningClockForm(ctx: ChatContext, value: string, kind: 'met' | 'not-required'): Promise<Form> {
   const d = await getIncidentDetail(ctx.deps.db, idFrom(value));
   const running = d.clocks.filter((c) => c.state === 'running');
   if (running.length === 0) throw new UserError('invalid_state', 'No clock is running on this incident.');
-  const options = running.map((c) => ({ value: String(c.id), label: clockName(c).slice(0, 75) }));
-  return kind === 'met'
-    ? {
-        id: 'incident.met',
-        title: 'Clock met',
-        submitLabel: 'Record',
-        state: String(d.incident.id),
-        intro: `Incident #${d.incident.id} at ${d.vendor.name}: record a notification as sent (or, for the vendor's notice, as received now).`,
-        fields: [
-          { id: 'clock', label: 'Which clock?', kind: 'select', options },
-          {
-            id: 'note',
-            label: 'How and to whom?',
-            kind: 'textarea',
-            placeholder: 'Portal reference, letter, recipient',
-          },
-        ],
-      }
-    : {
-        id: 'incident.not-required',
-        title: 'Notification not required',
-        submitLabel: 'Ask an approver',
-        state: String(d.incident.id),
-        intro: 'An approver other than you signs this decision; the clock keeps running until then.',
-        fields: [
-          { id: 'clock', label: 'Which clock?', kind: 'select', options },
-          { id: 'reason', label: 'Why is it not required?', kind: 'textarea', placeholder: 'The regulator may ask' },
-        ],
-      };
+  return clockForm(d, running, kind);
 }
 
-function declareForm(findingId: number, title: string): Form {
-  return {
-    id: 'incident.declare',
-    title: 'Declare incident',
-    submitLabel: 'Declare now',
-    state: String(findingId),
-    intro: 'Declaring starts the playbook and the regulatory clocks at once; no approval is needed.',
-    fields: [
-      {
-        id: 'scenario',
-        label: 'Scenario',
-        kind: 'select',
-        options: [...loadPlaybooks().values()].map((b) => ({ value: b.id, label: b.title })),
-        initial: 'datastore-exposed',
-      },
-      { id: 'summary', label: 'What happened?', kind: 'text', initial: title.slice(0, 150) },
-    ],
-  };
-}
-
-function closeForm(incidentId: number): Form {
-  return {
-    id: 'incident.close',
-    title: 'Post-incident review',
-    submitLabel: 'Ask an approver to close',
-    state: String(incidentId),
-    intro: 'An approver other than you signs the closure; each answer is then applied in one step.',
-    fields: [
-      { id: 'lessons', label: 'Lessons learned', kind: 'textarea' },
-      { id: 'followups', label: 'Follow-up findings, one per line', kind: 'textarea', optional: true },
-      {
-        id: 'tier',
-        label: 'Vendor tier from now on',
-        kind: 'select',
-        optional: true,
-        options: TIERS.map((t) => ({ value: t, label: t })),
-      },
-      { id: 'next_review', label: 'Next review (cadence change)', kind: 'date', optional: true },
-      {
-        id: 'evidence',
-        label: 'Evidence to obtain again',
-        kind: 'multiselect',
-        optional: true,
-        options: EVIDENCE_TYPES.map((e) => ({ value: e, label: EVIDENCE_LABELS[e] })),
-      },
-    ],
-  };
-}
-
-/** The signing confirmation of an incident decision: what is signed, and the signer's PIN. */
-async function signForm(ctx: ChatContext, decisionId: number): Promise<Form> {
+/** The signing confirmation, once the person is known to be allowed to sign the decision. */
+async function decisionSignForm(ctx: ChatContext, decisionId: number): Promise<Form> {
   const decision = await loadDecision(ctx.deps.db, decisionId);
   await assertMaySign(ctx.deps.db, ctx.actor, decision);
-  const what =
-    decision.kind === 'closure' ? 'closing the incident with its post-incident review' : 'a notification not required';
-  return {
-    id: 'incident.sign',
-    title: `Sign decision D${decision.id}`,
-    submitLabel: 'Sign',
-    state: String(decision.id),
-    intro:
-      `Decision D${decision.id} on incident #${decision.incident_id}: ${what}.\n` +
-      "You are signing electronically with your chat identity and your signing PIN. Your name, the UTC time and the meaning 'approval' are recorded and shown.",
-    fields: signingPinFields(ctx),
-  };
+  return signForm(decision, signingPinFields(ctx));
 }
 
 async function signIncident(ctx: ChatContext, decisionId: number) {
@@ -282,7 +196,7 @@ export const incidentModule: CommandModule = {
       action: ACTIONS.incidentDeclare,
       async run(ctx, value) {
         const finding = await getFinding(ctx.deps.db, idFrom(value));
-        return openForm(declareForm(finding.id, finding.title));
+        return openForm(declareForm(finding.id, finding.title, [...loadPlaybooks().values()]));
       },
     },
     {
@@ -304,10 +218,10 @@ export const incidentModule: CommandModule = {
           fields: [{ id: 'assignee', label: 'Who does it?', kind: 'user' }],
         }),
     },
-    { action: ACTIONS.incidentMet, run: async (ctx, value) => openForm(await clockForm(ctx, value, 'met')) },
+    { action: ACTIONS.incidentMet, run: async (ctx, value) => openForm(await runningClockForm(ctx, value, 'met')) },
     {
       action: ACTIONS.incidentNotRequired,
-      run: async (ctx, value) => openForm(await clockForm(ctx, value, 'not-required')),
+      run: async (ctx, value) => openForm(await runningClockForm(ctx, value, 'not-required')),
     },
     {
       action: ACTIONS.incidentContained,
@@ -331,7 +245,7 @@ export const incidentModule: CommandModule = {
     {
       action: ACTIONS.incidentSign,
       async run(ctx, value) {
-        if (pinRequired(ctx.deps)) return openForm(await signForm(ctx, idFrom(value)));
+        if (pinRequired(ctx.deps)) return openForm(await decisionSignForm(ctx, idFrom(value)));
         return signIncident(ctx, idFrom(value));
       },
     },
