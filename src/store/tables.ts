@@ -153,7 +153,7 @@ export interface FindingTable {
   fix_proposed_by: string | null;
   fix_proposed_at: string | null;
   fix_note: string | null;
-  fix_from_state: string | null;
+  fix_from_state: FindingState | null;
   fix_returned_reason: string | null;
 }
 

@@ -1,12 +1,13 @@
 import type { Tx } from '../../store/database.ts';
 import type { FindingRow } from '../../store/tables.ts';
 import { SYSTEM_ACTOR } from '../common/actor.ts';
-import { addDaysIso, todayOf } from '../common/dates.ts';
+import { todayOf } from '../common/dates.ts';
 import type { CoreDeps } from '../common/deps.ts';
 import type { RequestedAction, Severity, Tier } from '../common/vocabulary.ts';
 import { openFinding } from '../findings/actions.ts';
 import { isRequestable } from '../findings/states.ts';
 import { loadFinding } from '../findings/transition.ts';
+import { slaDueOn } from '../policy/cadence.ts';
 import { type EscalationResult, requestEscalation } from './request.ts';
 
 // Escalation requests the bot raises on its own: a finding past its SLA, a reassessment long overdue.
@@ -47,9 +48,8 @@ export async function autoEscalate(
 }
 
 /** The remediation deadline the bot proposes for a finding it escalates: today plus the SLA of its severity. */
-export function proposedDeadline(deps: CoreDeps, severity: string): string {
-  const days = deps.policy.findingSlaDays[severity as Severity] ?? deps.policy.findingSlaDays.medium;
-  return addDaysIso(todayOf(deps), days);
+export function proposedDeadline(deps: CoreDeps, severity: Severity): string {
+  return slaDueOn(todayOf(deps), severity, deps.policy);
 }
 
 /** An SLA breach: the finding's due date passed while it was still open, acknowledged or assigned. */

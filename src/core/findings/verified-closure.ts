@@ -3,7 +3,6 @@ import type { FindingRow } from '../../store/tables.ts';
 import type { Actor } from '../common/actor.ts';
 import type { CoreDeps } from '../common/deps.ts';
 import { forbidden, invalidInput } from '../common/errors.ts';
-import type { FindingState } from '../common/vocabulary.ts';
 import { samePerson } from '../roles/identity.ts';
 import { announceFinding } from './notify.ts';
 import { historyLine } from './text.ts';
@@ -74,7 +73,7 @@ export async function returnFix(
   const finding = await loadFinding(tx, findingId);
   await checkVerifier(tx, deps, actor, finding, 'send back');
   if (!reason) throw invalidInput('Say why the fix is not enough: the owner reads it.');
-  const back = (finding.fix_from_state ?? 'open') as FindingState;
+  const back = finding.fix_from_state ?? 'open';
   const after = await applyFindingTransition(tx, deps, actor, finding, {
     action: 'return_fix',
     to: back === 'fix_proposed' || back === 'resolved' ? 'open' : back,
