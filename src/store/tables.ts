@@ -537,6 +537,19 @@ export interface Database {
   person_links: PersonLinkTable;
   signing_pins: SigningPinTable;
   home_views: HomeViewTable;
+  owner_digests: OwnerDigestTable;
+}
+
+/** A person's "Coming up" digest of one day (src/core/messaging/owner-digest.ts). */
+export interface OwnerDigestTable {
+  target: string;
+  /** The calendar day it is for: a later heads-up that day edits it, one on a later day starts the next. */
+  day: string;
+  /** The outbox subject of that message. */
+  subject: string;
+  /** The notification data it was last drawn from, JSON. */
+  data: string;
+  updated_at: string;
 }
 
 /** People who have opened the Home tab, whose Home is republished when their queue changes. */

@@ -79,7 +79,8 @@ describe('vendor-risk sweep', () => {
     );
     expect(lines.slice(1)).toEqual([
       'target\ttemplate\tlate',
-      'slack:USAM\tvendor-reminder\ton time',
+      // Beta's pen test expiring in a week is a heads-up: Sam's digest of the day.
+      'slack:USAM\towner-digest\ton time',
       // Beta's review is a month overdue: only the latest weekly reminder, late, and the escalation it
       // is owed (a finding for the overdue review, an approval card, the card edited with its history).
       'slack:USAM\tvendor-reminder\tlate',

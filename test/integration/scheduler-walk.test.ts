@@ -219,15 +219,17 @@ describe('a year of daily sweeps over a demo portfolio', () => {
       ['2027-03-31', 'sla:2:2027-03-30:breach', 'on time'],
       ['2027-04-03', 'review:1:2027-05-03:before-30', 'on time'],
     ]);
+    // Reminders ahead of their day are heads-ups, in the owner's (or channel's) "Coming up" digest of
+    // the day; the due day and after, the vendor's own reminder.
     expect(queuedOf(reports, (t) => t !== 'digest')).toEqual([
-      ['2026-03-16', 'vendor-reminder', 'review:1:2026-04-15:before-30@slack:UOLIVE'],
-      ['2026-03-29', 'vendor-reminder', 'sla:1:2026-04-01:reminder@slack:USAM'],
+      ['2026-03-16', 'owner-digest', 'review:1:2026-04-15:before-30@slack:UOLIVE'],
+      ['2026-03-29', 'owner-digest', 'sla:1:2026-04-01:reminder@slack:USAM'],
       // The SLA breach asks the approvers and edits Beta's finding card, with a history line under it.
       ['2026-04-02', 'approval-card', 'approval:1:v1:card:slack:CAPPROVALS'],
       ['2026-04-02', 'finding-card', 'finding:1:v2:card:slack:CBETA'],
       ['2026-04-02', 'finding-history', 'finding:1:v2:history:slack:CBETA'],
-      ['2026-04-08', 'vendor-reminder', 'review:1:2026-04-15:before-7@slack:UOLIVE'],
-      ['2026-04-14', 'vendor-reminder', 'review:1:2026-04-15:before-1@slack:UOLIVE'],
+      ['2026-04-08', 'owner-digest', 'review:1:2026-04-15:before-7@slack:UOLIVE'],
+      ['2026-04-14', 'owner-digest', 'review:1:2026-04-15:before-1@slack:UOLIVE'],
       ['2026-04-15', 'vendor-reminder', 'review:1:2026-04-15:due@slack:UOLIVE'],
       // The first day overdue costs Acme 10 points, but Olive was reminded of it: no drift finding echoes it.
       ['2026-04-22', 'vendor-reminder', 'review:1:2026-04-15:overdue-7@slack:UOLIVE'],
@@ -237,18 +239,19 @@ describe('a year of daily sweeps over a demo portfolio', () => {
       ['2026-04-29', 'approval-card', 'approval:2:v1:card:slack:CAPPROVALS'],
       ['2026-04-29', 'finding-card', 'finding:3:v2:card:slack:CFINDINGS'],
       ['2026-04-29', 'finding-history', 'finding:3:v2:history:slack:CFINDINGS'],
-      ['2026-05-31', 'vendor-reminder', 'evidence:1:before-30@slack:CBETA'],
-      ['2026-06-23', 'vendor-reminder', 'evidence:1:before-7@slack:CBETA'],
-      ['2026-06-29', 'vendor-reminder', 'evidence:1:before-1@slack:CBETA'],
+      ['2026-05-31', 'owner-digest', 'evidence:1:before-30@slack:CBETA'],
+      ['2026-06-23', 'owner-digest', 'evidence:1:before-7@slack:CBETA'],
+      ['2026-06-29', 'owner-digest', 'evidence:1:before-1@slack:CBETA'],
       // Expiry opens a finding; the fall it causes is that finding, so no drift finding repeats it.
       ['2026-06-30', 'finding-card', 'finding:4:v1:card:slack:CBETA'],
+      // Nothing is delivered in this walk, so Olive's last reminder about Acme is still queued: these join it.
       ['2026-08-01', 'vendor-reminder', 'evidence:2:before-30@slack:UOLIVE'],
       // Gamma's risk acceptance ran out: the card is edited to say so and the finding is open again.
       ['2026-10-01', 'finding-card', 'finding:2:v2:card:slack:CFINDINGS'],
       ['2026-10-01', 'finding-history', 'finding:2:v2:history:slack:CFINDINGS'],
       ['2026-10-06', 'vendor-reminder', 'review:1:2026-11-05:before-30@slack:UOLIVE'],
       ['2026-10-29', 'vendor-reminder', 'review:1:2026-11-05:before-7@slack:UOLIVE'],
-      ['2027-03-27', 'vendor-reminder', 'sla:2:2027-03-30:reminder@slack:USAM'],
+      ['2027-03-27', 'owner-digest', 'sla:2:2027-03-30:reminder@slack:USAM'],
       ['2027-03-31', 'approval-card', 'approval:3:v1:card:slack:CAPPROVALS'],
       ['2027-03-31', 'finding-card', 'finding:2:v3:card:slack:CFINDINGS'],
       ['2027-03-31', 'finding-history', 'finding:2:v3:history:slack:CFINDINGS'],
@@ -290,7 +293,7 @@ describe('a year of daily sweeps over a demo portfolio', () => {
     const late = reports.flatMap((r) => r.messages.filter((m) => m.late).map((m) => [r.today, m.template, m.key]));
     expect(late).toEqual([
       // Down over Sam's SLA reminder day and a Monday: both arrive the morning after, marked late.
-      ['2026-03-31', 'vendor-reminder', 'sla:1:2026-04-01:reminder@slack:USAM'],
+      ['2026-03-31', 'owner-digest', 'sla:1:2026-04-01:reminder@slack:USAM'],
       ['2026-03-31', 'digest', 'digest:2026-03-30@slack:CFINDINGS'],
       // Down over "1 day before" and the due day: only the due-day reminder, not both.
       ['2026-04-16', 'vendor-reminder', 'review:1:2026-04-15:due@slack:UOLIVE'],

@@ -137,7 +137,8 @@ it('looks at the day again after a change, however it was written, and not other
   store.clock.set('2026-06-01T10:06:00.000Z');
   const report = await runSweep(store.deps);
   expect(report.fired.map((f) => f.key)).toEqual([`evidence:${id}:before-1`]);
-  expect(report.messages.map((m) => m.template)).toEqual(['vendor-reminder']);
+  // Expiring tomorrow is a heads-up: it goes into the owner's digest of the day.
+  expect(report.messages.map((m) => m.template)).toEqual(['owner-digest']);
   store.clock.set('2026-06-01T10:07:00.000Z');
   expect((await runSweep(store.deps)).fired).toEqual([]);
 });

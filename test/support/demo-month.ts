@@ -2,6 +2,7 @@ import { renderNotification } from '../../src/chat/notifications/index.ts';
 import type { Reply } from '../../src/chat/reply.ts';
 import { addDaysIso, todayOf } from '../../src/core/common/dates.ts';
 import type { CoreDeps } from '../../src/core/common/deps.ts';
+import type { Policy } from '../../src/core/policy/policy.ts';
 import { Relay } from '../../src/delivery/relay.ts';
 import type { PlatformMessage, PostRequest, Sender, UpdateRequest } from '../../src/delivery/sender.ts';
 import { DEMO_ROUTING } from '../../src/demo/routing.ts';
@@ -102,9 +103,9 @@ export interface DemoRun {
   stop(): Promise<void>;
 }
 
-/** The playground's demo as it starts: seeded now, routed to the demo channels, first sweep at once. */
-export async function startDemo(store: TestStore): Promise<DemoRun> {
-  const deps: CoreDeps = { ...store.deps, routing: DEMO_ROUTING };
+/** The playground's demo as it starts: seeded now, routed to the demo channels, first sweep at once (under `policy`). */
+export async function startDemo(store: TestStore, policy: Policy = store.deps.policy): Promise<DemoRun> {
+  const deps: CoreDeps = { ...store.deps, routing: DEMO_ROUTING, policy };
   await seedDemo(deps, { intake: true });
   const sender = new RecordingSender(store.db, () => todayOf(deps));
   const relay = new Relay({
@@ -133,14 +134,19 @@ export async function startDemo(store: TestStore): Promise<DemoRun> {
   };
 }
 
-/** New DMs per person, and per person, vendor and day. */
+/** A person's daily "Coming up" digest, as opposed to a message about one vendor. */
+export const isDigest = (m: SeenMessage) => m.template === 'owner-digest';
+
+/** New DMs per person; per person, vendor and day (digests apart); digests per person and day. */
 export function dmCounts(posts: readonly SeenMessage[]) {
   const perPerson: Record<string, number> = {};
   const perVendorDay: Record<string, number> = {};
+  const digestsPerDay: Record<string, number> = {};
   for (const p of posts.filter((m) => isDm(m.target))) {
     perPerson[p.target] = (perPerson[p.target] ?? 0) + 1;
-    const k = `${p.target} vendor ${p.vendorId ?? '?'} ${p.day}`;
-    perVendorDay[k] = (perVendorDay[k] ?? 0) + 1;
+    const k = isDigest(p) ? `${p.target} ${p.day}` : `${p.target} vendor ${p.vendorId ?? '?'} ${p.day}`;
+    const counts = isDigest(p) ? digestsPerDay : perVendorDay;
+    counts[k] = (counts[k] ?? 0) + 1;
   }
-  return { perPerson, perVendorDay };
+  return { perPerson, perVendorDay, digestsPerDay };
 }

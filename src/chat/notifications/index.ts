@@ -19,6 +19,7 @@ import {
   renderIncidentTimeline,
 } from './incidents.ts';
 import { renderLifecycle } from './lifecycle.ts';
+import { renderOwnerDigest } from './owner-digest.ts';
 import {
   renderDeadLetter,
   renderEvidenceReminder,
@@ -45,6 +46,7 @@ const RENDERERS: NotificationRenderers = {
   'evidence-reminder': renderEvidenceReminder,
   'sla-reminder': renderSlaReminder,
   'vendor-reminder': renderVendorReminder,
+  'owner-digest': renderOwnerDigest,
   'dead-letter': renderDeadLetter,
   text: renderText,
   'incident-card': renderIncidentCard,

@@ -2,7 +2,8 @@ import { OPEN_ASSESSMENT_STATUSES } from '../../core/assessments/answers.ts';
 import { getAssessment } from '../../core/assessments/queries.ts';
 import { SYSTEM_ACTOR } from '../../core/common/actor.ts';
 import { EVIDENCE_LABELS } from '../../core/common/vocabulary.ts';
-import { mergeItems, NO_ITEMS, outstandingItems } from '../../core/messaging/live-reminders.ts';
+import { outstandingItems } from '../../core/messaging/live-reminders.ts';
+import { mergeItems, NO_ITEMS } from '../../core/messaging/reminder-items.ts';
 import { displayName } from '../../core/roles/people.ts';
 import type { DbOrTx } from '../../store/database.ts';
 import { inert } from '../inert.ts';
@@ -108,7 +109,7 @@ export const renderEvidenceReminder: NotificationRenderer<'evidence-reminder'> =
 };
 
 /** Whether the message about `subject` for `target` was ever posted (an edit of it has something to change). */
-async function wasPosted(db: DbOrTx, subject: string | null, target: string): Promise<boolean> {
+export async function wasPosted(db: DbOrTx, subject: string | null, target: string): Promise<boolean> {
   if (!subject) return false;
   const ref = await db
     .selectFrom('message_refs')

@@ -5,6 +5,9 @@ import type { CoreDeps } from '../common/deps.ts';
 import { isRenewed } from '../evidence/expiry.ts';
 import { ACTIVE_STATES } from '../findings/states.ts';
 import { enqueue } from './outbox.ts';
+import { addToDigest, refreshDigests } from './owner-digest.ts';
+import { hasItems, mergeItems, NO_ITEMS, type ReminderItems } from './reminder-items.ts';
+import { splitByUrgency } from './reminder-urgency.ts';
 
 // One live reminder message per vendor and person (or channel). Everything the bot asks of a vendor's
 // owner on a day (the reassessment coming due or overdue, a document about to lapse, a finding near its
@@ -13,34 +16,16 @@ import { enqueue } from './outbox.ts';
 // that carries what is still open, and the old one is edited to say it was replaced: its buttons go, so
 // no stale "Start reassessment" stays clickable. When the work is done (the reassessment submitted, the
 // document renewed) the live message is edited to say so. `live_reminders` names that message.
+// Only what needs action now starts a vendor's message: a heads-up (something coming up) joins the
+// vendor's message when there is one today, and otherwise goes into the person's daily digest
+// (owner-digest.ts), so a busy day is one message per vendor that needs action plus one digest.
 
-export interface ReminderItems {
-  /** The review due date the reminder is about; null when it is not about the review. */
-  reviewDueOn: string | null;
-  evidenceIds: number[];
-  findingIds: number[];
-  /** The reassessment a person asked for, when the live message began as its prompt. */
-  assessmentId?: number;
-}
+export type { ReminderItems } from './reminder-items.ts';
 
 export interface VendorReminderData extends ReminderItems {
   vendorId: number;
   /** Set on the edit that retires the message: the day a newer reminder replaced it. */
   supersededOn?: string;
-}
-
-export const NO_ITEMS: ReminderItems = { reviewDueOn: null, evidenceIds: [], findingIds: [] };
-
-const union = (a: readonly number[], b: readonly number[] = []) => [...new Set([...a, ...b])].sort((x, y) => x - y);
-
-export function mergeItems(a: ReminderItems, b: Partial<ReminderItems>): ReminderItems {
-  const merged: ReminderItems = {
-    reviewDueOn: b.reviewDueOn ?? a.reviewDueOn,
-    evidenceIds: union(a.evidenceIds, b.evidenceIds),
-    findingIds: union(a.findingIds, b.findingIds),
-  };
-  const assessmentId = b.assessmentId ?? a.assessmentId;
-  return assessmentId === undefined ? merged : { ...merged, assessmentId };
 }
 
 /** The subject of a vendor's reminder message of one day: a new day's reminder is a new message. */
@@ -155,8 +140,9 @@ export interface VendorReminder {
 }
 
 /**
- * Queues a reminder about a vendor to one target: an edit of today's message when there is one,
- * else a new message (carrying what the previous one asked and is still open) that retires the previous.
+ * Queues a reminder about a vendor to one target: an edit of today's message when there is one; else
+ * what needs action now starts a new message (carrying what the previous one asked and is still open,
+ * and retiring it), and heads-ups go into the target's digest of the day.
  */
 export async function remindAboutVendor(tx: Tx, deps: CoreDeps, r: VendorReminder): Promise<void> {
   const today = todayOf(deps);
@@ -175,9 +161,15 @@ export async function remindAboutVendor(tx: Tx, deps: CoreDeps, r: VendorReminde
     await setLive(tx, deps, { ...live, template: 'vendor-reminder', data: JSON.stringify(items) });
     return;
   }
+  const { now, headsUp } = await splitByUrgency(tx, deps.policy, today, r.add);
+  if (hasItems(headsUp)) {
+    const key = hasItems(now) ? `${r.key}:heads-up` : r.key;
+    await addToDigest(tx, deps, { vendorId: r.vendorId, target: r.target, key, add: headsUp, late: r.late });
+  }
+  if (!hasItems(now)) return;
   const carried = live ? await outstandingItems(tx, r.vendorId, itemsOf(live)) : NO_ITEMS;
   if (live) await retire(tx, deps, live, today);
-  const items = mergeItems(carried, r.add);
+  const items = mergeItems(carried, now);
   const subject = reminderSubject(r.vendorId, today);
   await enqueue(tx, deps.clock, {
     key: r.key,
@@ -220,8 +212,9 @@ export async function adoptPrompt(
 }
 
 /**
- * Redraws every live reminder message about a vendor, after what it asks for changed (the reassessment
- * submitted, a document renewed): done items say so, and with nothing left the buttons go.
+ * Redraws every live reminder message about a vendor, and today's digests that list it, after what they
+ * ask for changed (the reassessment submitted, a document renewed): done items say so, and with nothing
+ * left the buttons go.
  */
 export async function refreshLiveReminders(tx: Tx, deps: CoreDeps, vendorId: number, why: string): Promise<void> {
   const live = await tx.selectFrom('live_reminders').selectAll().where('vendor_id', '=', vendorId).execute();
@@ -237,4 +230,5 @@ export async function refreshLiveReminders(tx: Tx, deps: CoreDeps, vendorId: num
       data: { vendorId, ...itemsOf(row) },
     });
   }
+  await refreshDigests(tx, deps, vendorId, why);
 }

@@ -1,6 +1,7 @@
 import type { Tx } from '../../store/database.ts';
 import type { Clock } from '../common/clock.ts';
 import type { VendorReminderData } from './live-reminders.ts';
+import type { OwnerDigestData } from './owner-digest.ts';
 
 /**
  * What must be told to whom, written in the same transaction as the change that caused it. The core
@@ -21,6 +22,8 @@ export type NotificationContent =
   | { template: 'sla-reminder'; data: { findingId: number; dueOn: string } }
   /** Everything asked of a vendor's owner on a day, one live message per vendor (live-reminders.ts). */
   | { template: 'vendor-reminder'; data: VendorReminderData }
+  /** A person's heads-ups of a day, one "Coming up" message (owner-digest.ts). */
+  | { template: 'owner-digest'; data: OwnerDigestData }
   | { template: 'digest'; data: { weekOf: string } }
   | { template: 'dead-letter'; data: { outboxId: number; target: string; error: string } }
   | { template: 'text'; data: { text: string } }

@@ -23,6 +23,12 @@ export interface Policy {
   findingSlaDays: Record<Severity, number>;
   /** Days before an SLA due date on which the assignee is reminded. */
   slaReminderDays: number;
+  /**
+   * Which reminders ask for action now: one whose date (review due, document expiry, finding SLA) is at
+   * most this many days away, or past, keeps the vendor's own live message; one further off is a
+   * heads-up for the person's one daily "Coming up" digest. A reassessment someone asked for is always now.
+   */
+  reminderActNowDays: { review: number; evidence: number; finding: number };
   /** Score deductions, each a named driver of the posture score. */
   deductions: {
     openFinding: Record<Severity, number>;
@@ -116,6 +122,7 @@ export const DEFAULT_POLICY: Policy = {
   evidenceExpiringDays: 30,
   findingSlaDays: { critical: 7, high: 30, medium: 90, low: 180 },
   slaReminderDays: 3,
+  reminderActNowDays: { review: 0, evidence: 0, finding: 0 },
   deductions: {
     openFinding: { critical: 25, high: 12, medium: 5, low: 2 },
     expiredEvidence: 8,

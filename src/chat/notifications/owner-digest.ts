@@ -1,0 +1,53 @@
+import { EVIDENCE_LABELS } from '../../core/common/vocabulary.ts';
+import { outstandingItems } from '../../core/messaging/live-reminders.ts';
+import { mergeItems, NO_ITEMS } from '../../core/messaging/reminder-items.ts';
+import { type ComingUpItem, type ComingUpVendor, listsSomething, ownerDigest } from '../views/owner-digest.ts';
+import { wasPosted } from './reminders.ts';
+import type { NotificationRenderer } from './types.ts';
+
+// A person's "Coming up" digest, read from the store when it is sent: what is still coming up, and
+// what was done since (the reassessment submitted, the document renewed, the finding closed). A first
+// post with nothing left to say is not sent.
+
+export const renderOwnerDigest: NotificationRenderer<'owner-digest'> = async ({ deps, data, today, late, row }) => {
+  const vendors: ComingUpVendor[] = [];
+  for (const entry of data.vendors) {
+    const vendor = await deps.db
+      .selectFrom('vendors')
+      .select(['id', 'name', 'tier', 'status'])
+      .where('id', '=', entry.vendorId)
+      .executeTakeFirst();
+    if (!vendor) continue;
+    const items = mergeItems(NO_ITEMS, entry);
+    const still = await outstandingItems(deps.db, vendor.id, items);
+    const open: ComingUpItem[] = [];
+    const done: string[] = [];
+    if (vendor.status === 'offboarded') done.push('Offboarded: nothing more is asked.');
+    else if (items.reviewDueOn !== null) {
+      if (still.reviewDueOn !== null) open.push({ kind: 'review', on: still.reviewDueOn });
+      else done.push(`The reassessment due ${items.reviewDueOn} is done.`);
+    }
+    for (const id of items.evidenceIds) {
+      const doc = await deps.db.selectFrom('evidence').selectAll().where('id', '=', id).executeTakeFirst();
+      if (!doc) continue;
+      const label = EVIDENCE_LABELS[doc.type] ?? doc.type;
+      if (still.evidenceIds.includes(id)) open.push({ kind: 'evidence', on: doc.expires_on, label });
+      else if (vendor.status !== 'offboarded') done.push(`${label} renewed.`);
+    }
+    for (const id of items.findingIds) {
+      const f = await deps.db
+        .selectFrom('findings')
+        .select(['id', 'title', 'sla_due_on', 'state'])
+        .where('id', '=', id)
+        .executeTakeFirst();
+      if (!f) continue;
+      if (still.findingIds.includes(id)) open.push({ kind: 'finding', on: f.sla_due_on, id: f.id, title: f.title });
+      else if (vendor.status !== 'offboarded') done.push(`Finding #${f.id} is ${f.state.replace(/_/g, ' ')}.`);
+    }
+    vendors.push({ vendor, items: open, done });
+  }
+  const input = { today, vendors, late: late || data.late === true };
+  // An edit changes a message that was posted; a first post says something only while something is coming up.
+  if (!listsSomething(input) && !(await wasPosted(deps.db, row.subject, row.target))) return null;
+  return ownerDigest(input);
+};
