@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SYSTEM_ACTOR } from '../../src/core/common/actor.ts';
 import { recordEvidence } from '../../src/core/evidence/record.ts';
 import { REQUIRED_EVIDENCE_SOURCE } from '../../src/core/evidence/required-findings.ts';
-import { openFinding } from '../../src/core/findings/actions.ts';
+import { openFinding, resolve } from '../../src/core/findings/actions.ts';
 import { getPosture } from '../../src/core/posture/posture.ts';
 import { runSweep } from '../../src/scheduler/sweep.ts';
 import { inTransaction } from '../../src/store/database.ts';
@@ -119,5 +119,16 @@ describe('the required-evidence finding', () => {
     expect(snapshots.map((s) => s.score)).toEqual([70, 70, 55]);
     const drift = await store.db.selectFrom('findings').select('id').where('source', '=', 'posture_drift').execute();
     expect(drift).toEqual([]);
+  });
+
+  it('is not asked again for documents a person closed it for while they were missing', async () => {
+    await sweepOn('2026-06-01');
+    const [first] = await requiredFindings();
+    await inTransaction(store.db, (tx) =>
+      resolve(tx, store.deps, dana, first!.id, { note: 'Covered by the master agreement' }),
+    );
+    await sweepOn('2026-06-02');
+    await sweepOn('2026-06-03');
+    expect((await requiredFindings()).map((f) => [f.id, f.state])).toEqual([[first!.id, 'resolved']]);
   });
 });

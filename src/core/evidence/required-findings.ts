@@ -1,19 +1,15 @@
 import type { Tx } from '../../store/database.ts';
 import type { FindingRow } from '../../store/tables.ts';
-import { appendAudit } from '../audit/log.ts';
 import { SYSTEM_ACTOR } from '../common/actor.ts';
 import { todayOf } from '../common/dates.ts';
 import type { CoreDeps } from '../common/deps.ts';
-import { conflict } from '../common/errors.ts';
-import { EVIDENCE_LABELS } from '../common/vocabulary.ts';
 import { openFinding } from '../findings/actions.ts';
 import { closeDerivedFinding } from '../findings/derived.ts';
-import { announceFinding } from '../findings/notify.ts';
 import { ACTIVE_STATES } from '../findings/states.ts';
-import { loadFinding } from '../findings/transition.ts';
 import type { RequiredEvidenceRule } from '../policy/policy.ts';
 import { describeRule, requiredEvidenceOf, requiredEvidenceRules, ruleKey } from './required.ts';
-import { type AskedRule, askedRulesOf, REQUIRED_EVIDENCE_SOURCE, requiredSetKey, seqOf } from './required-key.ts';
+import { askedOf, change, namesOf, rewrite } from './required-finding-rewrite.ts';
+import { type AskedRule, REQUIRED_EVIDENCE_SOURCE, requiredSetKey, seqOf } from './required-key.ts';
 
 // One finding per vendor lists every required document it does not hold ("required evidence missing:
 // HIPAA BAA, GDPR DPA"). As documents are recorded or rules start to apply, the same finding is rewritten
@@ -39,21 +35,6 @@ export async function rulesNeedingFinding(tx: Tx, deps: CoreDeps, vendorId: numb
       return expiredKinds.length === 0;
     });
 }
-
-const namesOf = (rule: RequiredEvidenceRule) => rule.anyOf.map((t) => EVIDENCE_LABELS[t] ?? t).join(' or ');
-
-/** A rule's name from its key, for a rule the policy no longer applies to this vendor. */
-function nameOfKey(deps: CoreDeps, key: string): string {
-  const rule = deps.policy.requiredEvidence.find((r) => ruleKey(r) === key);
-  if (rule) return namesOf(rule);
-  return key
-    .split('+')
-    .map((t) => EVIDENCE_LABELS[t as keyof typeof EVIDENCE_LABELS] ?? t)
-    .join(' or ');
-}
-
-const askedOf = (row: FindingRow) =>
-  askedRulesOf({ dedupeKey: row.dedupe_key, openedOn: row.opened_at.slice(0, 10) }) ?? [];
 
 export interface RequiredSync {
   /** The vendor's finding as it stands now; null when nothing is missing (or nothing was opened). */
@@ -82,7 +63,8 @@ export async function syncRequiredEvidenceFinding(
   vendorId: number,
   options: SyncOptions,
 ): Promise<RequiredSync> {
-  const missing = await rulesNeedingFinding(tx, deps, vendorId);
+  const waived = await waivedRules(tx, vendorId);
+  const missing = (await rulesNeedingFinding(tx, deps, vendorId)).filter((r) => !waived.has(ruleKey(r)));
   const rows = await tx
     .selectFrom('findings')
     .selectAll()
@@ -149,6 +131,22 @@ export async function syncRequiredEvidenceFinding(
   return { finding, opened: false, updated: finding !== kept, closed };
 }
 
+/**
+ * Documents a person closed the finding for while they were still missing (the requirement waived, say):
+ * not asked for again, as before, when each document had a finding of its own that stayed closed.
+ */
+async function waivedRules(tx: Tx, vendorId: number): Promise<Set<string>> {
+  const closed = await tx
+    .selectFrom('findings')
+    .selectAll()
+    .where('vendor_id', '=', vendorId)
+    .where('source', '=', REQUIRED_EVIDENCE_SOURCE)
+    .where('state', '=', 'resolved')
+    .where('resolved_by', '!=', SYSTEM_ACTOR.id)
+    .execute();
+  return new Set(closed.flatMap(askedOf).map((a) => a.rule));
+}
+
 /** One past the highest sequence number the vendor's findings used; unique among the vendor's keys. */
 async function nextSeq(tx: Tx, vendorId: number): Promise<number> {
   const keys = await tx
@@ -158,52 +156,4 @@ async function nextSeq(tx: Tx, vendorId: number): Promise<number> {
     .where('source', '=', REQUIRED_EVIDENCE_SOURCE)
     .execute();
   return 1 + keys.reduce((max, k) => Math.max(max, seqOf(k.dedupe_key) ?? 0), 0);
-}
-
-/** What changed, for the card's thread and the audit: "Now also missing: ...; no longer missing: ...". */
-function change(deps: CoreDeps, kept: FindingRow, rows: readonly FindingRow[], asked: readonly AskedRule[]): string {
-  const before = new Set(askedOf(kept).map((a) => a.rule));
-  const elsewhere = new Set(rows.filter((r) => r.id !== kept.id).flatMap((r) => askedOf(r).map((a) => a.rule)));
-  const now = new Set(asked.map((a) => a.rule));
-  const names = (keys: string[]) => keys.map((k) => nameOfKey(deps, k)).join(', ');
-  const added = asked.filter((a) => !before.has(a.rule) && !elsewhere.has(a.rule)).map((a) => a.rule);
-  const merged = asked.filter((a) => !before.has(a.rule) && elsewhere.has(a.rule)).map((a) => a.rule);
-  const gone = [...before].filter((k) => !now.has(k));
-  const parts = [
-    added.length > 0 ? `Now also missing: ${names(added)}` : '',
-    merged.length > 0 ? `Takes over ${names(merged)} from the findings merged into it` : '',
-    gone.length > 0 ? `No longer missing: ${names(gone)}` : '',
-  ].filter((p) => p !== '');
-  return parts.length > 0 ? parts.join('; ') : 'Required evidence still missing: wording updated';
-}
-
-/** Rewrites the finding's wording and key in place, audited, and edits its card with a line saying why. */
-async function rewrite(
-  tx: Tx,
-  deps: CoreDeps,
-  finding: FindingRow,
-  set: Pick<FindingRow, 'dedupe_key' | 'title' | 'detail'>,
-  reason: string,
-): Promise<FindingRow> {
-  const result = await tx
-    .updateTable('findings')
-    .set({ ...set, version: finding.version + 1, updated_at: deps.clock.now().toISOString() })
-    .where('id', '=', finding.id)
-    .where('version', '=', finding.version)
-    .executeTakeFirst();
-  if (Number(result.numUpdatedRows) !== 1) {
-    throw conflict(`Finding #${finding.id} changed while it was being updated. It is updated on the next sweep.`);
-  }
-  const after = await loadFinding(tx, finding.id);
-  await appendAudit(tx, deps.clock, {
-    actor: SYSTEM_ACTOR,
-    action: 'finding.update',
-    entityType: 'finding',
-    entityId: finding.id,
-    before: { dedupe_key: finding.dedupe_key, title: finding.title, detail: finding.detail, version: finding.version },
-    after: { ...set, version: after.version },
-    reason,
-  });
-  await announceFinding(tx, deps, after, reason);
-  return after;
 }
