@@ -2,6 +2,7 @@ import { type ChatContext, type Command, type CommandModule, reply } from '../sr
 import { type Block, ephemeral } from '../src/chat/reply.ts';
 import { quotedName } from '../src/chat/suggestions.ts';
 import { IN_CADENCE } from '../src/core/lifecycle/states.ts';
+import { principalsOf } from '../src/core/roles/identity.ts';
 import { can, rolesOf } from '../src/core/roles/permissions.ts';
 import { badArguments } from './support/args.ts';
 
@@ -54,7 +55,7 @@ async function visible(ctx: ChatContext): Promise<(c: Command) => boolean> {
   const owns = await ctx.deps.db
     .selectFrom('vendors')
     .select('id')
-    .where('owner_id', '=', ctx.actor.id)
+    .where('owner_id', 'in', await principalsOf(ctx.deps.db, ctx.actor.id))
     .limit(1)
     .executeTakeFirst();
   return (c) => {

@@ -15,8 +15,8 @@ import * as m0024 from './0024_posture_schedule.ts';
 import * as m0025 from './0025_inbound_inbox.ts';
 import * as m0026 from './0026_home_views.ts';
 import * as m0027 from './0027_owner_digests.ts';
+import * as m0028 from './0028_required_evidence_fold.ts';
 
-/** Every migration, in order. A test checks this list against the files in this folder. */
 export const migrations: Record<string, Migration> = {
   '0001_initial': m0001,
   '0002_outbox_subject_index': m0002,
@@ -34,4 +34,5 @@ export const migrations: Record<string, Migration> = {
   '0025_inbound_inbox': m0025,
   '0026_home_views': m0026,
   '0027_owner_digests': m0027,
+  '0028_required_evidence_fold': m0028,
 };

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { type Questionnaire, questionnaireOf } from '../core/assessments/questionnaire.ts';
-import { requiredEvidenceOf, requiredEvidenceRules } from '../core/evidence/required.ts';
+import { requiredEvidenceOf, requiredEvidenceRules, ruleKey } from '../core/evidence/required.ts';
+import { requiredFindingsOutOfStep } from '../core/evidence/required-key.ts';
 import { evidenceStatus } from '../core/evidence/status.ts';
 import { ACTIVE_STATES } from '../core/findings/states.ts';
 import { IN_CADENCE } from '../core/lifecycle/states.ts';
@@ -25,6 +26,8 @@ export interface ScoredVendor {
   drivers: Driver[];
   /** Required evidence (policy.requiredEvidence) the vendor does not hold today. */
   requiredMissing: RequiredEvidenceRule[];
+  /** Its required-evidence findings no longer match what is missing (requiredFindingsOutOfStep). */
+  requiredFindingStale: boolean;
   current: Snapshot;
   /**
    * What detectDrift looks at in the window before today: its best score (dated at the window's start)
@@ -188,11 +191,12 @@ async function scoreChunk(
     const rules = requiredEvidenceRules(deps.policy, v);
     const required = requiredEvidenceOf(rules, evidenceOfVendor, today);
     const requiredMissing = required.filter((r) => !r.satisfiedBy).map((r) => r.rule);
+    const facts = findingFacts(findingRows);
     const scored = scorePosture(
       {
         tier: parseTier(v.tier),
         today,
-        findings: findingFacts(findingRows),
+        findings: facts,
         evidence: evidenceStatus(evidenceOfVendor, today, deps.policy),
         nextReviewOn: v.next_review_on,
         lastReviewOn: v.last_review_on,
@@ -209,6 +213,7 @@ async function scoreChunk(
       vendorId: v.id,
       drivers: scored.drivers,
       requiredMissing,
+      requiredFindingStale: requiredFindingsOutOfStep(facts, new Set(requiredMissing.map(ruleKey))),
       current: { takenOn: today, score: scored.score, grade: scored.grade },
       previous: w
         ? [

@@ -199,11 +199,13 @@ export async function runPostureTrigger(ctx: SweepContext): Promise<PostureOutco
     scored.map((s) => s.vendorId),
   );
   // Through the core's own snapshot step go those that may open a drift finding, those whose open drift
-  // finding may close as the score recovered, and those missing a required document with no finding yet.
+  // finding may close as the score recovered, those missing a required document no finding asks for yet,
+  // and those whose required-evidence findings list what is no longer missing or are still one per document.
   const throughCore = new Set([
     ...moved.filter((s) => !driftOpen.has(s.vendorId)),
     ...scored.filter((s) => driftOpen.has(s.vendorId)),
     ...scored.filter((s) => s.drivers.some((d) => d.origin === 'required_evidence' && d.since === null)),
+    ...scored.filter((s) => s.requiredFindingStale),
   ]);
   const batch = scored.filter((s) => !throughCore.has(s));
   await insertSnapshots(tx, today, batch);

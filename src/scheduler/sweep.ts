@@ -8,6 +8,7 @@ import { runDigestTrigger } from './digest-trigger.ts';
 import { runEvidenceTrigger } from './evidence-trigger.ts';
 import { runAcceptanceExpiryTrigger, runSlaBreachTrigger, runSlaReminderTrigger } from './finding-triggers.ts';
 import { auditSweep, type SweepContext } from './firing.ts';
+import { runHomeTrigger } from './home-trigger.ts';
 import { runIncidentClockTrigger } from './incident-trigger.ts';
 import { runLifecycleTrigger } from './lifecycle-trigger.ts';
 import { type PostureOutcome, runPostureTrigger } from './posture-trigger.ts';
@@ -124,6 +125,7 @@ export async function runSweep(deps: CoreDeps, options: SweepOptions = {}): Prom
         posture = await runPostureTrigger(ctx);
       }
       await runDigestTrigger(ctx);
+      await runHomeTrigger(ctx);
       if (dated && ctx.failed.length === 0) await datedWorkDone(tx, today);
       await auditSweep(ctx);
       await recordSweep(tx, at, lastSweepAt);

@@ -75,7 +75,7 @@ describe('vendor-risk sweep', () => {
     expect(await rowCounts(store)).toEqual(before);
     const lines = dry.out.trim().split('\n');
     expect(lines[0]).toBe(
-      'dry run at 2026-06-01T09:30:00.000Z (2026-06-01 in UTC): 5 triggers fired, 12 messages would be queued (1 late), 2 posture snapshots',
+      'dry run at 2026-06-01T09:30:00.000Z (2026-06-01 in UTC): 5 triggers fired, 10 messages would be queued (1 late), 2 posture snapshots',
     );
     expect(lines.slice(1)).toEqual([
       'target\ttemplate\tlate',
@@ -89,10 +89,8 @@ describe('vendor-risk sweep', () => {
       'slack:CFINDINGS\tfinding-card\ton time',
       'slack:CFINDINGS\tfinding-history\ton time',
       'slack:UOLIVE\tvendor-reminder\ton time',
-      // The posture sweep finds documents policy requires and nobody has recorded: one finding each
-      // (Acme Health, critical and holding PHI: BAA, SOC 2 or ISO 27001, pen test; Beta Payroll: BAA).
-      'slack:CFINDINGS\tfinding-card\ton time',
-      'slack:CFINDINGS\tfinding-card\ton time',
+      // The posture sweep finds documents policy requires and nobody has recorded: one finding per vendor
+      // listing them (Acme Health, critical and holding PHI: BAA, SOC 2 or ISO 27001, pen test; Beta Payroll: BAA).
       'slack:CFINDINGS\tfinding-card\ton time',
       'slack:CFINDINGS\tfinding-card\ton time',
       'slack:CFINDINGS\tdigest\ton time',
@@ -104,7 +102,7 @@ describe('vendor-risk sweep', () => {
     // The real sweep queues exactly what the dry run listed.
     expect(real.out.trim().split('\n').slice(1)).toEqual(lines.slice(1, -1));
     const after = await rowCounts(store);
-    expect(after.outbox).toBe((before.outbox ?? 0) + 12);
+    expect(after.outbox).toBe((before.outbox ?? 0) + 10);
     expect(after.fired_triggers).toBe((before.fired_triggers ?? 0) + 5);
     expect((await sweepCli(env, '--now', NOW)).out).toContain('0 triggers fired, 0 messages queued');
   });

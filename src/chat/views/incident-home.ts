@@ -1,5 +1,6 @@
 import { durationText } from '../../core/incidents/clock-time.ts';
 import { listIncidents } from '../../core/incidents/queries.ts';
+import { principalsOf } from '../../core/roles/identity.ts';
 import type { DbOrTx } from '../../store/database.ts';
 import type { Block } from '../reply.ts';
 
@@ -9,18 +10,21 @@ import type { Block } from '../reply.ts';
 export async function incidentHomeBlocks(db: DbOrTx, principal: string, now: Date): Promise<Block[]> {
   const open = await listIncidents(db);
   if (open.length === 0) return [];
+  // Under any of the person's linked accounts: an incident led from Teams shows on their Slack Home.
+  const mine = await principalsOf(db, principal);
   const tasks = await db
     .selectFrom('incident_tasks')
     .select(['incident_id', 'number', 'title'])
-    .where('assignee_id', '=', principal)
+    .where('assignee_id', 'in', mine)
     .where('done_at', 'is', null)
     .orderBy('incident_id')
     .orderBy('number')
     .execute();
   const lines: string[] = [];
   for (const i of open) {
-    const mine = tasks.filter((t) => t.incident_id === i.id);
-    if (i.lead_id !== principal && mine.length === 0) continue;
+    const myTasks = tasks.filter((t) => t.incident_id === i.id);
+    const leads = mine.includes(i.lead_id);
+    if (!leads && myTasks.length === 0) continue;
     const left = i.next_deadline ? Date.parse(i.next_deadline) - now.getTime() : null;
     const deadline =
       left === null
@@ -28,8 +32,8 @@ export async function incidentHomeBlocks(db: DbOrTx, principal: string, now: Dat
         : left > 0
           ? `next deadline in ${durationText(left)}`
           : 'a deadline has passed';
-    const role = i.lead_id === principal ? 'you lead it' : 'you have tasks';
-    const taskText = mine.map((t) => `T${t.number} ${t.title}`).join('; ');
+    const role = leads ? 'you lead it' : 'you have tasks';
+    const taskText = myTasks.map((t) => `T${t.number} ${t.title}`).join('; ');
     lines.push(
       `#${i.id} ${i.vendor_name}: ${i.summary} (${role}; ${deadline})${taskText ? `\nYour tasks: ${taskText}` : ''}`,
     );

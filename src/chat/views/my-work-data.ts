@@ -6,6 +6,7 @@ import type { CoreDeps } from '../../core/common/deps.ts';
 import { evidenceToRenewFor } from '../../core/evidence/queries.ts';
 import { findingsToFixFor, triageQueue } from '../../core/findings/queries.ts';
 import { IN_CADENCE } from '../../core/lifecycle/states.ts';
+import { principalsOf } from '../../core/roles/identity.ts';
 import { rolesOf } from '../../core/roles/permissions.ts';
 import type { Block, Reply } from '../reply.ts';
 import { incidentHomeBlocks } from './incident-home.ts';
@@ -30,7 +31,7 @@ export async function myWorkOf(deps: CoreDeps, who: Person): Promise<MyWork> {
   const owned = await db
     .selectFrom('vendors')
     .select('id')
-    .where('owner_id', '=', who.id)
+    .where('owner_id', 'in', await principalsOf(db, who.id))
     .where('status', 'in', IN_CADENCE)
     .limit(1)
     .executeTakeFirst();

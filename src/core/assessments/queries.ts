@@ -1,6 +1,7 @@
 import type { DbOrTx } from '../../store/database.ts';
 import type { AssessmentRow } from '../../store/tables.ts';
 import { IN_CADENCE } from '../lifecycle/states.ts';
+import { principalsOf } from '../roles/identity.ts';
 import { answersOf, loadAssessment, OPEN_ASSESSMENT_STATUSES } from './answers.ts';
 import { type Control, type Questionnaire, questionnaireOf } from './questionnaire.ts';
 import { type AnswerSet, missingControls } from './scoring.ts';
@@ -37,8 +38,9 @@ export interface OwedAssessment extends AssessmentRow {
   answered: number;
 }
 
-/** Open reassessments for the vendors a person owns, soonest due first. */
+/** Open reassessments for the vendors a person owns (under any of their linked accounts), soonest due first. */
 export async function assessmentsOwedBy(db: DbOrTx, principal: string): Promise<OwedAssessment[]> {
+  const mine = await principalsOf(db, principal);
   const rows = await db
     .selectFrom('assessments')
     .innerJoin('vendors', 'vendors.id', 'assessments.vendor_id')
@@ -51,7 +53,7 @@ export async function assessmentsOwedBy(db: DbOrTx, principal: string): Promise<
         .whereRef('assessment_answers.assessment_id', '=', 'assessments.id')
         .as('answered'),
     )
-    .where('vendors.owner_id', '=', principal)
+    .where('vendors.owner_id', 'in', mine)
     .where('assessments.status', 'in', OPEN_ASSESSMENT_STATUSES)
     .orderBy('assessments.due_on')
     .orderBy('assessments.id')
@@ -80,7 +82,7 @@ export async function reviewsDueFor(db: DbOrTx, principal: string, through: stri
   const vendors = await db
     .selectFrom('vendors')
     .select(['id', 'name', 'tier', 'next_review_on'])
-    .where('owner_id', '=', principal)
+    .where('owner_id', 'in', await principalsOf(db, principal))
     .where((eb) => {
       const due = eb.and([eb('status', 'in', IN_CADENCE), eb('next_review_on', '<=', through)]);
       return open.size > 0 ? eb.or([due, eb('id', 'in', [...open.keys()])]) : due;

@@ -5,10 +5,10 @@ import type { CoreDeps } from '../common/deps.ts';
 import { EVIDENCE_LABELS, type EvidenceType } from '../common/vocabulary.ts';
 import { closeDerivedFindings } from '../findings/derived.ts';
 import { refreshLiveReminders } from '../messaging/live-reminders.ts';
-import { requiredEvidenceOf, requiredEvidenceRules, ruleKey } from './required.ts';
+import { syncRequiredEvidenceFinding } from './required-findings.ts';
 
 // A document recorded answers the findings that asked for it: the expiry finding of the document it
-// replaces, and the "required evidence missing" finding of each rule it now satisfies.
+// replaces, and the vendor's "required evidence missing" finding, which lists one document less or closes.
 
 export async function closeFindingsTheDocumentAnswers(tx: Tx, deps: CoreDeps, doc: EvidenceRow): Promise<void> {
   const today = todayOf(deps);
@@ -26,18 +26,9 @@ export async function closeFindingsTheDocumentAnswers(tx: Tx, deps: CoreDeps, do
   const replacedKeys = new Set(replaced.flatMap((r) => [`evidence-expired:${r.id}`, `evidence:${r.id}:expired`]));
   const reason = `${label} renewed: valid until ${doc.expires_on}`;
   if (replacedKeys.size > 0) await closeDerivedFindings(tx, deps, doc.vendor_id, (k) => replacedKeys.has(k), reason);
-  const vendor = await tx.selectFrom('vendors').selectAll().where('id', '=', doc.vendor_id).executeTakeFirstOrThrow();
-  const rows = await tx.selectFrom('evidence').selectAll().where('vendor_id', '=', doc.vendor_id).execute();
-  const satisfied = requiredEvidenceOf(requiredEvidenceRules(deps.policy, vendor), rows, today)
-    .filter((r) => r.satisfiedBy !== null && (r.rule.anyOf as readonly string[]).includes(doc.type))
-    .map((r) => `required-evidence:${doc.vendor_id}:${ruleKey(r.rule)}`);
-  if (satisfied.length === 0) return;
-  const keys = new Set(satisfied);
-  await closeDerivedFindings(
-    tx,
-    deps,
-    doc.vendor_id,
-    (k) => keys.has(k),
-    `${label} recorded, valid until ${doc.expires_on}`,
-  );
+  // The vendor's required-evidence finding no longer lists what this document provides, or closes.
+  await syncRequiredEvidenceFinding(tx, deps, doc.vendor_id, {
+    open: false,
+    closeReason: `${label} recorded, valid until ${doc.expires_on}`,
+  });
 }

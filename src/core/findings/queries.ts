@@ -125,11 +125,12 @@ export async function findingsAssignedTo(db: DbOrTx, principal: string): Promise
 
 /**
  * What a vendor owner or assignee has to fix: active findings on the vendors they own or assigned to
- * them, that wait on them rather than on an approver or a verifier. Earliest SLA first.
+ * them (under any of their linked accounts), that wait on them rather than on an approver or a verifier. Earliest SLA first.
  */
 export async function findingsToFixFor(db: DbOrTx, principal: string): Promise<FindingSummary[]> {
+  const mine = await principalsOf(db, principal);
   return summaries(db)
-    .where((eb) => eb.or([eb('vendors.owner_id', '=', principal), eb('findings.assignee_id', '=', principal)]))
+    .where((eb) => eb.or([eb('vendors.owner_id', 'in', mine), eb('findings.assignee_id', 'in', mine)]))
     .where('findings.state', 'in', FIX_STATES)
     .orderBy('findings.sla_due_on')
     .orderBy(severityRank)

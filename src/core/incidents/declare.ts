@@ -9,6 +9,7 @@ import { enqueue } from '../messaging/outbox.ts';
 import { rememberPerson } from '../roles/people.ts';
 import { requirePermission } from '../roles/permissions.ts';
 import { planClocks } from './clock-rules.ts';
+import { refreshIncidentHomes } from './homes.ts';
 import { findPlaybook, loadPlaybooks } from './playbooks.ts';
 import { announceIncident, isOperator } from './record.ts';
 
@@ -155,6 +156,7 @@ export async function declareIncident(tx: Tx, deps: CoreDeps, actor: Actor, inpu
     },
   });
   await announceIncident(tx, deps, incident, { timelineId: Number(entry.id), text: line });
+  await refreshIncidentHomes(tx, deps.clock, incident);
   if (incident.lead_id !== actor.id) {
     await enqueue(tx, deps.clock, {
       key: `incident:${incidentId}:lead:${incident.lead_id}`,

@@ -8,11 +8,12 @@ import { findingTargets, subjectTargets } from '../findings/routing.ts';
 import { enqueue } from '../messaging/outbox.ts';
 import { rememberPerson } from '../roles/people.ts';
 import { requirePermission } from '../roles/permissions.ts';
+import { refreshIncidentHomes } from './homes.ts';
 
 // The one way an incident changes: check who acts, move the incident's version on (so two people
 // acting on the same card cannot both win), add a timeline line, audit it, and queue the card edit and
 // the thread line, all in the caller's transaction. Every task, clock and decision change goes through
-// `touchIncident`, so the card is redrawn and the timeline is complete.
+// `touchIncident`, so the card is redrawn, the timeline is complete and the Homes it shows on are current.
 
 export const incidentSubject = (id: number) => `incident:${id}`;
 
@@ -73,6 +74,8 @@ export interface Touch {
   fromStates?: readonly string[];
   entityType?: string;
   entityId?: number;
+  /** People this step takes the incident off the Home of, besides a former lead (a task's former assignee). */
+  formerly?: readonly (string | null)[];
 }
 
 export async function touchIncident(
@@ -109,6 +112,7 @@ export async function touchIncident(
     reason: touch.reason ?? null,
   });
   await announceIncident(tx, deps, after, { timelineId: Number(entry.id), text: touch.line });
+  await refreshIncidentHomes(tx, deps.clock, after, [incident.lead_id, ...(touch.formerly ?? [])]);
   return after;
 }
 

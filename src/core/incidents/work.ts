@@ -86,6 +86,7 @@ export async function assignTask(
     entityId: task.id,
     before: { assignee_id: task.assignee_id, version: task.version },
     after: { assignee_id: assignee.id, version: task.version + 1 },
+    formerly: [task.assignee_id],
   });
 }
 

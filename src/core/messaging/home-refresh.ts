@@ -56,6 +56,19 @@ export async function refreshHomes(
   return homes.length;
 }
 
+/**
+ * Every Home there is: the day's first sweep calls this, since a new day alone changes what a queue says
+ * (a review falls overdue or due soon, a document nears expiry, a deadline passes).
+ */
+export async function refreshEveryHome(tx: Tx, clock: Clock): Promise<number> {
+  const homes = await tx.selectFrom('home_views').select('principal').execute();
+  return refreshHomes(
+    tx,
+    clock,
+    homes.map((h) => h.principal),
+  );
+}
+
 /** The other accounts of the same people (person_links): a Teams grant shows on the linked Slack Home. */
 async function linkedPrincipals(tx: Tx, principals: string[]): Promise<string[]> {
   const rows = await tx

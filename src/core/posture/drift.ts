@@ -3,7 +3,7 @@ import type { FindingRow } from '../../store/tables.ts';
 import type { Actor } from '../common/actor.ts';
 import { addDaysIso } from '../common/dates.ts';
 import type { CoreDeps } from '../common/deps.ts';
-import { openRequiredEvidenceFindings } from '../evidence/required-findings.ts';
+import { syncRequiredEvidenceFinding } from '../evidence/required-findings.ts';
 import { openFinding } from '../findings/actions.ts';
 import { closeDerivedFinding } from '../findings/derived.ts';
 import { ACTIVE_STATES } from '../findings/states.ts';
@@ -106,8 +106,12 @@ export async function recordPostureSnapshot(
   vendorId: number,
   today: string,
 ): Promise<SnapshotResult> {
-  // Required documents missing get their finding first, so the score counts them through it.
-  await openRequiredEvidenceFindings(tx, deps, vendorId);
+  // The vendor's required-evidence finding is brought up to date first, so the score names it as the
+  // place each missing document is counted and drift sees those documents as already reported.
+  await syncRequiredEvidenceFinding(tx, deps, vendorId, {
+    open: true,
+    closeReason: 'All required evidence is on record, or no longer required',
+  });
   const posture = await getPosture(tx, deps, vendorId, today);
   const previous = await listSnapshots(tx, vendorId, addDaysIso(today, -deps.policy.driftWindowDays));
   const current: Snapshot = { takenOn: today, score: posture.score, grade: posture.grade };

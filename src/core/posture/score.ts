@@ -1,5 +1,6 @@
 import { daysBetween } from '../common/dates.ts';
 import { EVIDENCE_LABELS, SEVERITIES, type Severity, type Tier } from '../common/vocabulary.ts';
+import { askedRulesOf } from '../evidence/required-key.ts';
 import type { EvidenceStatus } from '../evidence/status.ts';
 import type { Policy, RequiredEvidenceRule } from '../policy/policy.ts';
 import type { Rating } from '../signals/findings.ts';
@@ -116,7 +117,8 @@ export const POSTURE_DRIFT_SOURCE = 'posture_drift';
 
 /**
  * What an active finding stands for, as the rule that would otherwise count the same cause names it:
- * a failed control, a document, the overdue review, a required document, or nothing else (its own cause).
+ * a failed control, a document, the overdue review, or nothing else (its own cause). A required-evidence
+ * finding is read by askedRulesOf instead: it stands for several documents.
  */
 export function causeKeyOfFinding(f: Pick<OpenFindingFact, 'id' | 'dedupeKey'>): string {
   const parts = f.dedupeKey.split(':');
@@ -124,7 +126,6 @@ export function causeKeyOfFinding(f: Pick<OpenFindingFact, 'id' | 'dedupeKey'>):
   if (parts[0] === 'evidence-expired' && parts.length === 2) return `evidence:${parts[1]}`;
   if (parts[0] === 'evidence' && parts[2] === 'expired') return `evidence:${parts[1]}`;
   if (parts[0] === 'review-overdue') return 'review';
-  if (parts[0] === 'required-evidence' && parts.length === 3) return `required:${parts[2]}`;
   return `finding:${f.id}`;
 }
 
@@ -133,15 +134,23 @@ const requiredKey = (rule: RequiredEvidenceRule) => [...rule.anyOf].sort().join(
 /**
  * Every cause once: an active finding counts through its severity, and the rules (controls, documents,
  * the review date, required evidence, the rating) count only what no active finding already stands for.
+ * The vendor's required-evidence finding is the exception: it lists several documents, so each missing
+ * one keeps its own named deduction, counted from the finding that asks for it.
  */
 export function postureDrivers(inputs: PostureInputs, policy: Policy): Driver[] {
   const d = policy.deductions;
   const drivers: Driver[] = [];
   const covered = new Set<string>();
   const findingIds = new Set<number>();
+  const askedBy = new Map<string, { id: number; since: string }>();
   for (const severity of SEVERITIES) {
     for (const f of inputs.findings) {
       if (f.severity !== severity || f.source === POSTURE_DRIFT_SOURCE) continue;
+      const asked = askedRulesOf(f);
+      if (asked) {
+        for (const a of asked) if (!askedBy.has(a.rule)) askedBy.set(a.rule, { id: f.id, since: a.since });
+        continue;
+      }
       covered.add(causeKeyOfFinding(f));
       findingIds.add(f.id);
       drivers.push({
@@ -167,6 +176,7 @@ export function postureDrivers(inputs: PostureInputs, policy: Policy): Driver[] 
     covered.add(key);
     const names = rule.anyOf.map((t) => EVIDENCE_LABELS[t] ?? t).join(' or ');
     const age = rule.maxAgeMonths === null ? '' : ` issued within ${rule.maxAgeMonths} months`;
+    const asked = expired ? undefined : askedBy.get(requiredKey(rule));
     drivers.push({
       label: expired?.latest
         ? `Required ${expired.label} expired on ${expired.latest.expires_on}`
@@ -174,9 +184,10 @@ export function postureDrivers(inputs: PostureInputs, policy: Policy): Driver[] 
       points: -d.missingRequiredEvidence,
       detail: `Policy requires ${names}${age} because the vendor is ${rule.because.replace(/^holds /, 'holding ')}.`,
       origin: 'required_evidence',
-      from: 'required-evidence policy',
-      since: expired?.latest?.expires_on ?? null,
-      notified: expired !== undefined,
+      from: asked ? `finding #${asked.id}` : 'required-evidence policy',
+      // Null only while no finding asks for the document yet: the sweep then opens or updates it.
+      since: expired?.latest?.expires_on ?? asked?.since ?? null,
+      notified: expired !== undefined || asked !== undefined,
     });
   }
   for (const e of inputs.evidence) {

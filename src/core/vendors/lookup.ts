@@ -3,6 +3,7 @@ import type { DbOrTx } from '../../store/database.ts';
 import type { VendorRow } from '../../store/tables.ts';
 import { invalidInput, notFound } from '../common/errors.ts';
 import { IN_CADENCE } from '../lifecycle/states.ts';
+import { principalsOf } from '../roles/identity.ts';
 import { nameKeyOf, parseStatus, parseTier } from './input.ts';
 
 // Finding vendors the way people name them in chat: exact name ignoring case, a unique prefix or part of
@@ -171,7 +172,8 @@ export async function listVendors(
   const offset = Math.max(filter.offset ?? 0, 0);
   let query = db.selectFrom('vendors');
   if (filter.tier) query = query.where('tier', '=', parseTier(filter.tier));
-  if (filter.ownerId) query = query.where('owner_id', '=', filter.ownerId);
+  // The owner under any of their linked accounts: a vendor owned through Teams is theirs on Slack too.
+  if (filter.ownerId) query = query.where('owner_id', 'in', await principalsOf(db, filter.ownerId));
   if (filter.status) query = query.where('status', '=', parseStatus(filter.status));
   if (filter.overdueOn) {
     query = query.where('next_review_on', '<', filter.overdueOn);
