@@ -75,11 +75,14 @@ describe('vendor-risk sweep', () => {
     expect(await rowCounts(store)).toEqual(before);
     const lines = dry.out.trim().split('\n');
     expect(lines[0]).toBe(
-      'dry run at 2026-06-01T09:30:00.000Z (2026-06-01 in UTC): 5 triggers fired, 10 messages would be queued (1 late), 2 posture snapshots',
+      'dry run at 2026-06-01T09:30:00.000Z (2026-06-01 in UTC): 5 triggers fired, 11 messages would be queued (1 late), 2 posture snapshots',
     );
     expect(lines.slice(1)).toEqual([
       'target\ttemplate\tlate',
-      // Beta's pen test expiring in a week is a heads-up: Sam's digest of the day.
+      // Beta's pen test expiring in a week is a heads-up: Sam's digest of the day. Beta's review is
+      // overdue, so Beta gets its own reminder and the heads-up moves there: the digest is edited (and,
+      // listing nothing else, never sent).
+      'slack:USAM\towner-digest\ton time',
       'slack:USAM\towner-digest\ton time',
       // Beta's review is a month overdue: only the latest weekly reminder, late, and the escalation it
       // is owed (a finding for the overdue review, an approval card, the card edited with its history).
@@ -102,7 +105,7 @@ describe('vendor-risk sweep', () => {
     // The real sweep queues exactly what the dry run listed.
     expect(real.out.trim().split('\n').slice(1)).toEqual(lines.slice(1, -1));
     const after = await rowCounts(store);
-    expect(after.outbox).toBe((before.outbox ?? 0) + 10);
+    expect(after.outbox).toBe((before.outbox ?? 0) + 11);
     expect(after.fired_triggers).toBe((before.fired_triggers ?? 0) + 5);
     expect((await sweepCli(env, '--now', NOW)).out).toContain('0 triggers fired, 0 messages queued');
   });

@@ -49,6 +49,12 @@ describe('owner digest', () => {
     expect(ownerDigest({ today, vendors: [acme], late: true }).text).toContain(LATE_NOTE);
   });
 
+  it("says where the heads-ups went when they all moved to their vendors' own reminders", () => {
+    const emptied = ownerDigest({ today, vendors: [], late: false });
+    expect(JSON.stringify(emptied.blocks)).toContain('in the vendor’s own reminder');
+    expect(JSON.stringify(emptied.blocks)).not.toContain('left to do');
+  });
+
   it('fits Slack and Teams however many vendors it lists, pointing to the rest', () => {
     const many = Array.from({ length: 40 }, (_, i) => ({
       ...beta,

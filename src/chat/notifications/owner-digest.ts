@@ -9,7 +9,23 @@ import type { NotificationRenderer } from './types.ts';
 // what was done since (the reassessment submitted, the document renewed, the finding closed). A first
 // post with nothing left to say is not sent.
 
-export const renderOwnerDigest: NotificationRenderer<'owner-digest'> = async ({ deps, data, today, late, row }) => {
+export const renderOwnerDigest: NotificationRenderer<'owner-digest'> = async ({
+  deps,
+  data: queued,
+  today,
+  late,
+  row,
+}) => {
+  // The digest as it stands now: a vendor moved to its own reminder after this row was queued is no
+  // longer in it, so a first post that only listed it is not sent at all.
+  const stored = await deps.db
+    .selectFrom('owner_digests')
+    .select('data')
+    .where('target', '=', row.target)
+    .where('day', '=', queued.day)
+    .executeTakeFirst();
+  const data = stored ? (JSON.parse(stored.data) as typeof queued) : queued;
+  const posted = await wasPosted(deps.db, row.subject, row.target);
   const vendors: ComingUpVendor[] = [];
   for (const entry of data.vendors) {
     const vendor = await deps.db
@@ -48,6 +64,6 @@ export const renderOwnerDigest: NotificationRenderer<'owner-digest'> = async ({ 
   }
   const input = { today, vendors, late: late || data.late === true };
   // An edit changes a message that was posted; a first post says something only while something is coming up.
-  if (!listsSomething(input) && !(await wasPosted(deps.db, row.subject, row.target))) return null;
+  if (!listsSomething(input) && !posted) return null;
   return ownerDigest(input);
 };

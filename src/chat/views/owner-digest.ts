@@ -70,7 +70,9 @@ export function ownerDigest(d: OwnerDigestInput): Reply {
   const intro =
     open.length > 0
       ? 'Heads-ups for the days ahead, soonest first. Nothing here is due today: when something falls due it comes to you as its own reminder.'
-      : 'Nothing on this list is left to do. Thank you.';
+      : ordered.length > 0
+        ? 'Nothing on this list is left to do. Thank you.'
+        : 'What was listed here now needs action: it is in the vendor’s own reminder.';
   const blocks: Block[] = [
     { type: 'header', text: header },
     { type: 'context', text: intro },

@@ -5,7 +5,7 @@ import type { CoreDeps } from '../common/deps.ts';
 import { isRenewed } from '../evidence/expiry.ts';
 import { ACTIVE_STATES } from '../findings/states.ts';
 import { enqueue } from './outbox.ts';
-import { addToDigest, refreshDigests } from './owner-digest.ts';
+import { addToDigest, refreshDigests, takeFromDigest } from './owner-digest.ts';
 import { hasItems, mergeItems, NO_ITEMS, type ReminderItems } from './reminder-items.ts';
 import { splitByUrgency } from './reminder-urgency.ts';
 
@@ -162,14 +162,16 @@ export async function remindAboutVendor(tx: Tx, deps: CoreDeps, r: VendorReminde
     return;
   }
   const { now, headsUp } = await splitByUrgency(tx, deps.policy, today, r.add);
-  if (hasItems(headsUp)) {
-    const key = hasItems(now) ? `${r.key}:heads-up` : r.key;
-    await addToDigest(tx, deps, { vendorId: r.vendorId, target: r.target, key, add: headsUp, late: r.late });
+  if (!hasItems(now)) {
+    await addToDigest(tx, deps, { vendorId: r.vendorId, target: r.target, key: r.key, add: headsUp, late: r.late });
+    return;
   }
-  if (!hasItems(now)) return;
+  // The vendor's message of the day: what is due now, with its heads-ups (these and any already in
+  // today's digest) beside them rather than in a second message about the same vendor.
   const carried = live ? await outstandingItems(tx, r.vendorId, itemsOf(live)) : NO_ITEMS;
   if (live) await retire(tx, deps, live, today);
-  const items = mergeItems(carried, now);
+  const fromDigest = await takeFromDigest(tx, deps, r);
+  const items = mergeItems(mergeItems(carried, fromDigest), r.add);
   const subject = reminderSubject(r.vendorId, today);
   await enqueue(tx, deps.clock, {
     key: r.key,

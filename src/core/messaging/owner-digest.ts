@@ -41,33 +41,59 @@ export interface HeadsUp {
   late?: boolean;
 }
 
-/** Adds a heads-up to the person's digest of today: posts it if it is the day's first, else edits it. */
-export async function addToDigest(tx: Tx, deps: CoreDeps, h: HeadsUp): Promise<void> {
-  const day = todayOf(deps);
+async function todaysDigest(tx: Tx, target: string, day: string): Promise<OwnerDigestData | undefined> {
   const row = await tx
     .selectFrom('owner_digests')
     .select('data')
-    .where('target', '=', h.target)
+    .where('target', '=', target)
     .where('day', '=', day)
     .executeTakeFirst();
-  const before: OwnerDigestData = row ? (JSON.parse(row.data) as OwnerDigestData) : { day, vendors: [] };
-  const data = withVendor(before, h.vendorId, h.add);
-  if (h.late) data.late = true;
-  const subject = digestSubject(h.target, day);
-  await enqueue(tx, deps.clock, {
-    key: h.key,
-    target: h.target,
-    subject,
-    template: 'owner-digest',
-    data,
-    late: h.late,
-  });
+  return row ? (JSON.parse(row.data) as OwnerDigestData) : undefined;
+}
+
+/** Queues the day's digest as it now reads (a post if it is the first, else an edit) and stores it. */
+async function writeDigest(
+  tx: Tx,
+  deps: CoreDeps,
+  target: string,
+  data: OwnerDigestData,
+  send: { key: string; late?: boolean },
+): Promise<void> {
+  const subject = digestSubject(target, data.day);
+  await enqueue(tx, deps.clock, { key: send.key, target, subject, template: 'owner-digest', data, late: send.late });
   const updated_at = deps.clock.now().toISOString();
   await tx
     .insertInto('owner_digests')
-    .values({ target: h.target, day, subject, data: JSON.stringify(data), updated_at })
+    .values({ target, day: data.day, subject, data: JSON.stringify(data), updated_at })
     .onConflict((oc) => oc.columns(['target', 'day']).doUpdateSet({ data: JSON.stringify(data), updated_at }))
     .execute();
+}
+
+/** Adds a heads-up to the person's digest of today: posts it if it is the day's first, else edits it. */
+export async function addToDigest(tx: Tx, deps: CoreDeps, h: HeadsUp): Promise<void> {
+  const day = todayOf(deps);
+  const data = withVendor((await todaysDigest(tx, h.target, day)) ?? { day, vendors: [] }, h.vendorId, h.add);
+  if (h.late) data.late = true;
+  await writeDigest(tx, deps, h.target, data, { key: h.key, late: h.late });
+}
+
+/**
+ * A vendor's own reminder begins today (something of it is due now): its heads-ups in today's digest
+ * move there, so the person reads about the vendor in one message. The digest is edited without
+ * them (a digest not sent yet and left empty is never sent); returns what moved.
+ */
+export async function takeFromDigest(
+  tx: Tx,
+  deps: CoreDeps,
+  m: { vendorId: number; target: string; key: string },
+): Promise<ReminderItems> {
+  const day = todayOf(deps);
+  const digest = await todaysDigest(tx, m.target, day);
+  const entry = digest?.vendors.find((v) => v.vendorId === m.vendorId);
+  if (!digest || !entry) return NO_ITEMS;
+  const vendors = digest.vendors.filter((v) => v !== entry);
+  await writeDigest(tx, deps, m.target, { ...digest, vendors }, { key: `${m.key}:moved-from-digest` });
+  return mergeItems(NO_ITEMS, entry);
 }
 
 /**
