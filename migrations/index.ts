@@ -14,6 +14,7 @@ import * as m0021 from './0021_live_reminders.ts';
 import * as m0024 from './0024_posture_schedule.ts';
 import * as m0025 from './0025_inbound_inbox.ts';
 import * as m0026 from './0026_home_views.ts';
+import * as m0029 from './0029_sweep_storage.ts';
 
 /** Every migration, in order. A test checks this list against the files in this folder. */
 export const migrations: Record<string, Migration> = {
@@ -32,4 +33,5 @@ export const migrations: Record<string, Migration> = {
   '0024_posture_schedule': m0024,
   '0025_inbound_inbox': m0025,
   '0026_home_views': m0026,
+  '0029_sweep_storage': m0029,
 };
