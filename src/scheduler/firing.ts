@@ -1,7 +1,7 @@
 import { TZDate } from '@date-fns/tz';
 import { sql } from 'kysely';
 import type { Logger } from 'pino';
-import { appendAudit } from '../core/audit/log.ts';
+import { appendAudit, forgetAuditHead } from '../core/audit/log.ts';
 import { SYSTEM_ACTOR } from '../core/common/actor.ts';
 import type { CoreDeps } from '../core/common/deps.ts';
 import { findingTargets } from '../core/findings/routing.ts';
@@ -58,10 +58,24 @@ export function missedWhileDown(ctx: Pick<SweepContext, 'lastSweepAt'>, plannedA
   return last !== null && last !== undefined && last.getTime() < plannedAt.getTime();
 }
 
+/**
+ * Day starts already worked out, per zone: a sweep asks for the same few days once per overdue slot
+ * (tens of thousands at scale), and a zoned date costs tens of microseconds to build.
+ */
+const dayStarts = new Map<string, number>();
+
 /** The first instant of a calendar day where the organisation works: when a day's slot comes due. */
 export function startOfDay(day: string, timeZone: string): Date {
-  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
-  return new Date(new TZDate(y, m - 1, d, 0, 0, 0, timeZone).getTime());
+  const key = `${timeZone} ${day}`;
+  let start = dayStarts.get(key);
+  if (start === undefined) {
+    const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+    start = new TZDate(y, m - 1, d, 0, 0, 0, timeZone).getTime();
+    // Bounded: a long-running bot sees a new day a day; a cleared map only costs the next sweep a rebuild.
+    if (dayStarts.size >= 10_000) dayStarts.clear();
+    dayStarts.set(key, start);
+  }
+  return new Date(start);
 }
 
 /** A slot planned for a calendar day, fired on a later one: late only if no sweep ran since it came due. */
@@ -125,6 +139,7 @@ export async function fire(
   } catch (error) {
     await sql`rollback to savepoint sweep_item`.execute(tx);
     await sql`release savepoint sweep_item`.execute(tx);
+    forgetAuditHead(tx);
     ctx.failed.push(firing.key);
     ctx.log.error({ err: error, key: firing.key }, 'scheduled trigger failed; it stays due and is retried next sweep');
     return false;

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { questionnaireOf } from '../core/assessments/questionnaire.ts';
+import { forgetAuditHead } from '../core/audit/log.ts';
 import { SYSTEM_ACTOR } from '../core/common/actor.ts';
 import { addDaysIso } from '../core/common/dates.ts';
 import { ACTIVE_STATES } from '../core/findings/states.ts';
@@ -227,6 +228,7 @@ export async function runPostureTrigger(ctx: SweepContext): Promise<PostureOutco
       // Left due: the vendor has no snapshot today, so the next sweep scores it again.
       await sql`rollback to savepoint sweep_item`.execute(tx);
       await sql`release savepoint sweep_item`.execute(tx);
+      forgetAuditHead(tx);
       ctx.failed.push(`posture:${s.vendorId}:${today}`);
       ctx.log.error({ err: error, vendorId: s.vendorId }, 'posture snapshot failed; retried next sweep');
     }

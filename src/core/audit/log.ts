@@ -52,12 +52,14 @@ export const KEY_ADOPTED = 'audit.key_adopted';
  * With an audit key installed, the row carries the HMAC of its hash (see key.ts).
  */
 export async function appendAudit(tx: Tx, clock: Clock, entry: AuditEntry): Promise<AuditLogRow> {
-  let last = await tx
-    .selectFrom('audit_log')
-    .select(['seq', 'hash', 'mac'])
-    .orderBy('seq', 'desc')
-    .limit(1)
-    .executeTakeFirst();
+  let last =
+    heads.get(tx) ??
+    (await tx
+      .selectFrom('audit_log')
+      .select(['seq', 'hash', 'mac'])
+      .orderBy('seq', 'desc')
+      .limit(1)
+      .executeTakeFirst());
   const key = auditKey();
   if (key && last && last.mac === null) {
     // The first keyed row vouches for the unkeyed rows before it, so `audit verify` can tell a store
@@ -73,7 +75,23 @@ export async function appendAudit(tx: Tx, clock: Clock, entry: AuditEntry): Prom
     });
     last = adopted;
   }
-  return insertRow(tx, key, last, { ...entry, at: clock.now().toISOString() });
+  const row = await insertRow(tx, key, last, { ...entry, at: clock.now().toISOString() });
+  if (tx.isTransaction) heads.set(tx, row);
+  return row;
+}
+
+type Head = Pick<AuditLogRow, 'seq' | 'hash' | 'mac'>;
+
+/**
+ * The chain's head as each open transaction last wrote it. The transaction holds the write lock, so
+ * nobody else appends meanwhile, and a sweep that audits thousands of steps need not read the head
+ * back before each. Forgotten with the transaction, or by forgetAuditHead when part of it is undone.
+ */
+const heads = new WeakMap<Tx, Head>();
+
+/** After a rollback to a savepoint: rows this transaction appended since may be gone, so read the head again. */
+export function forgetAuditHead(tx: Tx): void {
+  heads.delete(tx);
 }
 
 async function insertRow(
