@@ -15,6 +15,7 @@ export const postureModule: CommandModule = {
     summary: "A vendor's grade, score, what lowers it, evidence, open findings and review dates",
     usage: 'posture <vendor>',
     examples: ['posture "Acme Health"', 'posture Globex'],
+    readOnly: true,
     parse: (words: string[]) => ({ vendor: nameFrom(words) }),
     run: async (ctx, args: { vendor: string }) => {
       const { db } = ctx.deps;

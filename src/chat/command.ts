@@ -39,6 +39,11 @@ export interface Command<Args = unknown> {
    * Help lists it only to people who hold one; absent: everyone. The command still checks for itself.
    */
   permission?: Permission | readonly Permission[];
+  /**
+   * It only reads: running it twice changes nothing. Such a command needs no durable receipt against a
+   * replay (src/slack/on-command.ts), which spares it a synchronous disk write per request.
+   */
+  readOnly?: true;
   /** Turns the words after the subcommand into arguments; throws UserError('bad_arguments'). */
   parse(words: string[]): Args;
   run(ctx: ChatContext, args: Args): Promise<Outcome>;

@@ -36,6 +36,21 @@ function nearestCommand(registry: Registry, name: string) {
   return scored[0]!.c;
 }
 
+/**
+ * The registered command the text names (its first word), as dispatchCommand reads it; undefined for
+ * none, and for text that does not split into words (dispatchCommand answers that one).
+ */
+export function commandNamed(registry: Registry, text: string) {
+  let first: string | undefined;
+  try {
+    first = tokenize(text.trim())[0];
+  } catch {
+    return undefined;
+  }
+  const name = (first ?? 'help').toLowerCase();
+  return registry.commands.find((c) => c.name === name);
+}
+
 export function dispatchCommand(registry: Registry, ctx: ChatContext, text: string): Promise<Outcome> {
   return guarded(ctx, { command: text.split(/\s/, 1)[0] }, async () => {
     const [first, ...words] = tokenize(text.trim());

@@ -1,5 +1,5 @@
 import type { App } from '@slack/bolt';
-import { dispatchCommand } from '../chat/dispatch.ts';
+import { commandNamed, dispatchCommand } from '../chat/dispatch.ts';
 import { claimReceipt } from '../core/messaging/inbound-receipts.ts';
 import { chatContext, type Origin, type SlackEnv } from './context.ts';
 import { deliverOutcome } from './deliver.ts';
@@ -10,10 +10,17 @@ import { neutralizeSlackRefs } from './refs.ts';
 export function onCommand(app: App, env: SlackEnv, name: string): void {
   app.command(name, async ({ ack, command, respond, client }) => {
     await ack();
-    // No trigger_id is no real Slack command; a replayed one is refused even after a restart.
+    // No trigger_id is no real Slack command; a replayed one that may change state is refused even after a restart.
     if (typeof command.trigger_id !== 'string' || !command.trigger_id) return;
     if (!env.commands.claim(command.trigger_id)) return;
-    if (!(await claimReceipt(env.deps.db, env.deps.clock, receiptKeys.command(command.trigger_id)))) return;
+    const text = neutralizeSlackRefs(command.text ?? '');
+    // A replay of a read-only command changes nothing, and its answer goes to the response_url signed into
+    // the captured request, the person who asked. Its durable receipt (a synchronous disk write, most of
+    // such a request's cost) would guard nothing; every command that may change state still claims one.
+    const durable = !commandNamed(env.registry, text)?.readOnly;
+    if (durable && !(await claimReceipt(env.deps.db, env.deps.clock, receiptKeys.command(command.trigger_id)))) {
+      return;
+    }
     const origin: Origin = {
       client,
       userId: command.user_id,
@@ -22,7 +29,7 @@ export function onCommand(app: App, env: SlackEnv, name: string): void {
       triggerId: command.trigger_id,
     };
     const ctx = await chatContext(env, origin);
-    const outcome = await dispatchCommand(env.registry, ctx, neutralizeSlackRefs(command.text ?? ''));
+    const outcome = await dispatchCommand(env.registry, ctx, text);
     await deliverOutcome(env, origin, outcome);
   });
 }

@@ -31,6 +31,15 @@ describe('Slack inbound requests', () => {
         parse: () => null,
         run: async () => reply(ephemeral(`command ${++counts.commands}`)),
       },
+      {
+        name: 'peek',
+        summary: 'Counts, and changes nothing',
+        usage: 'peek',
+        examples: [],
+        readOnly: true,
+        parse: () => null,
+        run: async () => reply(ephemeral(`peek ${++counts.commands}`)),
+      },
     ],
     actions: [{ action: 'finding.ack', run: async () => reply(ephemeral(`click ${++counts.clicks}`)) }],
     forms: [],
@@ -150,6 +159,21 @@ describe('Slack inbound requests', () => {
     expect((await deliver(slack.endpoint, command())).status).toBe(200);
     await vi.waitFor(() => expect(slack.responses.posts).toHaveLength(1));
     expect(counts.commands).toBe(1);
+  });
+
+  it('answers a read-only command without a durable receipt; a double post is still answered once', async () => {
+    const triggerId = '1234.5678.peek';
+    const peek = slashCommand(
+      { text: 'peek', userId: 'U1', channelId: 'C1', responseUrl: slack.responses.url(), triggerId },
+      slack.sign,
+    );
+    expect((await deliver(slack.endpoint, peek)).status).toBe(200);
+    expect((await deliver(slack.endpoint, peek)).status).toBe(200);
+    expect((await deliver(slack.endpoint, command())).status).toBe(200);
+    await vi.waitFor(() => expect(slack.responses.posts).toHaveLength(2));
+    expect(slack.responses.posts.map((p) => p.body.text).sort()).toEqual(['command 2', 'peek 1']);
+    // Nothing was written for it: its key is still free. A state-changing command's is taken.
+    expect(await claimReceipt(slack.store.db, slack.store.clock, receiptKeys.command(triggerId))).toBe(true);
   });
 
   it('forgets receipts once they are older than the cut-off, and only those', async () => {
