@@ -1,9 +1,8 @@
-import { SqliteAdapter, sql } from 'kysely';
 import { type Logger, pino } from 'pino';
 import type { Clock } from '../core/common/clock.ts';
 import { todayOf } from '../core/common/dates.ts';
 import type { CoreDeps } from '../core/common/deps.ts';
-import { type Db, inTransaction, type Tx } from '../store/database.ts';
+import { inTransaction, type Tx } from '../store/database.ts';
 import { datedWorkDone, datedWorkPending } from './dated-work.ts';
 import { runDigestTrigger } from './digest-trigger.ts';
 import { runEvidenceTrigger } from './evidence-trigger.ts';
@@ -88,32 +87,7 @@ async function recordSweep(tx: Tx, at: Date, last: Date | null): Promise<void> {
     .execute();
 }
 
-/**
- * SQLite's page cache for the length of a sweep, in KiB. The first sweep of a day writes a snapshot row
- * per vendor and claims, queues and audits thousands of items, each into an index ordered by vendor or
- * key: at 100,000 vendors those pages far outgrow the default 2 MB cache, and each insert read back a
- * page it had just evicted. Only for the sweep: a serving bot keeps its small cache.
- */
-const SWEEP_CACHE_KIB = 65_536;
-
-async function withSweepCache<T>(db: Db, work: () => Promise<T>): Promise<T> {
-  if (!(db.getExecutor().adapter instanceof SqliteAdapter)) return work();
-  const { rows } = await sql<{ cache_size: number }>`pragma cache_size`.execute(db);
-  const before = Number(rows[0]?.cache_size ?? -2000);
-  if (before < 0 && -before >= SWEEP_CACHE_KIB) return work();
-  await sql.raw(`pragma cache_size = -${SWEEP_CACHE_KIB}`).execute(db);
-  try {
-    return await work();
-  } finally {
-    await sql.raw(`pragma cache_size = ${before}`).execute(db);
-  }
-}
-
 export async function runSweep(deps: CoreDeps, options: SweepOptions = {}): Promise<SweepReport> {
-  return withSweepCache(deps.db, () => sweep(deps, options));
-}
-
-async function sweep(deps: CoreDeps, options: SweepOptions): Promise<SweepReport> {
   const at = options.now ?? deps.clock.now();
   const swept: CoreDeps = { ...deps, clock: frozen(at) };
   const today = todayOf(swept);
