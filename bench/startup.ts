@@ -154,10 +154,10 @@ const AT_SCALE = `
 const root = process.argv[1];
 const entry = await import(root + 'bin/entry.js');
 const { loadConfig } = await entry.importEntry('src/config.ts');
-const { ManualClock } = await entry.importEntry('src/core/common/clock.ts');
 const { startBot } = await entry.importEntry('src/main.ts');
 const { pino } = await import('pino');
-const bot = await startBot(loadConfig(), { clock: new ManualClock(process.env.BENCH_NOW), host: '127.0.0.1', log: pino({ level: 'warn' }) });
+const clock = { now: () => new Date(process.env.BENCH_NOW) };
+const bot = await startBot(loadConfig(), { clock, host: '127.0.0.1', log: pino({ level: 'warn' }) });
 process.once('SIGTERM', () => bot.stop().then(() => process.exit(0)));
 `;
 

@@ -1,15 +1,24 @@
-// Where bin/* load the program from: the compiled JavaScript in dist/ (built by `npm ci` through
-// `prepare`, or `npm run build`) when it is at least as new as every source file, otherwise the
-// TypeScript sources through tsx. A checkout that was edited, pulled or switched after its last build
-// therefore still runs exactly its sources, only slower to start; production installs run dist/.
+// Where bin/* load the program from: the bundle in dist/ (built by `npm ci` through `prepare`, or
+// `npm run build`) when it is at least as new as every source file, otherwise the TypeScript sources
+// through tsx. A checkout that was edited, pulled or switched after its last build therefore still runs
+// exactly its sources, only slower to start; production installs run dist/. VENDOR_RISK_RUN=sources
+// runs the sources whatever the state of dist/ (tests that look at which modules a process loads).
 import { readdirSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const STAMP = join(ROOT, 'dist', '.built');
 const SOURCES = ['src', 'commands', 'migrations'];
-const CONFIGS = ['tsconfig.json', 'tsconfig.build.json'];
+const CONFIGS = ['tsconfig.json'];
+
+/**
+ * The bundles scripts/build.js writes to BUNDLE_DIR, by the source they start from: the bot (and its
+ * configuration, which bench/startup.ts starts it with) as CommonJS, the CLI as an ES module with chunks.
+ */
+export const BUNDLE_DIR = 'dist/bundle';
+export const BUNDLES = { 'src/main.ts': 'bot.cjs', 'src/config.ts': 'config.cjs', 'src/cli/main.ts': 'cli.js' };
 
 /** Newest modification time under `dir`; 0 when it is absent (an image may ship dist/ without sources). */
 function newestIn(dir) {
@@ -44,10 +53,17 @@ export function compiledIsCurrent() {
 let fromDist;
 let tsxRegistered;
 
-/** Imports a module named by its source path, e.g. `src/main.ts`; every call of a process reads the same tree. */
+/**
+ * Imports a module named by its source path, e.g. `src/main.ts`; every call of a process reads the same
+ * tree. Only the sources named in BUNDLES exist in dist/.
+ */
 export async function importEntry(sourcePath) {
-  fromDist ??= compiledIsCurrent();
-  if (fromDist) return import(pathToFileURL(join(ROOT, 'dist', sourcePath.replace(/\.ts$/, '.js'))).href);
+  fromDist ??= process.env.VENDOR_RISK_RUN !== 'sources' && compiledIsCurrent();
+  if (fromDist) {
+    const file = join(ROOT, BUNDLE_DIR, BUNDLES[sourcePath]);
+    // require() skips the ES module loader's scan of a CommonJS file for its export names.
+    return file.endsWith('.cjs') ? createRequire(import.meta.url)(file) : import(pathToFileURL(file).href);
+  }
   tsxRegistered ??= import('tsx/esm/api').then(({ register }) => register());
   await tsxRegistered;
   return import(pathToFileURL(join(ROOT, sourcePath)).href);

@@ -29,7 +29,8 @@ export function routeOf(path: string): string {
 }
 
 export async function createMetrics(db: Db, clock: Clock): Promise<Metrics> {
-  const client = await import('prom-client');
+  // The CommonJS module itself, as `default`: the one shape Node and the bundle (scripts/build.js) agree on.
+  const { default: client } = await import('prom-client');
   const registry = new client.Registry();
   client.collectDefaultMetrics({ register: registry });
 
