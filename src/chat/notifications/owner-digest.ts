@@ -1,8 +1,7 @@
-import { EVIDENCE_LABELS } from '../../core/common/vocabulary.ts';
 import { outstandingItems } from '../../core/messaging/live-reminders.ts';
 import { mergeItems, NO_ITEMS } from '../../core/messaging/reminder-items.ts';
 import { type ComingUpItem, type ComingUpVendor, listsSomething, ownerDigest } from '../views/owner-digest.ts';
-import { wasPosted } from './reminders.ts';
+import { itemProgress, wasPosted } from './reminders.ts';
 import type { NotificationRenderer } from './types.ts';
 
 // A person's "Coming up" digest, read from the store when it is sent: what is still coming up, and
@@ -43,23 +42,10 @@ export const renderOwnerDigest: NotificationRenderer<'owner-digest'> = async ({
       if (still.reviewDueOn !== null) open.push({ kind: 'review', on: still.reviewDueOn });
       else done.push(`The reassessment due ${items.reviewDueOn} is done.`);
     }
-    for (const id of items.evidenceIds) {
-      const doc = await deps.db.selectFrom('evidence').selectAll().where('id', '=', id).executeTakeFirst();
-      if (!doc) continue;
-      const label = EVIDENCE_LABELS[doc.type] ?? doc.type;
-      if (still.evidenceIds.includes(id)) open.push({ kind: 'evidence', on: doc.expires_on, label });
-      else if (vendor.status !== 'offboarded') done.push(`${label} renewed.`);
-    }
-    for (const id of items.findingIds) {
-      const f = await deps.db
-        .selectFrom('findings')
-        .select(['id', 'title', 'sla_due_on', 'state'])
-        .where('id', '=', id)
-        .executeTakeFirst();
-      if (!f) continue;
-      if (still.findingIds.includes(id)) open.push({ kind: 'finding', on: f.sla_due_on, id: f.id, title: f.title });
-      else if (vendor.status !== 'offboarded') done.push(`Finding #${f.id} is ${f.state.replace(/_/g, ' ')}.`);
-    }
+    const progress = await itemProgress(deps.db, items, still);
+    for (const e of progress.evidence) open.push({ kind: 'evidence', on: e.expiresOn, label: e.label });
+    for (const f of progress.findings) open.push({ kind: 'finding', on: f.dueOn, id: f.id, title: f.title });
+    if (vendor.status !== 'offboarded') done.push(...progress.done);
     vendors.push({ vendor, items: open, done });
   }
   const input = { today, vendors, late: late || data.late === true };

@@ -3,7 +3,7 @@ import { getAssessment } from '../../core/assessments/queries.ts';
 import { SYSTEM_ACTOR } from '../../core/common/actor.ts';
 import { EVIDENCE_LABELS } from '../../core/common/vocabulary.ts';
 import { outstandingItems } from '../../core/messaging/live-reminders.ts';
-import { mergeItems, NO_ITEMS } from '../../core/messaging/reminder-items.ts';
+import { mergeItems, NO_ITEMS, type ReminderItems } from '../../core/messaging/reminder-items.ts';
 import { displayName } from '../../core/roles/people.ts';
 import type { DbOrTx } from '../../store/database.ts';
 import { inert } from '../inert.ts';
@@ -120,6 +120,34 @@ export async function wasPosted(db: DbOrTx, subject: string | null, target: stri
   return ref !== undefined;
 }
 
+/**
+ * The documents and findings a reminder asked for, read now: those still open, and a line for each one
+ * done since ("GDPR DPA renewed.", "Finding #12 is resolved.").
+ */
+export async function itemProgress(db: DbOrTx, items: ReminderItems, still: ReminderItems) {
+  const evidence: { label: string; expiresOn: string }[] = [];
+  const findings: { id: number; title: string; dueOn: string }[] = [];
+  const done: string[] = [];
+  for (const id of items.evidenceIds) {
+    const doc = await db.selectFrom('evidence').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!doc) continue;
+    const label = EVIDENCE_LABELS[doc.type] ?? doc.type;
+    if (still.evidenceIds.includes(id)) evidence.push({ label, expiresOn: doc.expires_on });
+    else done.push(`${label} renewed.`);
+  }
+  for (const id of items.findingIds) {
+    const f = await db
+      .selectFrom('findings')
+      .select(['id', 'title', 'sla_due_on', 'state'])
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (!f) continue;
+    if (still.findingIds.includes(id)) findings.push({ id: f.id, title: f.title, dueOn: f.sla_due_on });
+    else done.push(`Finding #${f.id} is ${f.state.replace(/_/g, ' ')}.`);
+  }
+  return { evidence, findings, done };
+}
+
 export const renderVendorReminder: NotificationRenderer<'vendor-reminder'> = async ({
   deps,
   data,
@@ -160,25 +188,8 @@ export const renderVendorReminder: NotificationRenderer<'vendor-reminder'> = asy
     if (last && last.id !== items.assessmentId) done.push(await submittedLine(deps.db, last));
     else if (!last) done.push(`The reassessment due ${items.reviewDueOn} is no longer due.`);
   }
-  const evidence: { label: string; expiresOn: string }[] = [];
-  for (const id of items.evidenceIds) {
-    const doc = await deps.db.selectFrom('evidence').selectAll().where('id', '=', id).executeTakeFirst();
-    if (!doc) continue;
-    const label = EVIDENCE_LABELS[doc.type] ?? doc.type;
-    if (still.evidenceIds.includes(id)) evidence.push({ label, expiresOn: doc.expires_on });
-    else done.push(`${label} renewed.`);
-  }
-  const findings: { id: number; title: string; dueOn: string }[] = [];
-  for (const id of items.findingIds) {
-    const f = await deps.db
-      .selectFrom('findings')
-      .select(['id', 'title', 'sla_due_on', 'state'])
-      .where('id', '=', id)
-      .executeTakeFirst();
-    if (!f) continue;
-    if (still.findingIds.includes(id)) findings.push({ id: f.id, title: f.title, dueOn: f.sla_due_on });
-    else done.push(`Finding #${f.id} is ${f.state.replace(/_/g, ' ')}.`);
-  }
+  const { evidence, findings, done: finished } = await itemProgress(deps.db, items, still);
+  done.push(...finished);
   const input = {
     vendor,
     today,
