@@ -84,6 +84,7 @@ async function duePage(ctx: ChatContext, days: number, page: number): Promise<Re
 export const dueModule: CommandModule = {
   command: {
     name: 'due',
+    readOnly: true,
     summary: 'Reassessments and evidence due within a window (30 days unless told), overdue first',
     usage: 'due [<days>d]',
     examples: ['due 14d', 'due'],

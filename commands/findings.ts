@@ -79,6 +79,7 @@ function queryFromValue(params: URLSearchParams): FindingsQuery {
 export const findingsModule: CommandModule = {
   command: {
     name: 'findings',
+    readOnly: true,
     summary: 'Open findings, most severe first: all, one vendor’s, one severity, or those assigned to you',
     usage: 'findings [<vendor>] [severity:<severity>] [mine]',
     examples: ['findings "Acme Health" severity:critical', 'findings mine', 'findings'],

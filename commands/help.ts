@@ -70,6 +70,7 @@ export function helpModule(commands: () => readonly Command[]): CommandModule {
   return {
     command: {
       name: 'help',
+      readOnly: true,
       summary: 'What each subcommand does, with an example',
       usage: 'help [<subcommand>]',
       examples: ['help posture', 'help'],

@@ -10,6 +10,7 @@ import { badArguments } from './support/args.ts';
 export const incidentsModule: CommandModule = {
   command: {
     name: 'incidents',
+    readOnly: true,
     summary: 'Open vendor incidents with their nearest regulatory deadline',
     usage: 'incidents',
     examples: ['incidents'],

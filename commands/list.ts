@@ -63,6 +63,7 @@ async function listPage(ctx: ChatContext, query: ListQuery, page: number): Promi
 export const listModule: CommandModule = {
   command: {
     name: 'list',
+    readOnly: true,
     summary: 'The vendor inventory, filtered by tier, overdue review or owner',
     usage: 'list [tier:<tier>] [overdue] [owner:@user|me]',
     examples: ['list tier:critical overdue', 'list owner:me', 'list'],

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { registry } from '../../commands/index.ts';
 import { recordEvidence } from '../../src/core/evidence/record.ts';
@@ -207,5 +208,27 @@ describe('lookup subcommands', () => {
     expect(mine).not.toContain('Weak TLS');
     expect(shown(await w.run(vic, 'findings Acme Helth'))).toContain('Did you mean “Acme Health”?');
     expect(shown(await w.run(vic, 'findings severity:urgent'))).toContain('Usage: `findings');
+  });
+  it('marks read-only only commands that change nothing, so skipping their replay receipt is safe', async () => {
+    const counts = async () => {
+      const tables = (await w.store.db.introspection.getTables()).map((t) => t.name).sort();
+      const out: Record<string, number> = {};
+      for (const name of tables) {
+        const { rows } = await sql<{ n: string | number }>`select count(*) as n from ${sql.table(name)}`.execute(
+          w.store.db,
+        );
+        out[name] = Number(rows[0]?.n);
+      }
+      return out;
+    };
+    const readOnly = registry.commands.filter((c) => c.readOnly);
+    expect(readOnly.map((c) => c.name).sort()).toEqual(['due', 'findings', 'help', 'incidents', 'list', 'posture']);
+    const before = await counts();
+    for (const c of readOnly) {
+      for (const text of [c.name, ...c.examples]) {
+        for (const who of [ada, dana, vic]) await w.run(who, text);
+      }
+    }
+    expect(await counts()).toEqual(before);
   });
 });
