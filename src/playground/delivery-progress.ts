@@ -1,6 +1,6 @@
 import type { Db } from '../store/database.ts';
 
-// How far the bot is with the messages it has queued (the demo seed's hundred cards, a month of
+// How far the bot is with the messages it has queued (the demo seed's fifty cards, a month of
 // reminders). A batch starts when something waits while nothing did before, at the oldest row waiting;
 // it counts every row queued since, and how many of those have gone out. When nothing waits it is over.
 // Slack takes one post per channel per second, so the page shows this rather than channels filling silently.

@@ -16,7 +16,7 @@ const ARTIFACTS = new URL('../artifacts/', import.meta.url).pathname;
 const WAIT = 30_000;
 /**
  * Posts per channel per second, for the Slack stand-in and the relay alike: Slack's pace is 1, at which the
- * demo's hundred cards alone take two minutes to arrive; the page and the bot behave the same either way.
+ * demo's fifty cards alone take a minute to arrive; the page and the bot behave the same either way.
  */
 const RATE = 20;
 
@@ -94,7 +94,7 @@ describe('the playground in a browser', () => {
     expect(await posture.locator('.bk-header').first().textContent()).toMatch(/grade [A-F] \(\d+\/100\)/);
 
     // The analyst acknowledges an open finding: the same card changes in place and names her.
-    // The seeded demo posts about a hundred cards to this channel, and the edits that follow a click queue
+    // The seeded demo posts about fifty cards to this channel, and the edits that follow a click queue
     // behind them; meanwhile the page says how many have gone out.
     await page.getByText(/Posting queued messages .*: \d+ of \d+ sent/).waitFor();
     const card = await messageWithin(180_000, 'Backup restore not tested', 'Acknowledge');
