@@ -18,6 +18,8 @@ import { type ScoredVendor, scoreVendors } from './posture-batch.ts';
 // (one open drift finding per vendor at a time) with its wording.
 
 const CHUNK = 200;
+/** Vendors scored and recorded together: one batch of posture-batch.ts. */
+export const SCORED_AT_ONCE = 500;
 
 export interface PostureOutcome {
   snapshots: number;
@@ -177,14 +179,18 @@ async function writeSchedule(tx: Tx, rows: readonly Scheduled[]): Promise<void> 
   }
 }
 
-export async function runPostureTrigger(ctx: SweepContext): Promise<PostureOutcome> {
+/**
+ * Today's snapshots of `due` (a part of the day's due vendors): scored in one batch, written, their
+ * schedule set. Returns the snapshots written and the vendors whose drift opened a finding.
+ */
+async function scoreAndRecord(
+  ctx: SweepContext,
+  due: readonly DueVendor[],
+  windowStart: string,
+): Promise<PostureOutcome> {
   const { tx, deps, today } = ctx;
-  const carried = await carryForward(ctx);
-  const due = await dueVendors(tx, today);
-  if (due.length === 0) return { snapshots: carried, drifted: [] };
   const inService = new Set<string>(IN_CADENCE);
   const prior = new Map(due.map((d) => [d.vendor_id, d]));
-  const windowStart = addDaysIso(today, -deps.policy.driftWindowDays);
   const scored = await scoreVendors(
     tx,
     deps,
@@ -241,5 +247,20 @@ export async function runPostureTrigger(ctx: SweepContext): Promise<PostureOutco
   // Written last: the sweep's own steps (a finding opened above) marked their vendors, and this score
   // already counts them.
   await writeSchedule(tx, schedule);
-  return { snapshots: carried + scored.length, drifted };
+  return { snapshots: scored.length, drifted };
+}
+
+export async function runPostureTrigger(ctx: SweepContext): Promise<PostureOutcome> {
+  const { tx, deps, today } = ctx;
+  const outcome: PostureOutcome = { snapshots: await carryForward(ctx), drifted: [] };
+  const due = await dueVendors(tx, today);
+  const windowStart = addDaysIso(today, -deps.policy.driftWindowDays);
+  // A few hundred vendors at a time, each part scored and written before the next is read, so the
+  // sweep holds the same few hundred scores (and their causes) whether ten or 100,000 vendors are due.
+  for (let i = 0; i < due.length; i += SCORED_AT_ONCE) {
+    const part = await scoreAndRecord(ctx, due.slice(i, i + SCORED_AT_ONCE), windowStart);
+    outcome.snapshots += part.snapshots;
+    outcome.drifted.push(...part.drifted);
+  }
+  return outcome;
 }
