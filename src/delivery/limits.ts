@@ -60,6 +60,19 @@ export const SLACK_TIERS = {
 
 export type SlackTier = keyof typeof SLACK_TIERS;
 
+/**
+ * Every tier raised to `perMinute` calls a minute, paced by spacing alone: for a stand-in whose limits a
+ * test or benchmark raised the same way. Slack's own tiers are SLACK_TIERS.
+ */
+export function slackTiersAt(perMinute: number): Record<SlackTier, PacedLimit> {
+  const raised = (tier: SlackTier): PacedLimit => ({
+    name: `Slack Tier ${tier} raised to ${perMinute} per minute`,
+    limit: { amount: perMinute, windowMs: MINUTE },
+    pacing: { minTimeMs: Math.ceil(MINUTE / perMinute) },
+  });
+  return { 1: raised(1), 2: raised(2), 3: raised(3), 4: raised(4) };
+}
+
 /** The tier of each method the bot calls (docs.slack.dev method pages). Unlisted methods get Tier 2. */
 export const SLACK_METHOD_TIERS: Record<string, SlackTier> = {
   'auth.test': 4,

@@ -6,6 +6,7 @@ import { renderNotification } from '../chat/notifications/index.ts';
 import type { Config, SlackConfig } from '../config.ts';
 import { loadQuestionnaire } from '../core/assessments/questionnaire.ts';
 import type { CoreDeps } from '../core/common/deps.ts';
+import { slackTiersAt } from '../delivery/limits.ts';
 import { createSlackPacer } from '../delivery/pacing.ts';
 import { Relay } from '../delivery/relay.ts';
 import { DEMO_ROUTING } from '../demo/routing.ts';
@@ -41,6 +42,8 @@ export interface SessionOptions {
   onChange: () => void;
   /** chat.postMessage per channel per second, for the stand-in and the relay's pacing alike; Slack's is 1. */
   postsPerSecondPerChannel: number;
+  /** Calls per minute of every Web API tier, for the stand-in and the pacing alike; Slack's tiers unless set. */
+  tierPerMinute?: number;
   /** Where the conversations are kept between runs. */
   chatFile: string;
 }
@@ -107,6 +110,9 @@ export async function startSession(o: SessionOptions): Promise<Session> {
     now: () => clock.now().getTime(),
     onChange: changed,
     postsPerSecondPerChannel: o.postsPerSecondPerChannel,
+    ...(o.tierPerMinute
+      ? { tierPerMinute: { 1: o.tierPerMinute, 2: o.tierPerMinute, 3: o.tierPerMinute, 4: o.tierPerMinute } }
+      : {}),
   }).listen();
   if (loadWorkspace(o.chatFile, seed, api.workspace)) log.info('playground conversations restored from the last run');
   const channels = channelsOf(o.personas, (user) => api.workspace.openDm(user));
@@ -122,7 +128,10 @@ export async function startSession(o: SessionOptions): Promise<Session> {
   const slack = createSlackApp({ config: slackConfig, registry: o.registry, deps, log, expressApp: app });
   await slack.start();
 
-  const pacer = createSlackPacer({ postsPerSecondPerChannel: o.postsPerSecondPerChannel });
+  const pacer = createSlackPacer({
+    postsPerSecondPerChannel: o.postsPerSecondPerChannel,
+    ...(o.tierPerMinute ? { tiers: slackTiersAt(o.tierPerMinute) } : {}),
+  });
   const sender = createSlackNotifier({ token: api.token, slackApiUrl: api.url, pacer, logger: log });
   const relay = new Relay({
     db: o.db,

@@ -36,6 +36,8 @@ export interface PlaygroundOptions {
   host?: string;
   /** Slack's pace of one post per channel per second, unless a test raises it. */
   postsPerSecondPerChannel?: number;
+  /** Calls per minute for every other Web API method (chat.update, ...), unless a test raises it from Slack's tiers. */
+  tierPerMinute?: number;
 }
 
 export interface RunningPlayground {
@@ -73,6 +75,7 @@ export async function startPlayground(config: Config, options: PlaygroundOptions
       offsetMs,
       onChange: () => live.changed(),
       postsPerSecondPerChannel: options.postsPerSecondPerChannel ?? 1,
+      ...(options.tierPerMinute ? { tierPerMinute: options.tierPerMinute } : {}),
       chatFile: workspaceFileFor(databaseFile),
     });
 
