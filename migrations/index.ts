@@ -17,6 +17,7 @@ import * as m0026 from './0026_home_views.ts';
 import * as m0027 from './0027_owner_digests.ts';
 import * as m0028 from './0028_required_evidence_fold.ts';
 import * as m0029 from './0029_sweep_storage.ts';
+import * as m0030 from './0030_vendor_assets_vendor.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_initial': m0001,
@@ -37,4 +38,5 @@ export const migrations: Record<string, Migration> = {
   '0027_owner_digests': m0027,
   '0028_required_evidence_fold': m0028,
   '0029_sweep_storage': m0029,
+  '0030_vendor_assets_vendor': m0030,
 };
